@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { SimKernel } from '../../src/kernel/simKernel.ts';
+
+function logger(kernel: SimKernel, log: string[]) {
+  return (label: string) => log.push(`${kernel.nowNs}:${label}`);
+}
+
+describe('SimKernel', () => {
+  it('fires in time order, then priority, then FIFO', () => {
+    const k = new SimKernel();
+    const log: string[] = [];
+    const rec = logger(k, log);
+    k.schedule(10, rec, 'c1');
+    k.schedule(5, rec, 'a');
+    k.schedule(10, rec, 'c2');
+    k.schedule(10, rec, 'b-prio', -1);
+    k.at(10, rec, 'c3');
+    k.schedule(0, rec, 'zero');
+    while (k.step()) {}
+    expect(log).toEqual(['0:zero', '5:a', '10:b-prio', '10:c1', '10:c2', '10:c3']);
+    expect(k.eventsFired).toBe(6);
+    expect(k.pending).toBe(0);
+    expect(k.step()).toBe(false);
+  });
+
+  it('cancel skips the event lazily and updates pending', () => {
+    const k = new SimKernel();
+    const log: string[] = [];
+    const rec = logger(k, log);
+    const a = k.schedule(1, rec, 'a');
+    k.schedule(2, rec, 'b');
+    const c = k.schedule(3, rec, 'c');
+    expect(k.pending).toBe(3);
+    k.cancel(a);
+    k.cancel(a); // idempotent
+    k.cancel(c);
+    expect(k.pending).toBe(1);
+    k.run({ untilNs: 100 });
+    expect(log).toEqual(['2:b']);
+    expect(k.eventsFired).toBe(1);
+    expect(k.pending).toBe(0);
+    expect(k.nowNs).toBe(100);
+  });
+
+  it('run({untilNs}) fires events at exactly untilNs, not later, and parks the clock there', () => {
+    const k = new SimKernel();
+    const log: string[] = [];
+    const rec = logger(k, log);
+    k.schedule(9, rec, 'before');
+    k.schedule(10, rec, 'at');
+    k.schedule(11, rec, 'after');
+    k.run({ untilNs: 10 });
+    expect(log).toEqual(['9:before', '10:at']);
+    expect(k.nowNs).toBe(10);
+    expect(k.pending).toBe(1);
+    // An event scheduled during the window that lands on untilNs is also fired.
+    k.schedule(5, () => k.schedule(5, rec, 'chained'), undefined);
+    k.run({ untilNs: 20 });
+    expect(log).toEqual(['9:before', '10:at', '11:after', '20:chained']);
+    expect(k.nowNs).toBe(20);
+    // Empty window still advances time.
+    k.run({ untilNs: 50 });
+    expect(k.nowNs).toBe(50);
+    expect(() => k.run({ untilNs: 49 })).toThrow(RangeError);
+  });
+
+  it('delay-0 events scheduled while firing run after already-queued same-time events', () => {
+    const k = new SimKernel();
+    const log: string[] = [];
+    const rec = logger(k, log);
+    k.schedule(
+      5,
+      () => {
+        rec('first');
+        k.schedule(0, rec, 'spawned');
+      },
+      undefined,
+    );
+    k.schedule(5, rec, 'second');
+    k.schedule(5, rec, 'third');
+    k.run({ untilNs: 5 });
+    expect(log).toEqual(['5:first', '5:second', '5:third', '5:spawned']);
+  });
+
+  it('rejects negative / non-integer delays and past absolute times', () => {
+    const k = new SimKernel();
+    const noop = () => {};
+    expect(() => k.schedule(-1, noop, undefined)).toThrow(RangeError);
+    expect(() => k.schedule(1.5, noop, undefined)).toThrow(RangeError);
+    expect(() => k.schedule(Number.NaN, noop, undefined)).toThrow(RangeError);
+    expect(() => k.schedule(Number.POSITIVE_INFINITY, noop, undefined)).toThrow(RangeError);
+    k.run({ untilNs: 100 });
+    expect(() => k.at(99, noop, undefined)).toThrow(RangeError);
+    expect(() => k.at(100.5, noop, undefined)).toThrow(RangeError);
+    expect(() => k.at(100, noop, undefined)).not.toThrow();
+    expect(k.pending).toBe(1);
+  });
+
+  it('passes the payload to fire', () => {
+    const k = new SimKernel();
+    const got: Array<{ id: number }> = [];
+    const fire = (p: { id: number }) => got.push(p);
+    k.schedule(1, fire, { id: 7 });
+    k.step();
+    expect(got).toEqual([{ id: 7 }]);
+  });
+
+  it('is deterministic: the same schedule yields the same firing log', () => {
+    const runOnce = (): string[] => {
+      const k = new SimKernel();
+      const log: string[] = [];
+      const rec = logger(k, log);
+      // A self-rescheduling process with a simple LCG (no Math.random) plus ties everywhere.
+      let x = 12345;
+      const tick = (id: number) => {
+        rec(`p${id}`);
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        if (k.eventsFired < 500) k.schedule(x % 4, tick, id);
+      };
+      for (let id = 0; id < 5; id++) k.schedule(0, tick, id, id % 2);
+      k.run({ untilNs: 10_000 });
+      return log;
+    };
+    const a = runOnce();
+    const b = runOnce();
+    expect(a.length).toBeGreaterThan(100);
+    expect(a).toEqual(b);
+  });
+});
