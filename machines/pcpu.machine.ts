@@ -1,0 +1,359 @@
+import { CAT_GUEST, CAT_IDLE, CAT_IRQ, CAT_SWITCH, CAT_VHOST } from '../src/metrics/categories.ts';
+import type { Packet } from '../src/model/packet.ts';
+import { pickNextIndex, renormalize, updateMinVruntime, wakeupPreempts } from '../src/sched/cfs.ts';
+import { findPull, recordIdle } from '../src/sched/idleBalance.ts';
+import { defineMachine, type Guard, plain, type Recipe } from './define.ts';
+import type { Port } from './port.ts';
+
+/** A physical core: runs at most one thread at a time from its run queue, takes interrupts, accounts its time. */
+export interface PcpuContext {
+  cpu: number;
+  node: number;
+  /** What the core's time is charged to since `sinceNs`. */
+  activity: 'idle' | 'switch' | 'run' | 'irq';
+  sinceNs: number;
+  /** Activity interrupted by an IRQ taken while busy, resumed when it ends. */
+  resume: 'switch' | 'run' | null;
+  /** Generation of the pending switch/segment timer: stale timer events are ignored. */
+  gen: number;
+  timerEndNs: number;
+  irqGen: number;
+  irqEndNs: number;
+  /** Packets whose receive interrupt is pending or being handled. */
+  irqPkts: Packet[];
+  /** Task being switched to or running, its accounting category and VM. */
+  tid: number;
+  runCat: number;
+  runVm: number;
+  switches: number;
+  irqs: number;
+}
+
+export type PcpuEvent =
+  | { type: 'rq.wake' }
+  | { type: 'wake.done'; gen: number }
+  | { type: 'switch.done'; gen: number }
+  | { type: 'seg.done'; gen: number }
+  | { type: 'irq.raise'; pkt: Packet }
+  | { type: 'irq.done'; gen: number }
+  | { type: 'acct.flush' };
+
+type A = Recipe<PcpuContext, PcpuEvent>;
+type G = Guard<PcpuContext, PcpuEvent>;
+
+export function pcpuContext(cpu: number, node: number): PcpuContext {
+  return {
+    cpu,
+    node,
+    activity: 'idle',
+    sinceNs: 0,
+    resume: null,
+    gen: 0,
+    timerEndNs: 0,
+    irqGen: 0,
+    irqEndNs: 0,
+    irqPkts: [],
+    tid: -1,
+    runCat: CAT_IDLE,
+    runVm: -1,
+    switches: 0,
+    irqs: 0,
+  };
+}
+
+/** Charge the time since `sinceNs` to the current activity (and the running task's vruntime). */
+function settle(ctx: PcpuContext, port: Port): void {
+  const now = port.nowNs;
+  const ns = now - ctx.sinceNs;
+  if (ns <= 0) return;
+  const rec = port.host.recorder;
+  switch (ctx.activity) {
+    case 'run': {
+      const task = port.host.tasks[ctx.tid];
+      task.vruntime += ns;
+      task.runNs += ns;
+      rec.account(ctx.cpu, ctx.runCat, ctx.runVm, ns);
+      break;
+    }
+    case 'switch':
+      rec.account(ctx.cpu, CAT_SWITCH, -1, ns);
+      break;
+    case 'irq':
+      rec.account(ctx.cpu, CAT_IRQ, -1, ns);
+      break;
+    case 'idle':
+      rec.account(ctx.cpu, CAT_IDLE, -1, ns);
+      break;
+  }
+  ctx.sinceNs = now;
+}
+
+function setTimer(
+  ctx: PcpuContext,
+  port: Port,
+  type: 'switch.done' | 'seg.done' | 'wake.done',
+  atNs: number,
+): void {
+  ctx.gen++;
+  ctx.timerEndNs = atNs;
+  port.send(port.self, { type, gen: ctx.gen }, atNs - port.nowNs);
+}
+
+function startSeg(ctx: PcpuContext, port: Port): void {
+  const task = port.host.tasks[ctx.tid];
+  ctx.activity = 'run';
+  ctx.runVm = task.segVm;
+  ctx.runCat = task.kind === 'vcpu' ? CAT_GUEST : CAT_VHOST;
+  setTimer(ctx, port, 'seg.done', port.nowNs + task.segRemainingNs);
+}
+
+/** After the owner was told something, it either asked for CPU or to sleep. */
+function afterOwner(ctx: PcpuContext, port: Port): void {
+  const task = port.host.tasks[ctx.tid];
+  if (task.hasSeg) startSeg(ctx, port);
+  else if (!task.wantsBlock) throw new Error(`task ${task.name} neither asked for CPU nor blocked`);
+}
+
+const canPull = (ctx: PcpuContext, port: Port): boolean => {
+  const h = port.host;
+  return findPull(h.rqs[ctx.cpu], h.rqs, h.tasks, h.tun.migrationCostNs) !== null;
+};
+
+const hasWork = (ctx: PcpuContext, port: Port): boolean =>
+  port.host.rqs[ctx.cpu].queue.length > 0 || canPull(ctx, port);
+
+const actions: Record<string, A> = {
+  leaveIdle(ctx, _ev, port) {
+    const rq = port.host.rqs[ctx.cpu];
+    const idleNs = port.nowNs - rq.idleSinceNs;
+    recordIdle(rq, idleNs, port.host.tun.migrationCostNs);
+    // A core that has really been idle must first leave its idle state; one idle for no time is awake.
+    setTimer(ctx, port, 'wake.done', port.nowNs + (idleNs > 0 ? port.host.costs.idleExitNs : 0));
+  },
+  stashIrq(ctx, ev) {
+    if (ev.type === 'irq.raise') ctx.irqPkts.push(ev.pkt);
+  },
+  startIrq(ctx, _ev, port) {
+    settle(ctx, port);
+    ctx.activity = 'irq';
+    ctx.irqGen++;
+    ctx.irqEndNs = port.nowNs + ctx.irqPkts.length * port.host.costs.nicRxIrqNs;
+    ctx.irqs += ctx.irqPkts.length;
+    port.send(port.self, { type: 'irq.done', gen: ctx.irqGen }, ctx.irqEndNs - port.nowNs);
+  },
+  extendIrq(ctx, ev, port) {
+    if (ev.type !== 'irq.raise') return;
+    ctx.irqPkts.push(ev.pkt);
+    ctx.irqs++;
+    ctx.irqGen++;
+    ctx.irqEndNs += port.host.costs.nicRxIrqNs;
+    port.send(port.self, { type: 'irq.done', gen: ctx.irqGen }, ctx.irqEndNs - port.nowNs);
+  },
+  /** An interrupt on a busy core steals time from the switch or segment in progress. */
+  stealIrq(ctx, ev, port) {
+    if (ev.type !== 'irq.raise') return;
+    const cost = port.host.costs.nicRxIrqNs;
+    settle(ctx, port);
+    if (ctx.activity !== 'irq') {
+      ctx.resume = ctx.activity === 'switch' ? 'switch' : 'run';
+      ctx.activity = 'irq';
+      ctx.irqEndNs = port.nowNs;
+    }
+    ctx.irqPkts.push(ev.pkt);
+    ctx.irqs++;
+    ctx.irqGen++;
+    ctx.irqEndNs += cost;
+    port.send(port.self, { type: 'irq.done', gen: ctx.irqGen }, ctx.irqEndNs - port.nowNs);
+    setTimer(ctx, port, ctx.resume === 'switch' ? 'switch.done' : 'seg.done', ctx.timerEndNs + cost);
+  },
+  /** End of the softirq: each received frame goes up the stack into its tap socket, waking vhost. */
+  finishIrq(ctx, _ev, port) {
+    settle(ctx, port);
+    if (ctx.resume !== null) {
+      ctx.activity = ctx.resume;
+      ctx.resume = null;
+    }
+    const h = port.host;
+    for (const p of ctx.irqPkts) {
+      const pkt = plain(p);
+      port.call(h.rxVq[pkt.vm][pkt.dev], { type: 'sock.enqueue', pkt });
+      h.queueWork(h.rxWork[pkt.vm][pkt.dev], ctx.cpu);
+    }
+    ctx.irqPkts = [];
+  },
+  /** Pick the next task (pulling one from a busier CPU if ours has none) and start switching to it. */
+  beginSwitch(ctx, _ev, port) {
+    settle(ctx, port);
+    const h = port.host;
+    const rq = h.rqs[ctx.cpu];
+    if (rq.queue.length === 0) {
+      const pull = findPull(rq, h.rqs, h.tasks, h.tun.migrationCostNs);
+      if (pull === null) throw new Error(`cpu${ctx.cpu}: switch with nothing to run`);
+      const from = h.rqs[pull.from];
+      const tid = from.queue.splice(pull.index, 1)[0];
+      const task = h.tasks[tid];
+      renormalize(task, from, rq);
+      task.cpu = ctx.cpu;
+      task.migrations++;
+      rq.queue.push(tid);
+    }
+    const tid = rq.queue.splice(pickNextIndex(rq, h.tasks), 1)[0];
+    rq.curr = tid;
+    rq.switches++;
+    h.tasks[tid].state = 'running';
+    ctx.tid = tid;
+    ctx.switches++;
+    ctx.activity = 'switch';
+    const cold = rq.lastTid !== tid;
+    setTimer(ctx, port, 'switch.done', port.nowNs + h.costs.ctxSwitchNs + (cold ? h.costs.cacheRefillNs : 0));
+  },
+  /** The switch is done: resume the task's segment, or ask its owner what to run. */
+  grant(ctx, _ev, port) {
+    settle(ctx, port);
+    const h = port.host;
+    h.rqs[ctx.cpu].lastTid = ctx.tid;
+    const task = h.tasks[ctx.tid];
+    if (task.hasSeg) {
+      startSeg(ctx, port);
+      return;
+    }
+    ctx.activity = 'run';
+    port.call(task.owner, { type: 'cpu.granted', cpu: ctx.cpu });
+    afterOwner(ctx, port);
+  },
+  endSeg(ctx, _ev, port) {
+    settle(ctx, port);
+    const task = port.host.tasks[ctx.tid];
+    task.hasSeg = false;
+    task.segRemainingNs = 0;
+    port.call(task.owner, { type: 'cpu.done', cpu: ctx.cpu });
+    afterOwner(ctx, port);
+  },
+  /** Voluntary switch: the running task sleeps. */
+  blockCurr(ctx, _ev, port) {
+    settle(ctx, port);
+    const h = port.host;
+    const rq = h.rqs[ctx.cpu];
+    const task = h.tasks[ctx.tid];
+    task.wantsBlock = false;
+    task.state = 'blocked';
+    task.nvcsw++;
+    rq.curr = -1;
+    updateMinVruntime(rq, h.tasks);
+  },
+  /** Involuntary switch: a woken task with enough vruntime lead takes the core. */
+  preempt(ctx, _ev, port) {
+    settle(ctx, port);
+    const h = port.host;
+    const rq = h.rqs[ctx.cpu];
+    const task = h.tasks[ctx.tid];
+    task.segRemainingNs = ctx.timerEndNs - port.nowNs;
+    task.state = 'runnable';
+    task.nivcsw++;
+    task.preempted = true;
+    rq.queue.push(ctx.tid);
+    rq.curr = -1;
+    updateMinVruntime(rq, h.tasks);
+  },
+  enterIdle(ctx, _ev, port) {
+    settle(ctx, port);
+    const rq = port.host.rqs[ctx.cpu];
+    rq.curr = -1;
+    rq.idleSinceNs = port.nowNs;
+    ctx.activity = 'idle';
+    ctx.tid = -1;
+  },
+  settle(ctx, _ev, port) {
+    settle(ctx, port);
+  },
+};
+
+const guards: Record<string, G> = {
+  hasQueued: (ctx, _ev, port) => port.host.rqs[ctx.cpu].queue.length > 0,
+  hasWork: (ctx, _ev, port) => hasWork(ctx, port),
+  hasIrq: (ctx) => ctx.irqPkts.length > 0,
+  timerCurrent: (ctx, ev) => 'gen' in ev && ev.gen === ctx.gen,
+  irqCurrent: (ctx, ev) => ev.type === 'irq.done' && ev.gen === ctx.irqGen,
+  irqCurrentWithWork: (ctx, ev, port) =>
+    ev.type === 'irq.done' && ev.gen === ctx.irqGen && hasWork(ctx, port),
+  shouldPreempt: (ctx, _ev, port) => {
+    if (ctx.activity !== 'run') return false;
+    const h = port.host;
+    // The running task's vruntime as of now, without settling: guards do not write.
+    const currVruntime = h.tasks[ctx.tid].vruntime + (port.nowNs - ctx.sinceNs);
+    return wakeupPreempts(h.rqs[ctx.cpu], h.tasks, h.tun, currVruntime);
+  },
+  blockingWithWork: (ctx, _ev, port) => port.host.tasks[ctx.tid].wantsBlock && hasWork(ctx, port),
+  blocking: (ctx, _ev, port) => port.host.tasks[ctx.tid].wantsBlock,
+};
+
+const flush = { 'acct.flush': { actions: ['settle'] } };
+
+export const pcpuMachine = defineMachine<PcpuContext, PcpuEvent>({
+  id: 'pcpu',
+  description: 'A physical core running one thread at a time from its CFS run queue',
+  initial: 'idle',
+  states: {
+    idle: {
+      description: 'Nothing runnable: the core sits in an idle state until a wake-up or an interrupt',
+      tags: ['idle'],
+      on: {
+        'rq.wake': { guard: 'hasQueued', target: 'waking', actions: ['leaveIdle'] },
+        'irq.raise': { target: 'waking', actions: ['leaveIdle', 'stashIrq'] },
+        ...flush,
+      },
+    },
+    waking: {
+      description: 'Leaving the idle state (C-state exit, wake-up IPI) before doing anything',
+      tags: ['idle'],
+      on: {
+        'irq.raise': { actions: ['stashIrq'] },
+        'wake.done': [
+          { guard: 'hasIrq', target: 'irq', actions: ['startIrq'] },
+          { guard: 'hasWork', target: 'switching', actions: ['beginSwitch'] },
+          { target: 'idle', actions: ['enterIdle'] },
+        ],
+        ...flush,
+      },
+    },
+    irq: {
+      description: 'Handling the NIC receive interrupt and softirq on an otherwise idle core',
+      tags: ['busy'],
+      on: {
+        'irq.raise': { actions: ['extendIrq'] },
+        'irq.done': [
+          { guard: 'irqCurrentWithWork', target: 'switching', actions: ['finishIrq', 'beginSwitch'] },
+          { guard: 'irqCurrent', target: 'idle', actions: ['finishIrq', 'enterIdle'] },
+        ],
+        ...flush,
+      },
+    },
+    switching: {
+      description: 'Context switch in progress: schedule(), mm switch, cache refill for a cold thread',
+      tags: ['busy'],
+      on: {
+        'switch.done': { guard: 'timerCurrent', target: 'running', actions: ['grant'] },
+        'irq.raise': { actions: ['stealIrq'] },
+        'irq.done': { guard: 'irqCurrent', actions: ['finishIrq'] },
+        ...flush,
+      },
+    },
+    running: {
+      description: 'A thread runs a CPU segment requested by its owner (guest code or a vhost handler)',
+      tags: ['busy'],
+      on: {
+        'seg.done': { guard: 'timerCurrent', actions: ['endSeg'] },
+        'rq.wake': { guard: 'shouldPreempt', target: 'switching', actions: ['preempt', 'beginSwitch'] },
+        'irq.raise': { actions: ['stealIrq'] },
+        'irq.done': { guard: 'irqCurrent', actions: ['finishIrq'] },
+        ...flush,
+      },
+      always: [
+        { guard: 'blockingWithWork', target: 'switching', actions: ['blockCurr', 'beginSwitch'] },
+        { guard: 'blocking', target: 'idle', actions: ['blockCurr', 'enterIdle'] },
+      ],
+    },
+  },
+  actions,
+  guards,
+});

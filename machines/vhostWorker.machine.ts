@@ -1,0 +1,252 @@
+import type { Packet } from '../src/model/packet.ts';
+import type { VhostWork } from '../src/vhost/vhostWork.ts';
+import { defineMachine, type Guard, plain, type Recipe } from './define.ts';
+import type { Port } from './port.ts';
+import type { VirtqueueContext } from './virtqueue.machine.ts';
+
+/**
+ * A vhost worker thread (vhost_worker()): pops works from its list in FIFO order and runs each handler;
+ * handle_tx / handle_rx move packets until the ring or socket is empty or the weight is exceeded, then
+ * requeue themselves at the tail. With an empty list it sleeps. A shared worker (vm = -1) attaches to the
+ * cgroup of the VM whose work it runs and detaches when idle or preempted.
+ */
+export interface VhostWorkerContext {
+  worker: number;
+  tid: number;
+  /** VM it belongs to, or -1 for a shared worker. */
+  vm: number;
+  /** Works queued on this worker (work_list), FIFO. */
+  list: number[];
+  /** Work whose handler is running, or -1. */
+  cur: number;
+  /** Packets and bytes moved by the current handler run (vhost_exceeds_weight). */
+  pkts: number;
+  bytes: number;
+  /** Packet whose processing is the current CPU segment. */
+  pkt: Packet | null;
+  /** The segment being run: a cgroup attach, a packet, or nothing. */
+  phase: 'none' | 'attach' | 'pkt';
+  attachedVm: number;
+  cpu: number;
+  sleeping: boolean;
+  stats: {
+    works: number;
+    pkts: number;
+    wakeups: number;
+    requeues: number;
+    attaches: number;
+    contended: number;
+  };
+}
+
+export type VhostWorkerEvent =
+  | { type: 'work.queued'; wid: number }
+  | { type: 'cpu.granted'; cpu: number }
+  | { type: 'cpu.done'; cpu: number };
+
+type A = Recipe<VhostWorkerContext, VhostWorkerEvent>;
+type G = Guard<VhostWorkerContext, VhostWorkerEvent>;
+
+export function vhostWorkerContext(worker: number, tid: number, vm: number): VhostWorkerContext {
+  return {
+    worker,
+    tid,
+    vm,
+    list: [],
+    cur: -1,
+    pkts: 0,
+    bytes: 0,
+    pkt: null,
+    phase: 'none',
+    attachedVm: vm,
+    cpu: -1,
+    sleeping: true,
+    stats: { works: 0, pkts: 0, wakeups: 0, requeues: 0, attaches: 0, contended: 0 },
+  };
+}
+
+/** Cost of pulling the vq's backend state into this core's cache, by where it was last used. */
+function cacheTransferNs(port: Port, lastCpu: number, cpu: number): number {
+  if (lastCpu < 0 || lastCpu === cpu) return 0;
+  const h = port.host;
+  return h.topo.nodeOf[lastCpu] === h.topo.nodeOf[cpu]
+    ? h.costs.vqCacheTransferLocalNs
+    : h.costs.vqCacheTransferRemoteNs;
+}
+
+/** Cost of one packet of `work` on `cpu`: the handler's own cost, NUMA placement, cold vq state. */
+function packetCost(port: Port, work: VhostWork, vq: VirtqueueContext, pkt: Packet, cpu: number): number {
+  const c = port.host.costs;
+  const base = work.dir === 'tx' ? c.vhostTxPktNs : c.vhostRxPktNs + c.vhostSignalNs;
+  const copy = (base + pkt.bytes * c.vhostPerByteNs) * port.host.numaFactor(work.vm, cpu, c.vhostMemFraction);
+  return copy + cacheTransferNs(port, vq.lastCpu, cpu);
+}
+
+/** One step of handle_tx / handle_rx: start the next packet, or return false when the handler is done. */
+function handlerStep(ctx: VhostWorkerContext, port: Port, work: VhostWork, first: boolean): boolean {
+  let vq = port.read<VirtqueueContext>(work.vq);
+  if (first) {
+    if (vq.heldBy >= 0 && vq.heldBy !== ctx.worker) {
+      // vq->mutex is held by another worker, which drains what we were queued for.
+      ctx.stats.contended++;
+      return false;
+    }
+    port.call(work.vq, { type: 'vq.lock', worker: ctx.worker });
+    if (work.dir === 'tx') port.call(work.vq, { type: 'vq.disableNotify' });
+  }
+  let pkt: Packet;
+  if (work.dir === 'tx') {
+    if (vq.ring.length === 0) {
+      // Ring empty: re-enable notifications, then re-check once for a buffer added in between.
+      port.call(work.vq, { type: 'vq.enableNotify' });
+      vq = port.read<VirtqueueContext>(work.vq);
+      if (vq.ring.length === 0) return false;
+      port.call(work.vq, { type: 'vq.disableNotify' });
+    }
+    pkt = vq.ring[0];
+    port.call(work.vq, { type: 'vq.pop' });
+  } else {
+    if (vq.sock.length === 0 || vq.rxBufs === 0) return false;
+    pkt = vq.sock[0];
+    port.call(work.vq, { type: 'sock.pop' });
+  }
+  const cost = packetCost(port, work, vq, pkt, ctx.cpu);
+  if (vq.lastCpu !== ctx.cpu) port.call(work.vq, { type: 'vq.touch', cpu: ctx.cpu });
+  ctx.pkt = pkt;
+  ctx.phase = 'pkt';
+  port.host.exec(ctx.tid, cost, work.vm);
+  return true;
+}
+
+/** The packet's segment is over: hand it on. Returns false if the handler hit its weight and requeued. */
+function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boolean {
+  const h = port.host;
+  const pkt = plain(ctx.pkt as Packet);
+  ctx.pkt = null;
+  if (work.dir === 'tx') {
+    h.recorder.txPkts++;
+    port.send(h.nicActor, { type: 'nic.tx', pkt, cpu: ctx.cpu });
+  } else {
+    h.recorder.rxPkts++;
+    port.call(work.vq, { type: 'vq.pushUsed', pkt });
+    // vhost_signal(): interrupt the guest unless its driver suppressed interrupts.
+    if (port.read<VirtqueueContext>(work.vq).guestIrq) {
+      h.recorder.irqInjections++;
+      port.send(h.vcpuActor[work.vm][0], { type: 'irq.inject', dev: work.dev });
+    }
+  }
+  ctx.pkts++;
+  ctx.bytes += pkt.bytes;
+  ctx.stats.pkts++;
+  const s = h.scenario.vhost;
+  if (ctx.pkts >= s.weightPkts || ctx.bytes >= s.byteWeight) {
+    // vhost_exceeds_weight(): let other works run; requeue at the tail.
+    endWork(ctx, port, work);
+    ctx.stats.requeues++;
+    h.recorder.requeues++;
+    h.queueWork(work.wid, ctx.cpu);
+    return false;
+  }
+  return true;
+}
+
+function endWork(ctx: VhostWorkerContext, port: Port, work: VhostWork): void {
+  port.call(work.vq, { type: 'vq.unlock' });
+  port.host.workFinished(ctx.worker, work.wid, ctx.pkts);
+  ctx.stats.works++;
+  ctx.cur = -1;
+}
+
+const actions: Record<string, A> = {
+  enlist(ctx, ev) {
+    if (ev.type === 'work.queued') ctx.list.push(ev.wid);
+  },
+  wakeThread(ctx, _ev, port) {
+    ctx.sleeping = false;
+    ctx.stats.wakeups++;
+    port.host.wake(ctx.tid);
+  },
+  /** The worker loop: continue the current handler, or pop the next work, or sleep. */
+  step(ctx, ev, port) {
+    if (ev.type !== 'cpu.granted' && ev.type !== 'cpu.done') return;
+    const h = port.host;
+    ctx.cpu = ev.cpu;
+    const task = h.tasks[ctx.tid];
+    if (task.preempted) {
+      // need_resched() was seen: a shared worker detaches from the VM's cgroup before schedule().
+      task.preempted = false;
+      if (ctx.vm < 0) ctx.attachedVm = -1;
+    }
+    const phase = ctx.phase;
+    ctx.phase = 'none';
+    if (ev.type === 'cpu.done' && ctx.cur >= 0) {
+      const work = h.works[ctx.cur];
+      if (phase === 'attach') {
+        if (handlerStep(ctx, port, work, true)) return;
+        endWork(ctx, port, work);
+      } else if (phase === 'pkt') {
+        if (finishPacket(ctx, port, work) && handlerStep(ctx, port, work, false)) return;
+        if (ctx.cur >= 0) endWork(ctx, port, work);
+      }
+    }
+    for (;;) {
+      const wid = ctx.list.shift();
+      if (wid === undefined) break;
+      const work = h.works[wid];
+      // Clear VHOST_WORK_QUEUED before running: a kick from now on queues the work again.
+      work.queued = false;
+      ctx.cur = wid;
+      ctx.pkts = 0;
+      ctx.bytes = 0;
+      if (ctx.vm < 0 && ctx.attachedVm !== work.vm) {
+        ctx.attachedVm = work.vm;
+        ctx.stats.attaches++;
+        h.recorder.attaches++;
+        ctx.phase = 'attach';
+        h.exec(ctx.tid, h.costs.cgroupAttachNs, work.vm);
+        return;
+      }
+      if (handlerStep(ctx, port, work, true)) return;
+      endWork(ctx, port, work);
+    }
+    if (ctx.vm < 0) ctx.attachedVm = -1;
+    ctx.sleeping = true;
+    h.block(ctx.tid);
+  },
+};
+
+const guards: Record<string, G> = {
+  isSleeping: (ctx) => ctx.sleeping,
+};
+
+export const vhostWorkerMachine = defineMachine<VhostWorkerContext, VhostWorkerEvent>({
+  id: 'vhostWorker',
+  description: 'A vhost worker thread running queued vhost works (handle_tx / handle_rx)',
+  initial: 'sleeping',
+  states: {
+    sleeping: {
+      description: 'work_list empty: the thread sleeps until vhost_work_queue() wakes it',
+      tags: ['idle'],
+      on: { 'work.queued': { target: 'runnable', actions: ['enlist', 'wakeThread'] } },
+    },
+    runnable: {
+      description: 'Woken with works queued, waiting in a run queue for a core',
+      tags: ['busy'],
+      on: {
+        'work.queued': { actions: ['enlist'] },
+        'cpu.granted': { target: 'running', actions: ['step'] },
+      },
+    },
+    running: {
+      description: 'Running a handler (or attaching to a VM cgroup) on a core',
+      tags: ['busy'],
+      on: {
+        'work.queued': { actions: ['enlist'] },
+        'cpu.done': { actions: ['step'] },
+      },
+      always: [{ guard: 'isSleeping', target: 'sleeping' }],
+    },
+  },
+  actions,
+  guards,
+});

@@ -1,0 +1,153 @@
+import type { Packet } from '../src/model/packet.ts';
+import { defineMachine, type Recipe } from './define.ts';
+
+/**
+ * A virtqueue: the shared-memory ring between the guest driver and vhost, plus (for RX) the tap socket's
+ * receive queue that vhost drains into it. Guest and host touch it directly (synchronous calls), as the
+ * real ring is memory both sides read and write.
+ */
+export interface VirtqueueContext {
+  vm: number;
+  dev: number;
+  dir: 'tx' | 'rx';
+  size: number;
+  /** TX: buffers the guest made available. RX: buffers vhost filled (used) that the guest has not read. */
+  ring: Packet[];
+  /** RX only: the tap socket's receive queue. */
+  sock: Packet[];
+  sockLimit: number;
+  /** RX only: empty buffers the guest has posted. */
+  rxBufs: number;
+  /** Host side of VIRTIO_RING_F_EVENT_IDX: does vhost want a kick for new buffers? */
+  notify: boolean;
+  /** Guest side: does the driver want an interrupt for used buffers (off while NAPI polls)? */
+  guestIrq: boolean;
+  /** Worker holding vq->mutex (-1 = free): handlers of one vq never overlap. */
+  heldBy: number;
+  /** Core whose cache holds the backend state (ring indices, vq struct, socket) since vhost last ran it. */
+  lastCpu: number;
+  drops: { ringFull: number; sockFull: number };
+}
+
+export type VirtqueueEvent =
+  | { type: 'vq.add'; pkt: Packet }
+  | { type: 'vq.pop' }
+  | { type: 'vq.disableNotify' }
+  | { type: 'vq.enableNotify' }
+  | { type: 'vq.lock'; worker: number }
+  | { type: 'vq.unlock' }
+  | { type: 'vq.touch'; cpu: number }
+  | { type: 'sock.enqueue'; pkt: Packet }
+  | { type: 'sock.pop' }
+  | { type: 'vq.pushUsed'; pkt: Packet }
+  | { type: 'vq.popUsed' }
+  | { type: 'vq.refill' }
+  | { type: 'vq.guestIrqOff' }
+  | { type: 'vq.guestIrqOn' };
+
+type A = Recipe<VirtqueueContext, VirtqueueEvent>;
+
+export function virtqueueContext(vm: number, dev: number, dir: 'tx' | 'rx', size: number): VirtqueueContext {
+  return {
+    vm,
+    dev,
+    dir,
+    size,
+    ring: [],
+    sock: [],
+    // tap's default sk_rcvbuf holds a few hundred small packets; assume one ring's worth.
+    sockLimit: size,
+    rxBufs: dir === 'rx' ? size : 0,
+    notify: true,
+    guestIrq: true,
+    heldBy: -1,
+    lastCpu: -1,
+    drops: { ringFull: 0, sockFull: 0 },
+  };
+}
+
+const actions: Record<string, A> = {
+  add(ctx, ev) {
+    if (ev.type !== 'vq.add') return;
+    if (ctx.ring.length >= ctx.size) ctx.drops.ringFull++;
+    else ctx.ring.push(ev.pkt);
+  },
+  pop(ctx) {
+    ctx.ring.shift();
+  },
+  disableNotify(ctx) {
+    ctx.notify = false;
+  },
+  enableNotify(ctx) {
+    ctx.notify = true;
+  },
+  lock(ctx, ev) {
+    if (ev.type === 'vq.lock') ctx.heldBy = ev.worker;
+  },
+  unlock(ctx) {
+    ctx.heldBy = -1;
+  },
+  touch(ctx, ev) {
+    if (ev.type === 'vq.touch') ctx.lastCpu = ev.cpu;
+  },
+  sockEnqueue(ctx, ev) {
+    if (ev.type !== 'sock.enqueue') return;
+    if (ctx.sock.length >= ctx.sockLimit) ctx.drops.sockFull++;
+    else ctx.sock.push(ev.pkt);
+  },
+  sockPop(ctx) {
+    ctx.sock.shift();
+  },
+  pushUsed(ctx, ev) {
+    if (ev.type !== 'vq.pushUsed') return;
+    ctx.ring.push(ev.pkt);
+    ctx.rxBufs--;
+  },
+  popUsed(ctx) {
+    ctx.ring.shift();
+  },
+  refill(ctx) {
+    ctx.rxBufs++;
+  },
+  guestIrqOff(ctx) {
+    ctx.guestIrq = false;
+  },
+  guestIrqOn(ctx) {
+    ctx.guestIrq = true;
+  },
+};
+
+const shared = {
+  'vq.add': { actions: ['add'] },
+  'vq.pop': { actions: ['pop'] },
+  'vq.lock': { actions: ['lock'] },
+  'vq.unlock': { actions: ['unlock'] },
+  'vq.touch': { actions: ['touch'] },
+  'sock.enqueue': { actions: ['sockEnqueue'] },
+  'sock.pop': { actions: ['sockPop'] },
+  'vq.pushUsed': { actions: ['pushUsed'] },
+  'vq.popUsed': { actions: ['popUsed'] },
+  'vq.refill': { actions: ['refill'] },
+  'vq.guestIrqOff': { actions: ['guestIrqOff'] },
+  'vq.guestIrqOn': { actions: ['guestIrqOn'] },
+};
+
+export const virtqueueMachine = defineMachine<VirtqueueContext, VirtqueueEvent>({
+  id: 'virtqueue',
+  description: 'A virtio ring shared by guest and vhost, with event-index notification suppression',
+  initial: 'notifying',
+  states: {
+    notifying: {
+      description: 'vhost is not draining: the guest kicks (a VM exit) when it adds buffers',
+      tags: ['idle'],
+      on: { ...shared, 'vq.disableNotify': { target: 'suppressed', actions: ['disableNotify'] } },
+    },
+    suppressed: {
+      description: 'vhost is draining the ring: notifications are off, the guest adds buffers without exits',
+      tags: ['busy'],
+      on: { ...shared, 'vq.enableNotify': { target: 'notifying', actions: ['enableNotify'] } },
+    },
+  },
+  actions,
+  guards: {},
+});

@@ -1,0 +1,75 @@
+import { CAT_VHOST, categories } from './categories.ts';
+
+/**
+ * Collects what happens during the measured window. Counters are plain typed arrays bumped on the hot
+ * path; everything before the warm-up ends is discarded by `reset()`.
+ */
+export class Recorder {
+  /** cpuNs[cpu * categories + category] */
+  readonly cpuNs: Float64Array;
+  /** CPU time charged to each VM's cgroup (its vCPUs and the vhost work done for it). */
+  readonly vmNs: Float64Array;
+  readonly vmTxns: Float64Array;
+  /** vhost time spent on a node other than the VM's memory node, and in all. */
+  vhostRemoteNs = 0;
+  vhostNs = 0;
+  latenciesNs: number[] = [];
+  kicks = 0;
+  irqInjections = 0;
+  nicIrqs = 0;
+  worksRun = 0;
+  workPkts = 0;
+  workSojournNs = 0;
+  coalesced = 0;
+  requeues = 0;
+  attaches = 0;
+  txPkts = 0;
+  rxPkts = 0;
+
+  constructor(
+    readonly cpus: number,
+    readonly vms: number,
+    private readonly nodeOfCpu: number[],
+    private readonly vmNode: number[],
+  ) {
+    this.cpuNs = new Float64Array(cpus * categories.length);
+    this.vmNs = new Float64Array(vms);
+    this.vmTxns = new Float64Array(vms);
+  }
+
+  /** Charge `ns` of `cpu` to `category`, and to `vm`'s cgroup when vm >= 0. */
+  account(cpu: number, category: number, vm: number, ns: number): void {
+    if (ns <= 0) return;
+    this.cpuNs[cpu * categories.length + category] += ns;
+    if (vm >= 0) this.vmNs[vm] += ns;
+    if (category === CAT_VHOST && vm >= 0) {
+      this.vhostNs += ns;
+      if (this.nodeOfCpu[cpu] !== this.vmNode[vm]) this.vhostRemoteNs += ns;
+    }
+  }
+
+  transaction(vm: number, latencyNs: number): void {
+    this.vmTxns[vm]++;
+    this.latenciesNs.push(latencyNs);
+  }
+
+  reset(): void {
+    this.cpuNs.fill(0);
+    this.vmNs.fill(0);
+    this.vmTxns.fill(0);
+    this.latenciesNs = [];
+    this.vhostRemoteNs = 0;
+    this.vhostNs = 0;
+    this.kicks = 0;
+    this.irqInjections = 0;
+    this.nicIrqs = 0;
+    this.worksRun = 0;
+    this.workPkts = 0;
+    this.workSojournNs = 0;
+    this.coalesced = 0;
+    this.requeues = 0;
+    this.attaches = 0;
+    this.txPkts = 0;
+    this.rxPkts = 0;
+  }
+}

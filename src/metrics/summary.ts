@@ -1,0 +1,109 @@
+import type { Host } from '../runtime/host.ts';
+import { CAT_IDLE, type Category, categories } from './categories.ts';
+import type { Counters } from './counters.ts';
+import { jainIndex, percentile } from './percentile.ts';
+
+export interface VmMetrics {
+  vm: number;
+  node: number;
+  throughput: number;
+  /** CPU-seconds per second charged to the VM's cgroup. */
+  cpu: number;
+}
+
+/** What a run reports (MODEL.md §6). Rates are per second of measured virtual time. */
+export interface Metrics {
+  throughput: { value: number; unit: 'transactions/s' };
+  latencyUs: { p50: number; p99: number; mean: number };
+  /** Busy share of all host cores, 0-1. */
+  cpuUtilization: number;
+  /** Share of all core time per category (sums to 1). */
+  cpuBreakdown: Record<Category, number>;
+  efficiency: { value: number; unit: 'transactions per busy CPU-second' };
+  contextSwitchesPerSec: { voluntary: number; involuntary: number };
+  contextSwitchesPerTransaction: number;
+  /** Core-level switches including to and from idle (like /proc/stat ctxt). */
+  coreSwitchesPerSec: number;
+  migrationsPerSec: number;
+  /** Share of vhost CPU time spent on a NUMA node other than the VM's memory node. */
+  remoteNodeWorkShare: number;
+  vhost: {
+    worksPerSec: number;
+    pktsPerWork: number;
+    sojournUsMean: number;
+    coalescedPerSec: number;
+    requeuesPerSec: number;
+    cgroupAttachesPerSec: number;
+    dispatchPicksPerSec: number;
+  };
+  kicksPerSec: number;
+  interruptsInjectedPerSec: number;
+  nicInterruptsPerSec: number;
+  perVm: VmMetrics[];
+  jainFairness: number;
+}
+
+const round = (x: number, digits = 4): number => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+export function summarize(host: Host, counters: Counters, windowNs: number): Metrics {
+  const r = host.recorder;
+  const secs = windowNs / 1e9;
+  const totalCoreNs = host.topo.cpus * windowNs;
+  const byCat = new Array<number>(categories.length).fill(0);
+  for (let cpu = 0; cpu < host.topo.cpus; cpu++) {
+    for (let k = 0; k < categories.length; k++) byCat[k] += r.cpuNs[cpu * categories.length + k];
+  }
+  const busyNs = byCat.reduce((a, b) => a + b, 0) - byCat[CAT_IDLE];
+  let txns = 0;
+  for (const t of r.vmTxns) txns += t;
+  const lat = Float64Array.from(r.latenciesNs).sort();
+  const meanLat = lat.length === 0 ? 0 : lat.reduce((a, b) => a + b, 0) / lat.length;
+  const breakdown = Object.fromEntries(
+    categories.map((c, k) => [c, round(byCat[k] / totalCoreNs)]),
+  ) as Record<Category, number>;
+  const perVm = Array.from(r.vmTxns, (t, vm) => ({
+    vm,
+    node: host.vmNode[vm],
+    throughput: round(t / secs, 2),
+    cpu: round(r.vmNs[vm] / windowNs),
+  }));
+  return {
+    throughput: { value: round(txns / secs, 2), unit: 'transactions/s' },
+    latencyUs: {
+      p50: round(percentile(lat, 50) / 1e3, 3),
+      p99: round(percentile(lat, 99) / 1e3, 3),
+      mean: round(meanLat / 1e3, 3),
+    },
+    cpuUtilization: round(busyNs / totalCoreNs),
+    cpuBreakdown: breakdown,
+    efficiency: {
+      value: round(busyNs === 0 ? 0 : txns / (busyNs / 1e9), 2),
+      unit: 'transactions per busy CPU-second',
+    },
+    contextSwitchesPerSec: {
+      voluntary: round(counters.voluntary / secs, 2),
+      involuntary: round(counters.involuntary / secs, 2),
+    },
+    contextSwitchesPerTransaction: round(txns === 0 ? 0 : (counters.voluntary + counters.involuntary) / txns),
+    coreSwitchesPerSec: round(counters.coreSwitches / secs, 2),
+    migrationsPerSec: round(counters.migrations / secs, 2),
+    remoteNodeWorkShare: round(r.vhostNs === 0 ? 0 : r.vhostRemoteNs / r.vhostNs),
+    vhost: {
+      worksPerSec: round(r.worksRun / secs, 2),
+      pktsPerWork: round(r.worksRun === 0 ? 0 : r.workPkts / r.worksRun),
+      sojournUsMean: round(r.worksRun === 0 ? 0 : r.workSojournNs / r.worksRun / 1e3, 3),
+      coalescedPerSec: round(r.coalesced / secs, 2),
+      requeuesPerSec: round(r.requeues / secs, 2),
+      cgroupAttachesPerSec: round(r.attaches / secs, 2),
+      dispatchPicksPerSec: round(counters.picks / secs, 2),
+    },
+    kicksPerSec: round(r.kicks / secs, 2),
+    interruptsInjectedPerSec: round(r.irqInjections / secs, 2),
+    nicInterruptsPerSec: round(r.nicIrqs / secs, 2),
+    perVm,
+    jainFairness: round(jainIndex(perVm.map((v) => v.throughput))),
+  };
+}

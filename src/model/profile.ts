@@ -1,0 +1,94 @@
+/**
+ * A host profile: topology plus every cost the simulation charges. Profiles are data; each value's
+ * source or stated assumption is in docs/calibration.md.
+ */
+export interface Profile {
+  name: string;
+  description: string;
+  cpu: CpuSpec;
+  nic: NicSpec;
+  costs: Costs;
+  sched: SchedTunables;
+}
+
+export interface CpuSpec {
+  sockets: number;
+  coresPerSocket: number;
+  ghz: number;
+}
+
+export interface NicSpec {
+  lineRateGbps: number;
+  /** Ethernet + IP + TCP header bytes added to each payload on the wire. */
+  frameOverheadBytes: number;
+  /** NIC DMA + PCIe on transmit, before the frame hits the wire. */
+  txNs: number;
+  /** One-way propagation and switch latency between the NIC and the external peer. */
+  wireNs: number;
+  /** Receive interrupt moderation (ixgbe ITR): delay from frame arrival to the interrupt. */
+  irqDelayNs: number;
+  /** External netperf peer: receive, application turnaround and send on bare metal. */
+  peerTurnaroundNs: number;
+  /** Coefficient of variation of the peer's turnaround (lognormal): the external host's jitter. */
+  peerJitterCv: number;
+  /** Where the receive interrupt lands: `atr` follows the CPU that last sent on the flow (ixgbe Flow Director ATR). */
+  steering: 'atr' | 'fixed';
+  /** CPUs used for receive interrupts with `fixed` steering (flow hash picks one). */
+  irqCpus: number[];
+}
+
+export interface Costs {
+  /** Direct cost of one VM exit + entry (world switch). */
+  vmExitNs: number;
+  /** ioeventfd kick handling after the exit: eventfd signal and vhost_poll wake-up. */
+  kickHandleNs: number;
+  /** HLT exit and kvm_vcpu_block before the vCPU thread sleeps. */
+  haltExitNs: number;
+  /** Guest interrupt delivery: injection on entry plus the EOI write that traps (no APICv on Nehalem). */
+  irqEntryNs: number;
+  /** Guest network stack per sent packet (syscall, TCP/IP, virtio-net xmit). */
+  guestTxPktNs: number;
+  /** Guest network stack per received packet (NAPI poll, TCP/IP, waking the socket reader). */
+  guestRxPktNs: number;
+  /** Guest per-byte copy cost. */
+  guestPerByteNs: number;
+  /** handle_tx per packet: descriptor fetch, copy, tap sendmsg, bridge, NIC driver xmit. */
+  vhostTxPktNs: number;
+  /** handle_rx per packet: socket peek, buffers, copy to the guest, used ring. */
+  vhostRxPktNs: number;
+  /** vhost per-byte copy cost. */
+  vhostPerByteNs: number;
+  /** vhost_signal: eventfd -> irqfd -> interrupt injection request (and IPI when the vCPU runs). */
+  vhostSignalNs: number;
+  /** NIC receive interrupt + softirq per packet: NAPI, netif_receive_skb, bridge, tap enqueue, wake. */
+  nicRxIrqNs: number;
+  /** Direct context-switch cost (schedule(), register and mm switch). */
+  ctxSwitchNs: number;
+  /** Cache/TLB refill after a switch when another thread ran on the core since this one last ran there. */
+  cacheRefillNs: number;
+  /** Exit from an idle state plus the wake-up IPI, paid by an idle core before it does anything. */
+  idleExitNs: number;
+  /** Moving a virtqueue's backend state (ring indices, vq struct, socket) from another core of the same socket. */
+  vqCacheTransferLocalNs: number;
+  /** The same across sockets (QPI). */
+  vqCacheTransferRemoteNs: number;
+  /** Extra cost of memory-bound work done on a node other than the VM's memory node (0.5 = +50 %). */
+  remoteNumaPenalty: number;
+  /** Share of guest network work that is memory-bound. */
+  guestMemFraction: number;
+  /** Share of vhost work that is memory-bound (copies, descriptors). */
+  vhostMemFraction: number;
+  /** A shared worker switching to another VM: cgroup attach and use_mm of the VM's address space. */
+  cgroupAttachNs: number;
+}
+
+export interface SchedTunables {
+  /** sched_latency_ns: the period over which every runnable task should run once. */
+  latencyNs: number;
+  /** sched_min_granularity_ns: shortest slice before tick preemption. */
+  minGranularityNs: number;
+  /** sched_wakeup_granularity_ns: vruntime lead a woken task needs to preempt. */
+  wakeupGranularityNs: number;
+  /** sysctl_sched_migration_cost: new-idle balancing is skipped when the core's average idle is shorter. */
+  migrationCostNs: number;
+}

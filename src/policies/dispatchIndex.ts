@@ -1,0 +1,113 @@
+/**
+ * The per-CPU dispatcher's hot path: for each NUMA node, a binary min-heap of that node's workers ordered
+ * by (load, lastIdleNs, worker index). `load` is the number of works queued on or running in the worker;
+ * `lastIdleNs` is when it last finished a work (earlier = idle for longer, the proxy for the lowest recent
+ * utilization). Updates and picks are O(log W); a pick never scans the workers.
+ */
+export class DispatchIndex {
+  private readonly load: Int32Array;
+  private readonly lastIdleNs: Float64Array;
+  private readonly nodeOf: Int32Array;
+  /** Position of each worker inside its node's heap. */
+  private readonly pos: Int32Array;
+  private readonly heaps: Int32Array[];
+  private readonly sizes: Int32Array;
+  picks = 0;
+
+  constructor(workerNodes: readonly number[], nodes: number) {
+    const n = workerNodes.length;
+    this.load = new Int32Array(n);
+    this.lastIdleNs = new Float64Array(n);
+    this.nodeOf = Int32Array.from(workerNodes);
+    this.pos = new Int32Array(n);
+    this.sizes = new Int32Array(nodes);
+    const counts = new Array<number>(nodes).fill(0);
+    for (const node of workerNodes) counts[node]++;
+    this.heaps = counts.map((c) => new Int32Array(c));
+    // Inserting in index order with equal keys already satisfies the heap property.
+    for (let w = 0; w < n; w++) {
+      const node = workerNodes[w];
+      const i = this.sizes[node]++;
+      this.heaps[node][i] = w;
+      this.pos[w] = i;
+    }
+  }
+
+  /**
+   * The idlest worker on `node`, skipping `excludeWorker` (the worker of the CPU the work came from).
+   * In a min-heap the runner-up is one of the root's two children, so the exclusion costs O(1).
+   */
+  pick(node: number, excludeWorker: number): number {
+    this.picks++;
+    const heap = this.heaps[node];
+    const size = this.sizes[node];
+    if (size === 0) return -1;
+    const root = heap[0];
+    if (root !== excludeWorker || size === 1) return root;
+    if (size === 2) return heap[1];
+    return this.less(heap[1], heap[2]) ? heap[1] : heap[2];
+  }
+
+  /** A work was queued on `w`. */
+  queued(w: number): void {
+    this.load[w]++;
+    this.siftDown(this.nodeOf[w], this.pos[w]);
+  }
+
+  /** `w` finished a work at `nowNs`. */
+  finished(w: number, nowNs: number): void {
+    this.load[w]--;
+    this.lastIdleNs[w] = nowNs;
+    const node = this.nodeOf[w];
+    // load fell (moves up) but lastIdleNs rose (may move down): restore both ways.
+    this.siftUp(node, this.pos[w]);
+    this.siftDown(node, this.pos[w]);
+  }
+
+  loadOf(w: number): number {
+    return this.load[w];
+  }
+
+  private less(a: number, b: number): boolean {
+    const la = this.load[a];
+    const lb = this.load[b];
+    if (la !== lb) return la < lb;
+    const ia = this.lastIdleNs[a];
+    const ib = this.lastIdleNs[b];
+    if (ia !== ib) return ia < ib;
+    return a < b;
+  }
+
+  private siftUp(node: number, i: number): void {
+    const heap = this.heaps[node];
+    const w = heap[i];
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent];
+      if (!this.less(w, p)) break;
+      heap[i] = p;
+      this.pos[p] = i;
+      i = parent;
+    }
+    heap[i] = w;
+    this.pos[w] = i;
+  }
+
+  private siftDown(node: number, i: number): void {
+    const heap = this.heaps[node];
+    const size = this.sizes[node];
+    const w = heap[i];
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= size) break;
+      const r = l + 1;
+      const c = r < size && this.less(heap[r], heap[l]) ? r : l;
+      if (!this.less(heap[c], w)) break;
+      heap[i] = heap[c];
+      this.pos[heap[i]] = i;
+      i = c;
+    }
+    heap[i] = w;
+    this.pos[w] = i;
+  }
+}

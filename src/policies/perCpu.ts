@@ -1,0 +1,39 @@
+import type { Topology } from '../model/topology.ts';
+import type { VhostWork } from '../vhost/vhostWork.ts';
+import { DispatchIndex } from './dispatchIndex.ts';
+import type { Policy, PolicyInput, WorkerSpec } from './policy.ts';
+
+/**
+ * The talk's proposal: one vhost worker per host CPU, pinned to it, shared by every VM. A work queued from
+ * CPU c goes to the idlest worker on c's NUMA node other than c's own (docs/design.md gives the exact rule
+ * and ties). Workers attach to the cgroup of the VM whose work they run, so TX and RX of one device can
+ * run at once on two workers.
+ */
+export class PerCpuPolicy implements Policy {
+  readonly name = 'per-cpu' as const;
+  private index: DispatchIndex | null = null;
+  private topo: Topology | null = null;
+
+  get picks(): number {
+    return this.index?.picks ?? 0;
+  }
+
+  createWorkers({ topo }: PolicyInput): WorkerSpec[] {
+    this.topo = topo;
+    this.index = new DispatchIndex(topo.nodeOf, topo.nodes);
+    return topo.nodeOf.map((_, cpu) => ({ name: `vhost-cpu${cpu}`, allowed: [cpu], vm: -1 }));
+  }
+
+  selectWorker(_work: VhostWork, fromCpu: number): number {
+    const index = this.index as DispatchIndex;
+    const node = (this.topo as Topology).nodeOf[fromCpu];
+    // Worker w is pinned to CPU w, so the worker to avoid is the one of the queueing CPU.
+    const w = index.pick(node, fromCpu);
+    index.queued(w);
+    return w;
+  }
+
+  workFinished(worker: number, nowNs: number): void {
+    (this.index as DispatchIndex).finished(worker, nowNs);
+  }
+}

@@ -1,0 +1,146 @@
+import type { ActorId, SimMsg } from '../../machines/port.ts';
+import { type RandomStream, streamFor } from '../kernel/random.ts';
+import { Recorder } from '../metrics/recorder.ts';
+import type { Packet } from '../model/packet.ts';
+import type { Costs, SchedTunables } from '../model/profile.ts';
+import type { Scenario } from '../model/scenario.ts';
+import type { Topology } from '../model/topology.ts';
+import type { Policy } from '../policies/policy.ts';
+import { placeWoken, renormalize } from '../sched/cfs.ts';
+import { newRunQueue, type RunQueue } from '../sched/runQueue.ts';
+import { selectCpu } from '../sched/selectCpu.ts';
+import type { Task } from '../sched/task.ts';
+import type { VhostWork } from '../vhost/vhostWork.ts';
+import type { Workload } from '../workloads/workload.ts';
+
+export type Link = (to: ActorId, ev: SimMsg, delayNs: number) => void;
+
+/**
+ * The host kernel's shared state, the part that real code reaches through shared memory rather than
+ * messages: tasks and run queues (the scheduler), vhost works and their QUEUED bits, the recorder.
+ * Machine actions use it through their port; nothing here decides behaviour that a machine owns.
+ */
+export class Host {
+  readonly tasks: Task[] = [];
+  readonly rqs: RunQueue[];
+  readonly works: VhostWork[] = [];
+  readonly recorder: Recorder;
+  readonly costs: Costs;
+  readonly tun: SchedTunables;
+  readonly vmNode: number[];
+  cpuActor: ActorId[] = [];
+  workerActor: ActorId[] = [];
+  nicActor: ActorId = -1;
+  /** [vm][dev] -> work id / virtqueue actor */
+  txWork: number[][] = [];
+  rxWork: number[][] = [];
+  txVq: ActorId[][] = [];
+  rxVq: ActorId[][] = [];
+  /** [vm][vcpu] -> vCPU actor */
+  vcpuActor: ActorId[][] = [];
+  private packetSeq = 0;
+  private readonly streams = new Map<string, RandomStream>();
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly topo: Topology,
+    readonly policy: Policy,
+    readonly workload: Workload,
+    private readonly link: Link,
+    readonly now: () => number,
+  ) {
+    this.costs = scenario.profile.costs;
+    this.tun = scenario.profile.sched;
+    this.rqs = topo.nodeOf.map((node, cpu) => newRunQueue(cpu, node, this.tun.migrationCostNs));
+    // VMs' memory is spread over the nodes round-robin (first touch where QEMU started).
+    this.vmNode = Array.from({ length: scenario.vms }, (_, vm) => vm % topo.nodes);
+    this.recorder = new Recorder(topo.cpus, scenario.vms, topo.nodeOf, this.vmNode);
+  }
+
+  /** The seeded random stream of one entity: draws elsewhere never shift it. */
+  stream(key: string): RandomStream {
+    let s = this.streams.get(key);
+    if (s === undefined) {
+      s = streamFor(this.scenario.seed, key);
+      this.streams.set(key, s);
+    }
+    return s;
+  }
+
+  /** Remote-NUMA cost factor for work of `vm` on `cpu` with the given memory-bound fraction. */
+  numaFactor(vm: number, cpu: number, memFraction: number): number {
+    if (vm < 0 || this.vmNode[vm] === this.topo.nodeOf[cpu]) return 1;
+    return 1 + this.costs.remoteNumaPenalty * memFraction;
+  }
+
+  newPacket(
+    vm: number,
+    dev: number,
+    flow: number,
+    bytes: number,
+    kind: Packet['kind'],
+    bornNs: number,
+  ): Packet {
+    return Object.freeze({ id: this.packetSeq++, vm, dev, flow, bytes, kind, bornNs });
+  }
+
+  // ---- scheduler services -------------------------------------------------------------------------
+
+  /** try_to_wake_up(): place a sleeping task on a run queue and tell that CPU. */
+  wake(tid: number): void {
+    const task = this.tasks[tid];
+    if (task.state !== 'blocked') return;
+    const cpu = selectCpu(task, this.rqs, this.topo);
+    const rq = this.rqs[cpu];
+    if (cpu !== task.cpu) {
+      renormalize(task, this.rqs[task.cpu], rq);
+      task.migrations++;
+      task.cpu = cpu;
+    }
+    placeWoken(task, rq, this.tun);
+    task.state = 'runnable';
+    rq.queue.push(tid);
+    this.link(this.cpuActor[cpu], { type: 'rq.wake' }, 0);
+  }
+
+  /** The owner asks for `costNs` of CPU for its thread, charged to `vm` (-1: host). */
+  exec(tid: number, costNs: number, vm: number): void {
+    const task = this.tasks[tid];
+    task.hasSeg = true;
+    task.segRemainingNs = Math.max(1, Math.round(costNs));
+    task.segVm = vm;
+  }
+
+  /** The owner's thread sleeps when its current segment is over (it has just ended). */
+  block(tid: number): void {
+    this.tasks[tid].wantsBlock = true;
+  }
+
+  // ---- vhost ----------------------------------------------------------------------------------------
+
+  /**
+   * vhost_work_queue(): if the work is not already queued, mark it and hand it to the worker the model
+   * selects for the CPU it is queued from. A second queueing before it runs coalesces.
+   */
+  queueWork(wid: number, fromCpu: number): void {
+    const work = this.works[wid];
+    if (work.queued) {
+      this.recorder.coalesced++;
+      return;
+    }
+    work.queued = true;
+    work.queuedAtNs = this.now();
+    const w = this.policy.selectWorker(work, fromCpu, this.now());
+    work.worker = w;
+    this.link(this.workerActor[w], { type: 'work.queued', wid }, 0);
+  }
+
+  /** A worker finished running a work (ran it to the end or hit its weight). */
+  workFinished(worker: number, wid: number, pkts: number): void {
+    const r = this.recorder;
+    r.worksRun++;
+    r.workPkts += pkts;
+    r.workSojournNs += this.now() - this.works[wid].queuedAtNs;
+    this.policy.workFinished(worker, this.now());
+  }
+}

@@ -1,0 +1,219 @@
+import { current, isDraft } from 'immer';
+import { Subject } from 'rxjs';
+import { nicContext, nicMachine } from '../../machines/nic.machine.ts';
+import { pcpuContext, pcpuMachine } from '../../machines/pcpu.machine.ts';
+import type { ActorId, SimMsg } from '../../machines/port.ts';
+import { vcpuContext, vcpuMachine } from '../../machines/vcpu.machine.ts';
+import { vhostWorkerContext, vhostWorkerMachine } from '../../machines/vhostWorker.machine.ts';
+import { virtqueueContext, virtqueueMachine } from '../../machines/virtqueue.machine.ts';
+import { SimKernel } from '../kernel/simKernel.ts';
+import type { Scenario } from '../model/scenario.ts';
+import { buildTopology, type Topology } from '../model/topology.ts';
+import { createPolicy } from '../policies/index.ts';
+import { newTask } from '../sched/task.ts';
+import { tcpRr } from '../workloads/tcpRr.ts';
+import type { Executor, ExecutorKind } from './executor.ts';
+import { FastExecutor } from './fastExecutor.ts';
+import { Host } from './host.ts';
+import { SimPort } from './simPort.ts';
+import type { TraceEvent } from './trace.ts';
+import { XStateExecutor } from './xstateExecutor.ts';
+
+/** A message on its way along a link into an actor. */
+interface Delivery {
+  to: ActorId;
+  ev: SimMsg;
+  delayNs: number;
+}
+
+export interface SystemOptions {
+  executor?: ExecutorKind;
+  /** Receives every delivery; off (undefined) costs nothing. */
+  onTrace?: (ev: TraceEvent) => void;
+  /** Passed to XState actors (live executor only). */
+  inspect?: (ev: unknown) => void;
+}
+
+/** Shallow: actions hand over fresh event objects whose fields may be drafts of their context. */
+function undraftEvent(ev: SimMsg): SimMsg {
+  let out: Record<string, unknown> | null = null;
+  for (const [k, v] of Object.entries(ev)) {
+    if (isDraft(v)) {
+      out ??= { ...ev };
+      out[k] = current(v);
+    }
+  }
+  return (out ?? ev) as SimMsg;
+}
+
+/**
+ * The actor system for one scenario: kernel, host state, one actor per core, vCPU, virtqueue, vhost
+ * worker and the NIC, wired by one RxJS Subject per actor's inbound link. Messages travel as data on the
+ * links; the kernel delivers them at their virtual time.
+ */
+export class SimSystem {
+  readonly kernel = new SimKernel();
+  readonly topo: Topology;
+  readonly host: Host;
+  readonly executor: Executor;
+  readonly port: SimPort;
+  /** Actor keys by id, for traces and the inspector. */
+  readonly keys: string[] = [];
+  readonly links: Subject<Delivery>[] = [];
+  private readonly onTrace?: (ev: TraceEvent) => void;
+
+  constructor(
+    readonly scenario: Scenario,
+    options: SystemOptions = {},
+  ) {
+    const kind = options.executor ?? 'fast';
+    this.onTrace = options.onTrace;
+    this.topo = buildTopology(scenario.profile.cpu);
+    const link = (to: ActorId, ev: SimMsg, delayNs: number) => this.links[to].next({ to, ev, delayNs });
+    this.port = new SimPort(this.kernel, link, kind === 'xstate' ? undraftEvent : (ev) => ev);
+    this.executor =
+      kind === 'xstate'
+        ? new XStateExecutor(this.port, this.kernel, options.inspect)
+        : new FastExecutor(this.port);
+    this.port.executor = this.executor;
+    const policy = createPolicy(scenario.model);
+    this.host = new Host(
+      scenario,
+      this.topo,
+      policy,
+      tcpRr(scenario.workload),
+      link,
+      () => this.kernel.nowNs,
+    );
+    this.port.host = this.host;
+    this.build();
+  }
+
+  private spawn(key: string, def: Parameters<Executor['spawn']>[0], context: object): ActorId {
+    const id = this.executor.spawn(def, context);
+    this.keys[id] = key;
+    const subject = new Subject<Delivery>();
+    subject.subscribe((d) => {
+      this.kernel.schedule(d.delayNs, this.fire, d);
+    });
+    this.links[id] = subject;
+    return id;
+  }
+
+  private readonly fire = (d: Delivery): void => {
+    this.executor.deliver(d.to, d.ev);
+    if (this.onTrace !== undefined) {
+      this.onTrace({
+        kind: 'deliver',
+        atNs: this.kernel.nowNs,
+        actor: this.keys[d.to],
+        event: d.ev.type,
+        state: this.executor.stateOf(d.to),
+      });
+    }
+  };
+
+  private build(): void {
+    const { scenario: s, topo, host } = this;
+    const placed = new Array<number>(topo.cpus).fill(0);
+    // Initial placement: the allowed CPU with the fewest threads so far (fork balancing), lowest id on ties.
+    const place = (allowed: number[] | null): number => {
+      let best = -1;
+      for (let cpu = 0; cpu < topo.cpus; cpu++) {
+        if (allowed !== null && !allowed.includes(cpu)) continue;
+        if (best < 0 || placed[cpu] < placed[best]) best = cpu;
+      }
+      placed[best]++;
+      return best;
+    };
+
+    for (let cpu = 0; cpu < topo.cpus; cpu++) {
+      host.cpuActor.push(this.spawn(`cpu${cpu}`, pcpuMachine, pcpuContext(cpu, topo.nodeOf[cpu])));
+    }
+    host.nicActor = this.spawn('nic', nicMachine, nicContext());
+
+    const workers = host.policy.createWorkers({ topo, vms: s.vms, devicesPerVm: s.devicesPerVm });
+    const spawnWorker = (w: number) => {
+      const spec = workers[w];
+      const tid = host.tasks.length;
+      const id = this.spawn(spec.name, vhostWorkerMachine, vhostWorkerContext(w, tid, spec.vm));
+      host.tasks.push(newTask(tid, spec.name, 'vhost', id, spec.vm, spec.allowed, place(spec.allowed)));
+      host.workerActor[w] = id;
+    };
+    // Shared workers exist before any VM (created per CPU at boot).
+    workers.forEach((spec, w) => {
+      if (spec.vm < 0) spawnWorker(w);
+    });
+
+    for (let vm = 0; vm < s.vms; vm++) {
+      const node = host.vmNode[vm];
+      const tx: ActorId[] = [];
+      const rx: ActorId[] = [];
+      const txW: number[] = [];
+      const rxW: number[] = [];
+      for (let dev = 0; dev < s.devicesPerVm; dev++) {
+        tx.push(
+          this.spawn(`vm${vm}.dev${dev}.tx`, virtqueueMachine, virtqueueContext(vm, dev, 'tx', s.ringSize)),
+        );
+        rx.push(
+          this.spawn(`vm${vm}.dev${dev}.rx`, virtqueueMachine, virtqueueContext(vm, dev, 'rx', s.ringSize)),
+        );
+        for (const [dir, vq, list] of [['tx', tx[dev], txW] as const, ['rx', rx[dev], rxW] as const]) {
+          list.push(host.works.length);
+          host.works.push({
+            wid: host.works.length,
+            vm,
+            dev,
+            dir,
+            vq,
+            queued: false,
+            worker: -1,
+            queuedAtNs: 0,
+          });
+        }
+      }
+      host.txVq.push(tx);
+      host.rxVq.push(rx);
+      host.txWork.push(txW);
+      host.rxWork.push(rxW);
+
+      const allowed = s.pinning.vcpu === 'node' ? topo.cpusOf[node] : null;
+      const vcpus: ActorId[] = [];
+      for (let idx = 0; idx < s.vcpusPerVm; idx++) {
+        const flows: { flow: number; dev: number }[] = [];
+        for (let k = idx; k < s.workload.instances; k += s.vcpusPerVm) {
+          flows.push({ flow: vm * s.workload.instances + k, dev: k % s.devicesPerVm });
+        }
+        const tid = host.tasks.length;
+        const cpu = place(allowed);
+        const name = `vm${vm}.vcpu${idx}`;
+        const id = this.spawn(
+          name,
+          vcpuMachine,
+          vcpuContext({ vm, idx, tid, node, cpu, txVq: tx, rxVq: rx, flows }),
+        );
+        host.tasks.push(newTask(tid, name, 'vcpu', id, vm, allowed, cpu));
+        vcpus.push(id);
+      }
+      host.vcpuActor.push(vcpus);
+      workers.forEach((spec, w) => {
+        if (spec.vm === vm) spawnWorker(w);
+      });
+    }
+  }
+
+  /** Start the workload: each vCPU begins at a seeded offset so VMs do not run in lockstep. */
+  start(): void {
+    const spreadNs = 50_000;
+    this.host.vcpuActor.forEach((ids, vm) => {
+      const rng = this.host.stream(`start.vm${vm}`);
+      for (const id of ids)
+        this.links[id].next({ to: id, ev: { type: 'vcpu.start' }, delayNs: rng.int(spreadNs) });
+    });
+  }
+
+  /** Bring every core's accounting up to now (at the warm-up boundary and the end). */
+  flushAccounting(): void {
+    for (const id of this.host.cpuActor) this.executor.deliver(id, { type: 'acct.flush' });
+  }
+}

@@ -1,0 +1,20 @@
+import type { Scenario } from '../model/scenario.ts';
+import { x3650m2 } from './profiles.ts';
+
+/** The default scenario: one VM, one vCPU, one device, one TCP_RR instance, per-device vhost. */
+export function defaultScenario(): Scenario {
+  return {
+    model: 'per-device',
+    workload: { kind: 'TCP_RR', instances: 1, requestBytes: 1, responseBytes: 1 },
+    vms: 1,
+    vcpusPerVm: 1,
+    devicesPerVm: 1,
+    durationS: 1,
+    warmupS: 0.1,
+    seed: 1,
+    pinning: { vcpu: 'node' },
+    vhost: { weightPkts: 256, byteWeight: 0x80000 },
+    ringSize: 256,
+    profile: structuredClone(x3650m2),
+  };
+}

@@ -1,0 +1,67 @@
+import type { Profile } from '../model/profile.ts';
+
+/**
+ * The talk's host: IBM x3650-M2, 2 x Xeon E5530 (Nehalem-EP, 2.4 GHz, 4 cores each), HT off, X540 10GbE.
+ * Every number is explained in docs/calibration.md; only `nic.peerTurnaroundNs` was fitted (to the
+ * published 1-VM TCP_RR rate), everything else is a cited figure or a stated assumption.
+ */
+export const x3650m2: Profile = {
+  name: 'x3650-m2',
+  description:
+    'IBM x3650-M2: 2 sockets x 4 cores Xeon E5530 2.4 GHz (Nehalem-EP), HT off, 10GbE X540 (ixgbe)',
+  cpu: { sockets: 2, coresPerSocket: 4, ghz: 2.4 },
+  nic: {
+    lineRateGbps: 10,
+    frameOverheadBytes: 78,
+    txNs: 1_000,
+    wireNs: 1_500,
+    irqDelayNs: 8_000,
+    peerTurnaroundNs: 16_000,
+    peerJitterCv: 0.1,
+    steering: 'atr',
+    irqCpus: [0],
+  },
+  costs: {
+    vmExitNs: 830,
+    kickHandleNs: 1_200,
+    haltExitNs: 1_500,
+    irqEntryNs: 2_000,
+    guestTxPktNs: 4_000,
+    guestRxPktNs: 5_000,
+    guestPerByteNs: 0.1,
+    vhostTxPktNs: 4_000,
+    vhostRxPktNs: 2_500,
+    vhostPerByteNs: 0.1,
+    vhostSignalNs: 800,
+    nicRxIrqNs: 4_000,
+    ctxSwitchNs: 1_500,
+    cacheRefillNs: 3_000,
+    idleExitNs: 3_000,
+    vqCacheTransferLocalNs: 600,
+    vqCacheTransferRemoteNs: 2_400,
+    remoteNumaPenalty: 0.5,
+    guestMemFraction: 0.3,
+    vhostMemFraction: 0.5,
+    cgroupAttachNs: 1_000,
+  },
+  sched: {
+    latencyNs: 24_000_000,
+    minGranularityNs: 3_000_000,
+    wakeupGranularityNs: 4_000_000,
+    migrationCostNs: 500_000,
+  },
+};
+
+/** A modern host for scale studies: same per-operation costs, 2 x 64 cores. */
+export const modern2x64: Profile = {
+  ...x3650m2,
+  name: '2x64',
+  description:
+    'A large 2-socket host (2 x 64 cores) with the x3650-m2 per-operation costs, for scale studies',
+  cpu: { sockets: 2, coresPerSocket: 64, ghz: 2.4 },
+};
+
+export const profiles: Record<string, Profile> = {
+  [x3650m2.name]: x3650m2,
+  [modern2x64.name]: modern2x64,
+};

@@ -1,0 +1,70 @@
+import type { ActorId } from '../../machines/port.ts';
+
+export type TaskKind = 'vcpu' | 'vhost';
+
+/**
+ * A host thread, like the kernel's task_struct: what the scheduler knows about it. The behaviour of the
+ * thread (what it computes next) belongs to its owner actor (a vCPU or a vhost worker machine).
+ */
+export interface Task {
+  tid: number;
+  name: string;
+  kind: TaskKind;
+  owner: ActorId;
+  /** VM whose cgroup the thread belongs to; -1 for a shared per-CPU worker (charged per attached VM). */
+  vm: number;
+  /** CPUs the thread may run on (sched_setaffinity); null = any. */
+  allowed: number[] | null;
+  state: 'blocked' | 'runnable' | 'running';
+  /** CPU whose run queue holds the thread, or where it last ran. */
+  cpu: number;
+  vruntime: number;
+  /** A CPU demand in progress (set by the owner, consumed by the core). */
+  hasSeg: boolean;
+  segRemainingNs: number;
+  /** VM charged for the segment's time (-1 = host). */
+  segVm: number;
+  /** The owner asked to sleep at the end of its segment. */
+  wantsBlock: boolean;
+  /** Set when the core preempts the thread; the owner reads and clears it (need_resched seen by vhost). */
+  preempted: boolean;
+  nvcsw: number;
+  nivcsw: number;
+  migrations: number;
+  runNs: number;
+}
+
+export function newTask(
+  tid: number,
+  name: string,
+  kind: TaskKind,
+  owner: ActorId,
+  vm: number,
+  allowed: number[] | null,
+  cpu: number,
+): Task {
+  return {
+    tid,
+    name,
+    kind,
+    owner,
+    vm,
+    allowed,
+    state: 'blocked',
+    cpu,
+    vruntime: 0,
+    hasSeg: false,
+    segRemainingNs: 0,
+    segVm: vm,
+    wantsBlock: false,
+    preempted: false,
+    nvcsw: 0,
+    nivcsw: 0,
+    migrations: 0,
+    runNs: 0,
+  };
+}
+
+export function allowedOn(task: Task, cpu: number): boolean {
+  return task.allowed === null || task.allowed.includes(cpu);
+}
