@@ -16,7 +16,7 @@ export const x3650m2: Profile = {
     txNs: 1_000,
     wireNs: 1_500,
     irqDelayNs: 8_000,
-    peerTurnaroundNs: 16_000,
+    peerTurnaroundNs: 24_000,
     peerJitterCv: 0.1,
     steering: 'atr',
     irqCpus: [0],
