@@ -38,7 +38,9 @@ const actions: Record<string, A> = {
     ctx.stats.txBytes += pkt.bytes;
     const reply = h.workload.peerReply(pkt);
     if (reply === null) return;
-    const turnaround = Math.round(h.stream('peer').lognormalMean(nic.peerTurnaroundNs, nic.peerJitterCv));
+    const turnaround = Math.round(
+      h.stream(`peer.flow${pkt.flow}`).lognormalMean(nic.peerTurnaroundNs, nic.peerJitterCv),
+    );
     const sendAt = ctx.txFreeNs + nic.wireNs + turnaround;
     const rxStart = Math.max(sendAt, ctx.rxFreeNs);
     ctx.rxFreeNs = rxStart + Math.round((reply.bytes + nic.frameOverheadBytes) * nsPerByte);

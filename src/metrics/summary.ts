@@ -22,7 +22,7 @@ export interface Metrics {
   efficiency: { value: number; unit: 'transactions per busy CPU-second' };
   contextSwitchesPerSec: { voluntary: number; involuntary: number };
   contextSwitchesPerTransaction: number;
-  /** Core-level switches including to and from idle (like /proc/stat ctxt). */
+  /** Switches into a thread on any core, from idle included. */
   coreSwitchesPerSec: number;
   migrationsPerSec: number;
   /** Share of vhost CPU time spent on a NUMA node other than the VM's memory node. */

@@ -12,7 +12,7 @@ export interface RunQueue {
   /** Average idle period (the kernel's rq->avg_idle), gating new-idle balancing. */
   avgIdleNs: number;
   idleSinceNs: number;
-  /** Context switches on this CPU, idle transitions included (like /proc/stat ctxt). */
+  /** Switches into a thread on this CPU (from idle or from another thread). */
   switches: number;
 }
 
