@@ -4,7 +4,10 @@ import { DispatchIndex } from '../src/policies/dispatchIndex.ts';
 class LinearScan {
   readonly load: Int32Array;
   readonly lastIdleNs: Float64Array;
-  constructor(private readonly byNode: number[][], n: number) {
+  constructor(
+    private readonly byNode: number[][],
+    n: number,
+  ) {
     this.load = new Int32Array(n);
     this.lastIdleNs = new Float64Array(n);
   }
@@ -16,7 +19,8 @@ class LinearScan {
         best < 0 ||
         this.load[w] < this.load[best] ||
         (this.load[w] === this.load[best] &&
-          (this.lastIdleNs[w] < this.lastIdleNs[best] || (this.lastIdleNs[w] === this.lastIdleNs[best] && w < best)))
+          (this.lastIdleNs[w] < this.lastIdleNs[best] ||
+            (this.lastIdleNs[w] === this.lastIdleNs[best] && w < best)))
       )
         best = w;
     }

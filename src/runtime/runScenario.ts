@@ -1,6 +1,7 @@
 import { diffCounters, readCounters } from '../metrics/counters.ts';
 import { type Metrics, summarize } from '../metrics/summary.ts';
 import type { Scenario } from '../model/scenario.ts';
+import { validateScenario } from '../scenario/schema.ts';
 import type { ExecutorKind } from './executor.ts';
 import { SimSystem } from './system.ts';
 import type { TraceEvent } from './trace.ts';
@@ -23,7 +24,9 @@ export interface RunResult {
  * const { metrics } = runScenario(resolveScenario({ vms: 4, model: 'per-cpu' }));
  * console.log(metrics.throughput.value);
  */
-export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+export function runScenario(input: Scenario, options: RunOptions = {}): RunResult {
+  // Library callers may hand-build a scenario: check it like the CLI does, before anything runs.
+  const scenario = validateScenario(input);
   const sys = new SimSystem(scenario, { executor: options.executor, onTrace: options.onTrace });
   const warmupNs = Math.round(scenario.warmupS * 1e9);
   const endNs = warmupNs + Math.round(scenario.durationS * 1e9);

@@ -1,4 +1,3 @@
-import type { Packet } from '../model/packet.ts';
 import type { WorkloadSpec } from '../model/scenario.ts';
 import type { Workload } from './workload.ts';
 

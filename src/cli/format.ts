@@ -1,0 +1,218 @@
+import { type CrossoverStatus, crossoverStatus } from '../metrics/crossover.ts';
+import type { Metrics } from '../metrics/summary.ts';
+import type { Scenario } from '../model/scenario.ts';
+import { efficiencyOf, groupPoints, modelSeries, type SweepPoint, throughputOf } from '../scenario/sweep.ts';
+
+const nf = (digits: number) =>
+  new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const int = nf(0);
+const d1 = nf(1);
+const d2 = nf(2);
+const d3 = nf(3);
+
+export const fmtInt = (x: number) => int.format(x);
+export const fmtPct = (x: number) => `${d1.format(x * 100)} %`;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+const numeric = /^(-|[-+]?[\d.,]+( %)?)$/;
+
+/** A plain-text table: numeric columns right-aligned, the others left-aligned. */
+export function renderTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const right = header.map((_, c) => rows.length > 0 && rows.every((r) => numeric.test(r[c] ?? '')));
+  const line = (cells: string[]) =>
+    cells.map((cell, c) => (right[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ');
+  const sep = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(header), sep, ...rows.map(line)].map((l) => l.trimEnd()).join('\n');
+}
+
+export function describeScenario(s: Scenario): string {
+  const w = s.workload;
+  return (
+    `${s.model}, ${plural(s.vms, 'VM')} x ${plural(s.vcpusPerVm, 'vCPU')} x ${plural(s.devicesPerVm, 'device')}, ` +
+    `${w.kind} x${w.instances} (${w.requestBytes} B / ${w.responseBytes} B), profile ${s.profile.name} ` +
+    `(${s.profile.cpu.sockets} x ${s.profile.cpu.coresPerSocket} cores), ` +
+    `${s.durationS} s measured after ${s.warmupS} s warm-up, seed ${s.seed}, vCPU pinning ${s.pinning.vcpu}`
+  );
+}
+
+/** The human summary of one run. */
+export function formatRunTable(
+  scenario: Scenario,
+  m: Metrics,
+  meta: { executor: string; events: number },
+): string {
+  const cores = scenario.profile.cpu.sockets * scenario.profile.cpu.coresPerSocket;
+  const cs = m.contextSwitchesPerSec;
+  const v = m.vhost;
+  const breakdown = Object.entries(m.cpuBreakdown)
+    .map(([k, x]) => `${k} ${fmtPct(x)}`)
+    .join(', ');
+  const kv: [string, string][] = [
+    ['Throughput', `${fmtInt(m.throughput.value)} ${m.throughput.unit}`],
+    [
+      'Latency',
+      `p50 ${d1.format(m.latencyUs.p50)} µs, p99 ${d1.format(m.latencyUs.p99)} µs, mean ${d1.format(m.latencyUs.mean)} µs`,
+    ],
+    ['CPU utilization', `${fmtPct(m.cpuUtilization)} of ${cores} cores`],
+    ['CPU breakdown', breakdown],
+    ['Efficiency', `${fmtInt(m.efficiency.value)} ${m.efficiency.unit}`],
+    [
+      'Context switches/s',
+      `${fmtInt(cs.voluntary + cs.involuntary)} (voluntary ${fmtInt(cs.voluntary)}, involuntary ${fmtInt(cs.involuntary)}), ${d2.format(m.contextSwitchesPerTransaction)} per transaction`,
+    ],
+    ['Core switches/s', fmtInt(m.coreSwitchesPerSec)],
+    ['Migrations/s', fmtInt(m.migrationsPerSec)],
+    ['Remote-node vhost work', fmtPct(m.remoteNodeWorkShare)],
+    [
+      'vhost',
+      `${fmtInt(v.worksPerSec)} works/s, ${d2.format(v.pktsPerWork)} pkts/work, sojourn ${d2.format(v.sojournUsMean)} µs mean`,
+    ],
+    [
+      '',
+      `coalesced ${fmtInt(v.coalescedPerSec)}/s, requeues ${fmtInt(v.requeuesPerSec)}/s, cgroup attaches ${fmtInt(v.cgroupAttachesPerSec)}/s, dispatch picks ${fmtInt(v.dispatchPicksPerSec)}/s`,
+    ],
+    [
+      'Interrupts/s',
+      `kicks ${fmtInt(m.kicksPerSec)}, injected ${fmtInt(m.interruptsInjectedPerSec)}, NIC ${fmtInt(m.nicInterruptsPerSec)}`,
+    ],
+    ['Fairness (Jain)', d3.format(m.jainFairness)],
+  ];
+  const w = Math.max(...kv.map(([k]) => k.length));
+  const lines = [
+    `vhost-sim: ${describeScenario(scenario)}; ${meta.executor} executor, ${fmtInt(meta.events)} events`,
+    '',
+    ...kv.map(([k, val]) => `${k.padEnd(w)}  ${val}`),
+    '',
+    'Per VM',
+    renderTable(
+      ['VM', 'node', 'throughput (tps)', 'CPU (CPU-s/s)'],
+      m.perVm.map((p) => [String(p.vm), String(p.node), fmtInt(p.throughput), d3.format(p.cpu)]),
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Flatten nested objects to dotted keys; arrays are skipped (perVm). */
+export function flatten(
+  obj: object,
+  prefix = '',
+  out: Record<string, unknown> = {},
+): Record<string, unknown> {
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix === '' ? k : `${prefix}.${k}`;
+    if (Array.isArray(v)) continue;
+    if (v !== null && typeof v === 'object') flatten(v, key, out);
+    else out[key] = v;
+  }
+  return out;
+}
+
+function csvCell(v: unknown): string {
+  const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(rows: Record<string, unknown>[]): string {
+  const cols: string[] = [];
+  for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
+  const lines = [cols.map(csvCell).join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))];
+  return `${lines.join('\n')}\n`;
+}
+
+export const runCsv = (m: Metrics) => toCsv([flatten(m)]);
+
+export function sweepCsv(points: readonly SweepPoint[]): string {
+  return toCsv(
+    points.map((p) => ({
+      model: p.model,
+      vms: p.vms,
+      workload: p.workload,
+      ...Object.fromEntries(Object.entries(p.axes ?? {}).map(([k, v]) => [`axis.${k}`, v])),
+      ...flatten(p.metrics),
+    })),
+  );
+}
+
+export function describeCrossover(label: string, st: CrossoverStatus): string {
+  switch (st.kind) {
+    case 'crosses':
+      return `crossover (${label}): per-cpu overtakes per-device at ≈ ${d1.format(st.at)} VMs`;
+    case 'ahead-from-start':
+      return `crossover (${label}): per-cpu is ahead of per-device from the start (${plural(st.from, 'VM')})`;
+    case 'never':
+      return st.upTo === null
+        ? `crossover (${label}): not enough points (need both models at the same VM counts)`
+        : `crossover (${label}): per-cpu does not overtake per-device up to ${plural(st.upTo, 'VM')}`;
+  }
+}
+
+/** Crossover lines for every workload / axis group of a sweep. */
+export function crossoverLines(points: readonly SweepPoint[]): string[] {
+  const groups = groupPoints(points);
+  const lines: string[] = [];
+  for (const [key, g] of groups) {
+    const prefix = g.axes || groups.size > 1 ? `[${key}] ` : '';
+    const tp = crossoverStatus(modelSeries(g.points, throughputOf));
+    const eff = crossoverStatus(modelSeries(g.points, efficiencyOf));
+    lines.push(prefix + describeCrossover('throughput', tp), prefix + describeCrossover('efficiency', eff));
+  }
+  return lines;
+}
+
+const totalCs = (m: Metrics) => m.contextSwitchesPerSec.voluntary + m.contextSwitchesPerSec.involuntary;
+
+/** One row per point. */
+export function formatSweepTable(points: readonly SweepPoint[]): string {
+  const axisKeys = [...new Set(points.flatMap((p) => Object.keys(p.axes ?? {})))];
+  const rows = points.map((p) => [
+    p.model,
+    String(p.vms),
+    ...axisKeys.map((k) => JSON.stringify(p.axes?.[k])),
+    fmtInt(p.metrics.throughput.value),
+    fmtInt(p.metrics.efficiency.value),
+    d1.format(p.metrics.latencyUs.p50),
+    d1.format(p.metrics.latencyUs.p99),
+    fmtPct(p.metrics.cpuUtilization),
+    fmtInt(totalCs(p.metrics)),
+  ]);
+  const table = renderTable(
+    ['model', 'VMs', ...axisKeys, 'tps', 'eff (tps/CPU-s)', 'p50 µs', 'p99 µs', 'CPU', 'ctx sw/s'],
+    rows,
+  );
+  return `${[table, '', ...crossoverLines(points)].join('\n')}\n`;
+}
+
+/** The talk's comparison: one row per VM count, both models side by side. */
+export function formatReproduceTable(points: readonly SweepPoint[]): string {
+  const vmsList = [...new Set(points.map((p) => p.vms))].sort((a, b) => a - b);
+  const find = (model: string, vms: number) =>
+    points.find((p) => p.model === model && p.vms === vms)?.metrics;
+  const cell = (m: Metrics | undefined, pick: (m: Metrics) => number) => (m ? fmtInt(pick(m)) : '-');
+  const rows = vmsList.map((vms) => {
+    const a = find('per-device', vms);
+    const b = find('per-cpu', vms);
+    return [
+      String(vms),
+      cell(a, (m) => m.throughput.value),
+      cell(b, (m) => m.throughput.value),
+      cell(a, (m) => m.efficiency.value),
+      cell(b, (m) => m.efficiency.value),
+      cell(a, totalCs),
+      cell(b, totalCs),
+    ];
+  });
+  const table = renderTable(
+    [
+      'VMs',
+      'per-device tps',
+      'per-cpu tps',
+      'per-device eff',
+      'per-cpu eff',
+      'per-device cs/s',
+      'per-cpu cs/s',
+    ],
+    rows,
+  );
+  return `${[table, '', ...crossoverLines(points)].join('\n')}\n`;
+}

@@ -1,0 +1,48 @@
+/**
+ * vhost-sim as a library: build a scenario, run it, read the metrics.
+ *
+ * @example
+ * ```ts
+ * import { crossover, resolveScenario, runScenario } from 'vhost-sim';
+ *
+ * // Defaults, overridden by a partial scenario and `--set`-style assignments; throws ScenarioError.
+ * const scenario = resolveScenario({ model: 'per-cpu', vms: 4, durationS: 0.05 }, ['profile.costs.ctxSwitchNs=0']);
+ * const { metrics } = runScenario(scenario);
+ * console.log(metrics.throughput.value, metrics.throughput.unit, metrics.efficiency.value);
+ *
+ * // Where per-cpu overtakes per-device (interpolated VM count), or null.
+ * const points = [1, 2, 4].map((vms) => ({
+ *   vms,
+ *   a: runScenario(resolveScenario({ vms, model: 'per-device', durationS: 0.05 })).metrics.throughput.value,
+ *   b: runScenario(resolveScenario({ vms, model: 'per-cpu', durationS: 0.05 })).metrics.throughput.value,
+ * }));
+ * console.log(crossover(points));
+ * ```
+ */
+export {
+  type CrossoverPoint,
+  type CrossoverStatus,
+  crossover,
+  crossoverStatus,
+} from './metrics/crossover.ts';
+export type { Metrics, VmMetrics } from './metrics/summary.ts';
+export type { Costs, CpuSpec, NicSpec, Profile, SchedTunables } from './model/profile.ts';
+export type { ModelName, Scenario, VhostTunables, WorkloadKind, WorkloadSpec } from './model/scenario.ts';
+export type { ExecutorKind } from './runtime/executor.ts';
+export { type RunOptions, type RunResult, runScenario } from './runtime/runScenario.ts';
+export { SimSystem } from './runtime/system.ts';
+export type { TraceEvent } from './runtime/trace.ts';
+export { defaultScenario } from './scenario/defaults.ts';
+export { loadScenarioFile } from './scenario/load.ts';
+export { profiles } from './scenario/profiles.ts';
+export { applySets, type DeepPartial, resolveScenario, type ScenarioInput } from './scenario/resolve.ts';
+export { ScenarioError, validateScenario } from './scenario/schema.ts';
+export {
+  buildGrid,
+  type RunPointsOptions,
+  runPoints,
+  type SweepAxis,
+  type SweepPoint,
+  type SweepSpec,
+  sweepCrossover,
+} from './scenario/sweep.ts';

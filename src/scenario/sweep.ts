@@ -1,0 +1,242 @@
+import { type CrossoverPoint, crossover } from '../metrics/crossover.ts';
+import type { Metrics } from '../metrics/summary.ts';
+import type { ModelName, Scenario, WorkloadKind } from '../model/scenario.ts';
+import type { ExecutorKind } from '../runtime/executor.ts';
+import { type RunResult, runScenario } from '../runtime/runScenario.ts';
+import { parseValue, setPath } from './resolve.ts';
+import { ScenarioError, validateScenario } from './schema.ts';
+
+/** An extra sweep dimension: a scenario path and the values it takes. */
+export interface SweepAxis {
+  path: string;
+  values: unknown[];
+}
+
+export interface SweepSpec {
+  /** The resolved base scenario every point starts from. */
+  base: Scenario;
+  models: ModelName[];
+  vmsList: number[];
+  axes?: SweepAxis[];
+}
+
+/** One grid point before it runs. `axes` maps each axis path to this point's value. */
+export interface GridPoint {
+  model: ModelName;
+  vms: number;
+  axes: Record<string, unknown>;
+  scenario: Scenario;
+}
+
+/** One grid point after it ran, as it appears in sweep JSON (`axes` only when the sweep has axes). */
+export interface SweepPoint {
+  model: ModelName;
+  vms: number;
+  workload: WorkloadKind;
+  axes?: Record<string, unknown>;
+  scenario: Scenario;
+  metrics: Metrics;
+}
+
+export interface CrossoverEntry {
+  /** Per-cpu overtakes per-device in throughput at this (interpolated) VM count; null if it does not. */
+  throughput: number | null;
+  /** The same for efficiency. */
+  efficiency: number | null;
+  /** The other axes' values of this group (only when the sweep has axes). */
+  axes?: Record<string, unknown>;
+}
+
+/**
+ * Split `a,b,[1,2],{"x":1,"y":2}` at top-level commas (commas inside brackets, braces or double
+ * quotes do not split), so axis values can be JSON arrays or objects.
+ */
+export function splitTopLevel(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let inString = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start));
+  return out.map((s) => s.trim());
+}
+
+/** Parse `--axis path=v1,v2,...` (each value JSON when it parses, else a string). */
+export function parseAxis(text: string): SweepAxis {
+  const eq = text.indexOf('=');
+  const path = eq > 0 ? text.slice(0, eq).trim() : '';
+  const values = eq > 0 ? splitTopLevel(text.slice(eq + 1)).filter((v) => v.length > 0) : [];
+  if (path === '' || values.length === 0) {
+    throw new ScenarioError(
+      '--axis',
+      text,
+      'path=v1,v2,...',
+      `--axis: expected path=v1,v2,..., got '${text}'`,
+    );
+  }
+  if (path === 'model' || path === 'vms') {
+    throw new ScenarioError(
+      '--axis',
+      text,
+      'a path other than model and vms',
+      `--axis ${path}: use --${path === 'model' ? 'models' : 'vms-list'} for this dimension`,
+    );
+  }
+  return { path, values: values.map(parseValue) };
+}
+
+function cartesian(axes: readonly SweepAxis[]): Record<string, unknown>[] {
+  let combos: Record<string, unknown>[] = [{}];
+  for (const axis of axes) {
+    combos = combos.flatMap((c) => axis.values.map((v) => ({ ...c, [axis.path]: v })));
+  }
+  return combos;
+}
+
+/**
+ * The grid in its deterministic order: axis combinations (first axis outermost), then models in the
+ * order given, then VM counts in the order given. Every point is validated (ScenarioError on the first
+ * bad one).
+ */
+export function buildGrid(spec: SweepSpec): GridPoint[] {
+  const points: GridPoint[] = [];
+  for (const axes of cartesian(spec.axes ?? [])) {
+    for (const model of spec.models) {
+      for (const vms of spec.vmsList) {
+        const s = structuredClone(spec.base) as unknown as Record<string, unknown>;
+        s.model = model;
+        s.vms = vms;
+        for (const [path, value] of Object.entries(axes)) setPath(s, path, value);
+        points.push({ model, vms, axes, scenario: validateScenario(s) });
+      }
+    }
+  }
+  return points;
+}
+
+export interface RunPointsOptions {
+  /** Parallel jobs. Points run sequentially for now; the parallel executor will honour this. */
+  jobs?: number;
+  executor?: ExecutorKind;
+  /** Called before each point starts (index into `scenarios`). */
+  onStart?: (index: number, scenario: Scenario) => void;
+  /** Called after each point finishes. */
+  onDone?: (index: number, result: RunResult) => void;
+}
+
+export interface RunPointsOutcome {
+  /** Results of the points that completed, in input order (a prefix when a point failed). */
+  results: RunResult[];
+  /** The first point that threw, if any; later points are not run. */
+  failure?: { index: number; error: unknown };
+}
+
+/**
+ * The single place that runs a batch of scenarios. Runs them in input order and stops at the first
+ * failure, returning the results computed so far. Async so that a worker-pool implementation can
+ * replace the loop without changing callers.
+ */
+export async function runPoints(
+  scenarios: readonly Scenario[],
+  options: RunPointsOptions = {},
+): Promise<RunPointsOutcome> {
+  const results: RunResult[] = [];
+  for (let i = 0; i < scenarios.length; i++) {
+    options.onStart?.(i, scenarios[i]);
+    try {
+      const r = runScenario(scenarios[i], { executor: options.executor });
+      results.push(r);
+      options.onDone?.(i, r);
+    } catch (error) {
+      return { results, failure: { index: i, error } };
+    }
+  }
+  return { results };
+}
+
+/** Combine grid points with their results (the first `results.length` points). */
+export function toSweepPoints(grid: readonly GridPoint[], results: readonly RunResult[]): SweepPoint[] {
+  const withAxes = grid.some((g) => Object.keys(g.axes).length > 0);
+  return results.map((r, i) => {
+    const g = grid[i];
+    const p: SweepPoint = {
+      model: g.model,
+      vms: g.vms,
+      workload: g.scenario.workload.kind,
+      scenario: r.scenario,
+      metrics: r.metrics,
+    };
+    if (withAxes) p.axes = g.axes;
+    return p;
+  });
+}
+
+/** The crossover group key: the workload kind, plus `path=value` of each axis when there are axes. */
+export function groupKey(workload: string, axes: Record<string, unknown> | undefined): string {
+  const parts = Object.entries(axes ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return parts.length === 0 ? workload : `${workload} ${parts.join(' ')}`;
+}
+
+/** Group points by workload kind and axis combination (keys as in `groupKey`), in first-seen order. */
+export function groupPoints(
+  points: readonly SweepPoint[],
+): Map<string, { axes?: Record<string, unknown>; points: SweepPoint[] }> {
+  const groups = new Map<string, { axes?: Record<string, unknown>; points: SweepPoint[] }>();
+  for (const p of points) {
+    const key = groupKey(p.workload, p.axes);
+    let g = groups.get(key);
+    if (!g) {
+      g = { axes: p.axes, points: [] };
+      groups.set(key, g);
+    }
+    g.points.push(p);
+  }
+  return groups;
+}
+
+/** per-device (`a`) vs per-cpu (`b`) values of one metric at every VM count where both models ran. */
+export function modelSeries(points: readonly SweepPoint[], pick: (m: Metrics) => number): CrossoverPoint[] {
+  const byVms = new Map<number, { a?: number; b?: number }>();
+  for (const p of points) {
+    const e = byVms.get(p.vms) ?? {};
+    if (p.model === 'per-device') e.a = pick(p.metrics);
+    else e.b = pick(p.metrics);
+    byVms.set(p.vms, e);
+  }
+  const out: CrossoverPoint[] = [];
+  for (const [vms, e] of byVms) if (e.a !== undefined && e.b !== undefined) out.push({ vms, a: e.a, b: e.b });
+  return out;
+}
+
+export const throughputOf = (m: Metrics) => m.throughput.value;
+export const efficiencyOf = (m: Metrics) => m.efficiency.value;
+
+/**
+ * Crossover of per-cpu over per-device, per workload kind and (with axes) per combination of the
+ * other axes. Keys are `TCP_RR` without axes, or `TCP_RR path=value ...` with axes (the entry then
+ * also carries the `axes` values). Groups missing one of the two models get null crossovers.
+ */
+export function sweepCrossover(points: readonly SweepPoint[]): Record<string, CrossoverEntry> {
+  const out: Record<string, CrossoverEntry> = {};
+  for (const [key, g] of groupPoints(points)) {
+    const entry: CrossoverEntry = {
+      throughput: crossover(modelSeries(g.points, throughputOf)),
+      efficiency: crossover(modelSeries(g.points, efficiencyOf)),
+    };
+    if (g.axes) entry.axes = g.axes;
+    out[key] = entry;
+  }
+  return out;
+}
