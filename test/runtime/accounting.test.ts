@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { CAT_GUEST, CAT_VHOST, categories } from '../../src/metrics/categories.ts';
+import type { ModelName } from '../../src/model/scenario.ts';
+import type { SimSystem } from '../../src/runtime/system.ts';
+import type { TraceEvent } from '../../src/runtime/trace.ts';
+import { allowedOn } from '../../src/sched/task.ts';
+import { drive, small } from './drive.ts';
+
+const K = categories.length;
+
+/**
+ * Scheduler invariants that must hold between any two deliveries: a core runs at most one thread, a thread
+ * is in at most one place, and the run-queue bookkeeping agrees with the task states and the pcpu machines.
+ */
+function checkScheduler(sys: SimSystem): string | null {
+  const { rqs, tasks, cpuActor } = sys.host;
+  const seen = new Map<number, string>();
+  for (const rq of rqs) {
+    if (rq.curr >= 0) {
+      if (seen.has(rq.curr)) return `task ${rq.curr} is curr on cpu${rq.cpu} and ${seen.get(rq.curr)}`;
+      seen.set(rq.curr, `curr@cpu${rq.cpu}`);
+      const t = tasks[rq.curr];
+      if (t.state !== 'running') return `curr ${t.name} of cpu${rq.cpu} is ${t.state}`;
+      if (t.cpu !== rq.cpu) return `curr ${t.name} of cpu${rq.cpu} has task.cpu ${t.cpu}`;
+      if (!allowedOn(t, rq.cpu)) return `${t.name} runs on cpu${rq.cpu} outside its affinity`;
+    }
+    for (const tid of rq.queue) {
+      if (seen.has(tid)) return `task ${tid} queued on cpu${rq.cpu} and ${seen.get(tid)}`;
+      seen.set(tid, `queued@cpu${rq.cpu}`);
+      const t = tasks[tid];
+      if (t.state !== 'runnable') return `queued ${t.name} on cpu${rq.cpu} is ${t.state}`;
+      if (t.cpu !== rq.cpu) return `queued ${t.name} on cpu${rq.cpu} has task.cpu ${t.cpu}`;
+      if (!allowedOn(t, rq.cpu)) return `${t.name} queued on cpu${rq.cpu} outside its affinity`;
+    }
+    const state = sys.executor.stateOf(cpuActor[rq.cpu]);
+    const onCore = state === 'switching' || state === 'running';
+    if (onCore !== rq.curr >= 0) return `cpu${rq.cpu} in state ${state} with curr ${rq.curr}`;
+    if (onCore && sys.executor.read<{ tid: number }>(cpuActor[rq.cpu]).tid !== rq.curr)
+      return `cpu${rq.cpu}: the pcpu machine runs another tid than rq.curr`;
+  }
+  for (const t of tasks) {
+    if (t.state !== 'blocked' && !seen.has(t.tid)) return `${t.name} is ${t.state} but on no run queue`;
+  }
+  return null;
+}
+
+const cases: [ModelName, number][] = [
+  ['per-device', 1],
+  ['per-device', 4],
+  ['per-device', 12],
+  ['per-cpu', 1],
+  ['per-cpu', 4],
+  ['per-cpu', 12],
+];
+
+describe('CPU accounting and scheduler invariants', () => {
+  it.each(cases)('%s, %i VMs', (model, vms) => {
+    const s = small(model, vms, { instances: vms === 4 ? 2 : 1, durationS: 0.02, warmupS: 0.005 });
+    const box: { sys: SimSystem | null } = { sys: null };
+    let violation: string | null = null;
+    let backwards: string | null = null;
+    let checks = 0;
+    let lastNs = 0;
+    const onTrace = (ev: TraceEvent) => {
+      if (ev.atNs < lastNs && backwards === null) backwards = `${ev.atNs} after ${lastNs} (${ev.actor})`;
+      lastNs = ev.atNs;
+      if (violation !== null || box.sys === null) return;
+      checks++;
+      const v = checkScheduler(box.sys);
+      if (v !== null) violation = `at ${ev.atNs} ns after ${ev.actor} <- ${ev.event}: ${v}`;
+    };
+    const { sys, windowNs } = drive(s, { onTrace }, (built) => {
+      box.sys = built;
+    });
+
+    // A core never runs two threads; no thread is in two places; time never goes backwards.
+    expect(checks).toBeGreaterThan(1000);
+    expect(violation).toBeNull();
+    expect(backwards).toBeNull();
+    expect(sys.kernel.nowNs).toBe(Math.round((s.warmupS + s.durationS) * 1e9));
+
+    // Every nanosecond of every core lands in exactly one category: integers, exact sums.
+    const r = sys.host.recorder;
+    const cpus = sys.topo.cpus;
+    let total = 0;
+    for (let cpu = 0; cpu < cpus; cpu++) {
+      let core = 0;
+      for (let k = 0; k < K; k++) {
+        const ns = r.cpuNs[cpu * K + k];
+        expect(Number.isInteger(ns), `cpu${cpu} ${categories[k]} = ${ns}`).toBe(true);
+        expect(ns).toBeGreaterThanOrEqual(0);
+        core += ns;
+      }
+      expect(core, `cpu${cpu}`).toBe(windowNs);
+      total += core;
+    }
+    expect(total).toBe(cpus * windowNs);
+
+    // The VMs' cgroups are charged exactly the guest and vhost time, nothing else and nothing twice.
+    let guestVhost = 0;
+    for (let cpu = 0; cpu < cpus; cpu++)
+      guestVhost += r.cpuNs[cpu * K + CAT_GUEST] + r.cpuNs[cpu * K + CAT_VHOST];
+    const cgroups = Array.from(r.vmNs).reduce((a, b) => a + b, 0);
+    expect(cgroups).toBe(guestVhost);
+    let vhost = 0;
+    for (let cpu = 0; cpu < cpus; cpu++) vhost += r.cpuNs[cpu * K + CAT_VHOST];
+    expect(r.vhostNs).toBe(vhost);
+    expect(r.vhostRemoteNs).toBeLessThanOrEqual(r.vhostNs);
+    for (let vm = 0; vm < vms; vm++) {
+      expect(r.vmTxns[vm], `vm${vm} transactions`).toBeGreaterThan(0);
+      expect(r.vmNs[vm], `vm${vm} cgroup`).toBeGreaterThan(0);
+    }
+  });
+});

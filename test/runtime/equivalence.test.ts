@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelName } from '../../src/model/scenario.ts';
+import { runScenario } from '../../src/runtime/runScenario.ts';
+import type { TraceEvent } from '../../src/runtime/trace.ts';
+import { drive, small } from './drive.ts';
+
+/**
+ * DESIGN.md property 4: live XState actors and the fast executor run the same machine definitions and must
+ * give identical metrics and an identical trace. Kept small: the XState executor is ~10x slower.
+ */
+const shapes: { vms: number; instances: number; durationS: number }[] = [
+  { vms: 1, instances: 1, durationS: 0.01 },
+  { vms: 4, instances: 1, durationS: 0.008 },
+  { vms: 6, instances: 2, durationS: 0.005 },
+];
+const models: ModelName[] = ['per-device', 'per-cpu'];
+const seeds = [1, 7];
+
+const cases = models.flatMap((model) =>
+  shapes.flatMap((shape) => seeds.map((seed) => ({ model, seed, ...shape }))),
+);
+
+describe('fast executor == XState executor', () => {
+  it.each(cases)(
+    '$model, $vms VMs x $instances instances, seed $seed',
+    ({ model, vms, instances, durationS, seed }) => {
+      const run = (executor: 'fast' | 'xstate') => {
+        const trace: TraceEvent[] = [];
+        const s = small(model, vms, { instances, seed, durationS, warmupS: 0.002 });
+        const result = runScenario(s, { executor, onTrace: (ev) => trace.push(ev) });
+        return { result, trace };
+      };
+      const fast = run('fast');
+      const live = run('xstate');
+      expect(fast.trace.length).toBeGreaterThan(200);
+      expect(fast.result.metrics.throughput.value).toBeGreaterThan(0);
+      expect(live.trace.length).toBe(fast.trace.length);
+      // Find the first divergence before the whole-array compare, for a readable failure.
+      const i = fast.trace.findIndex((ev, k) => JSON.stringify(ev) !== JSON.stringify(live.trace[k]));
+      expect(
+        i,
+        i >= 0 ? `first divergence at ${i}: ${JSON.stringify([fast.trace[i], live.trace[i]])}` : '',
+      ).toBe(-1);
+      expect(live.trace).toEqual(fast.trace);
+      expect(live.result.metrics).toEqual(fast.result.metrics);
+      expect(live.result.events).toBe(fast.result.events);
+    },
+  );
+});
+
+describe('fast executor == XState executor, state by state', () => {
+  it.each(models)('%s: every actor context, task and run queue ends identical', (model) => {
+    const s = () => small(model, 4, { instances: 2, seed: 3, durationS: 0.006, warmupS: 0.002 });
+    const fast = drive(s(), { executor: 'fast' }).sys;
+    const live = drive(s(), { executor: 'xstate' }).sys;
+    expect(live.keys).toEqual(fast.keys);
+    fast.keys.forEach((key, id) => {
+      expect(live.executor.stateOf(id), key).toBe(fast.executor.stateOf(id));
+      expect(live.executor.read(id), key).toEqual(fast.executor.read(id));
+    });
+    expect(live.host.tasks).toEqual(fast.host.tasks);
+    expect(live.host.rqs).toEqual(fast.host.rqs);
+    expect(live.host.works).toEqual(fast.host.works);
+    expect(live.kernel.eventsFired).toBe(fast.kernel.eventsFired);
+  });
+});
