@@ -19,6 +19,8 @@ export interface PcpuContext {
   timerEndNs: number;
   irqGen: number;
   irqEndNs: number;
+  /** Generation of the running task's time slice (0 = none armed). */
+  sliceGen: number;
   /** Packets whose receive interrupt is pending or being handled. */
   irqPkts: Packet[];
   /** Task being switched to or running, its accounting category and VM. */
@@ -36,6 +38,7 @@ export type PcpuEvent =
   | { type: 'seg.done'; gen: number }
   | { type: 'irq.raise'; pkt: Packet }
   | { type: 'irq.done'; gen: number }
+  | { type: 'slice.end'; gen: number }
   | { type: 'acct.flush' };
 
 type A = Recipe<PcpuContext, PcpuEvent>;
@@ -52,6 +55,7 @@ export function pcpuContext(cpu: number, node: number): PcpuContext {
     timerEndNs: 0,
     irqGen: 0,
     irqEndNs: 0,
+    sliceGen: 0,
     irqPkts: [],
     tid: -1,
     runCat: CAT_IDLE,
@@ -97,6 +101,19 @@ function setTimer(
   ctx.gen++;
   ctx.timerEndNs = atNs;
   port.send(port.self, { type, gen: ctx.gen }, atNs - port.nowNs);
+}
+
+/**
+ * Arm the tick check for the running task when others wait: CFS preempts it once it has run its slice,
+ * sched_latency shared by the runnable tasks but at least sched_min_granularity.
+ */
+function armSlice(ctx: PcpuContext, port: Port): void {
+  const h = port.host;
+  const waiting = h.rqs[ctx.cpu].queue.length;
+  if (waiting === 0 || ctx.sliceGen > 0) return;
+  ctx.sliceGen = ctx.gen;
+  const sliceNs = Math.max(h.tun.minGranularityNs, Math.round(h.tun.latencyNs / (waiting + 1)));
+  port.send(port.self, { type: 'slice.end', gen: ctx.sliceGen }, sliceNs);
 }
 
 function startSeg(ctx: PcpuContext, port: Port): void {
@@ -212,14 +229,20 @@ const actions: Record<string, A> = {
     settle(ctx, port);
     const h = port.host;
     h.rqs[ctx.cpu].lastTid = ctx.tid;
+    ctx.sliceGen = 0;
     const task = h.tasks[ctx.tid];
     if (task.hasSeg) {
       startSeg(ctx, port);
+      armSlice(ctx, port);
       return;
     }
     ctx.activity = 'run';
     port.call(task.owner, { type: 'cpu.granted', cpu: ctx.cpu });
     afterOwner(ctx, port);
+    if (task.hasSeg) armSlice(ctx, port);
+  },
+  armSlice(ctx, _ev, port) {
+    armSlice(ctx, port);
   },
   endSeg(ctx, _ev, port) {
     settle(ctx, port);
@@ -285,6 +308,12 @@ const guards: Record<string, G> = {
   },
   blockingWithWork: (ctx, _ev, port) => port.host.tasks[ctx.tid].wantsBlock && hasWork(ctx, port),
   blocking: (ctx, _ev, port) => port.host.tasks[ctx.tid].wantsBlock,
+  /** check_preempt_tick(): the running task used its slice and another task waits. */
+  sliceExpired: (ctx, ev, port) =>
+    ev.type === 'slice.end' &&
+    ev.gen === ctx.sliceGen &&
+    ctx.activity === 'run' &&
+    port.host.rqs[ctx.cpu].queue.length > 0,
 };
 
 const flush = { 'acct.flush': { actions: ['settle'] } };
@@ -343,7 +372,11 @@ export const pcpuMachine = defineMachine<PcpuContext, PcpuEvent>({
       tags: ['busy'],
       on: {
         'seg.done': { guard: 'timerCurrent', actions: ['endSeg'] },
-        'rq.wake': { guard: 'shouldPreempt', target: 'switching', actions: ['preempt', 'beginSwitch'] },
+        'rq.wake': [
+          { guard: 'shouldPreempt', target: 'switching', actions: ['preempt', 'beginSwitch'] },
+          { actions: ['armSlice'] },
+        ],
+        'slice.end': { guard: 'sliceExpired', target: 'switching', actions: ['preempt', 'beginSwitch'] },
         'irq.raise': { actions: ['stealIrq'] },
         'irq.done': { guard: 'irqCurrent', actions: ['finishIrq'] },
         ...flush,

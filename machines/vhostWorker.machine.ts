@@ -144,7 +144,7 @@ function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boo
     endWork(ctx, port, work);
     ctx.stats.requeues++;
     h.recorder.requeues++;
-    h.queueWork(work.wid, ctx.cpu);
+    if (h.queueWork(work.wid, ctx.cpu, ctx.worker) === ctx.worker) ctx.list.push(work.wid);
     return false;
   }
   return true;

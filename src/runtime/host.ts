@@ -120,19 +120,23 @@ export class Host {
 
   /**
    * vhost_work_queue(): if the work is not already queued, mark it and hand it to the worker the model
-   * selects for the CPU it is queued from. A second queueing before it runs coalesces.
+   * selects for the CPU it is queued from. A second queueing before it runs coalesces. Returns the worker
+   * chosen (-1 when coalesced); when that is `runningWorker`, the caller appends the work to its own list.
    */
-  queueWork(wid: number, fromCpu: number): void {
+  queueWork(wid: number, fromCpu: number, runningWorker = -1): number {
     const work = this.works[wid];
     if (work.queued) {
       this.recorder.coalesced++;
-      return;
+      return -1;
     }
     work.queued = true;
     work.queuedAtNs = this.now();
     const w = this.policy.selectWorker(work, fromCpu, this.now());
     work.worker = w;
-    this.link(this.workerActor[w], { type: 'work.queued', wid }, 0);
+    // The running worker requeueing onto itself appends to its own list (llist_add) and needs no wake-up;
+    // any other worker learns of the work through its link.
+    if (w !== runningWorker) this.link(this.workerActor[w], { type: 'work.queued', wid }, 0);
+    return w;
   }
 
   /** A worker finished running a work (ran it to the end or hit its weight). */
