@@ -1,4 +1,5 @@
 import type { Packet } from '../src/model/packet.ts';
+import type { NicSpec } from '../src/model/profile.ts';
 import { defineMachine, type Recipe } from './define.ts';
 
 /**
@@ -12,7 +13,9 @@ export interface NicContext {
   rxFreeNs: number;
   /** Flow Director ATR table: flow -> CPU that last transmitted on it. */
   flowCpu: Record<number, number>;
-  stats: { txPkts: number; rxPkts: number; txBytes: number; rxBytes: number };
+  /** Replies on their way back from the peer (on the wire or in the peer). */
+  inFlight: number;
+  stats: { txPkts: number; rxPkts: number; txBytes: number; rxBytes: number; txDrops: number };
 }
 
 export type NicEvent = { type: 'nic.tx'; pkt: Packet; cpu: number } | { type: 'nic.rx'; pkt: Packet };
@@ -20,7 +23,19 @@ export type NicEvent = { type: 'nic.tx'; pkt: Packet; cpu: number } | { type: 'n
 type A = Recipe<NicContext, NicEvent>;
 
 export function nicContext(): NicContext {
-  return { txFreeNs: 0, rxFreeNs: 0, flowCpu: {}, stats: { txPkts: 0, rxPkts: 0, txBytes: 0, rxBytes: 0 } };
+  return {
+    txFreeNs: 0,
+    rxFreeNs: 0,
+    flowCpu: {},
+    inFlight: 0,
+    stats: { txPkts: 0, rxPkts: 0, txBytes: 0, rxBytes: 0, txDrops: 0 },
+  };
+}
+
+/** Wire time of a packet: TSO cuts it into MSS-sized frames, each with its header overhead. */
+function wireNs(bytes: number, nic: NicSpec): number {
+  const frames = Math.max(1, Math.ceil(bytes / nic.mssBytes));
+  return Math.round(((bytes + frames * nic.frameOverheadBytes) * 8) / nic.lineRateGbps);
 }
 
 const actions: Record<string, A> = {
@@ -31,20 +46,37 @@ const actions: Record<string, A> = {
     const nic = h.scenario.profile.nic;
     const { pkt } = ev;
     if (nic.steering === 'atr') ctx.flowCpu[pkt.flow] = ev.cpu;
-    const nsPerByte = 8 / nic.lineRateGbps;
     const start = Math.max(port.nowNs + nic.txNs, ctx.txFreeNs);
-    ctx.txFreeNs = start + Math.round((pkt.bytes + nic.frameOverheadBytes) * nsPerByte);
+    // The transmit ring holds txRingFrames full-size frames waiting for the wire; beyond that, drop.
+    if (start - port.nowNs > nic.txRingFrames * wireNs(nic.mssBytes, nic)) {
+      ctx.stats.txDrops++;
+      h.recorder.drop('nicTxFull');
+      return;
+    }
+    ctx.txFreeNs = start + wireNs(pkt.bytes, nic);
     ctx.stats.txPkts++;
     ctx.stats.txBytes += pkt.bytes;
-    const reply = h.workload.peerReply(pkt);
+    // The external peer consumes the packet when it has crossed the wire, and may answer.
+    h.recorder.consumed++;
+    const reply = h.workload.serverRx(pkt, -1, h.recorder);
     if (reply === null) return;
     const turnaround = Math.round(
       h.stream(`peer.flow${pkt.flow}`).lognormalMean(nic.peerTurnaroundNs, nic.peerJitterCv),
     );
     const sendAt = ctx.txFreeNs + nic.wireNs + turnaround;
     const rxStart = Math.max(sendAt, ctx.rxFreeNs);
-    ctx.rxFreeNs = rxStart + Math.round((reply.bytes + nic.frameOverheadBytes) * nsPerByte);
-    const back = h.newPacket(pkt.vm, pkt.dev, pkt.flow, reply.bytes, reply.kind, pkt.bornNs);
+    ctx.rxFreeNs = rxStart + wireNs(reply.bytes, nic);
+    const back = h.newPacket(
+      -1,
+      pkt.src,
+      pkt.dev,
+      pkt.flow,
+      reply.bytes,
+      reply.kind,
+      reply.ack,
+      reply.bornNs,
+    );
+    ctx.inFlight++;
     port.send(port.self, { type: 'nic.rx', pkt: back }, ctx.rxFreeNs + nic.wireNs - port.nowNs);
   },
   /** A frame arrived: raise the receive interrupt on the steered CPU after interrupt moderation. */
@@ -53,6 +85,7 @@ const actions: Record<string, A> = {
     const h = port.host;
     const nic = h.scenario.profile.nic;
     const { pkt } = ev;
+    ctx.inFlight--;
     ctx.stats.rxPkts++;
     ctx.stats.rxBytes += pkt.bytes;
     const steered = nic.steering === 'atr' ? ctx.flowCpu[pkt.flow] : undefined;

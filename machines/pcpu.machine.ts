@@ -193,8 +193,8 @@ const actions: Record<string, A> = {
     const h = port.host;
     for (const p of ctx.irqPkts) {
       const pkt = plain(p);
-      port.call(h.rxVq[pkt.vm][pkt.dev], { type: 'sock.enqueue', pkt });
-      h.queueWork(h.rxWork[pkt.vm][pkt.dev], ctx.cpu);
+      port.call(h.rxVq[pkt.dst][pkt.dev], { type: 'sock.enqueue', pkt });
+      h.queueWork(h.rxWork[pkt.dst][pkt.dev], ctx.cpu);
     }
     ctx.irqPkts = [];
   },

@@ -1,12 +1,14 @@
 import type { Packet } from '../src/model/packet.ts';
+import type { FlowState, Send } from '../src/workloads/workload.ts';
 import { defineMachine, type Guard, plain, type Recipe } from './define.ts';
 import type { ActorId, Port } from './port.ts';
 import type { VirtqueueContext } from './virtqueue.machine.ts';
 
 /**
  * A guest vCPU (its host thread's behaviour): runs the guest's network work for the netperf instances it
- * hosts, kicks vhost through a VM exit when the ring asks for it, takes virtio interrupts, and halts
- * (HLT exit, thread sleeps) when it has nothing to do.
+ * hosts (clients, and servers in east-west runs), kicks vhost through a VM exit when a ring asks for it,
+ * takes virtio interrupts, wakes application threads on other vCPUs with an IPI, and halts (HLT exit,
+ * thread sleeps) when it has nothing to do.
  */
 export interface VcpuContext {
   vm: number;
@@ -16,30 +18,35 @@ export interface VcpuContext {
   node: number;
   /** Core it last ran on. */
   cpu: number;
+  /** Queue slots (device x queue pair): TX and RX virtqueue actors. */
   txVq: ActorId[];
   rxVq: ActorId[];
-  /** netperf instances on this vCPU: their flow ids and devices. */
-  flows: { flow: number; dev: number }[];
-  /** Guest work waiting to run, FIFO (kicks go first: they follow the send that needed them). */
+  /** The netperf client instances whose application runs on this vCPU. */
+  flows: FlowState[];
+  /** Guest work waiting to run, FIFO (a kick goes first: it follows the send that needed it). */
   jobs: Job[];
   job: Job | null;
-  /** An interrupt for the device is pending or being handled (NAPI scheduled). */
+  /** An interrupt for the slot is pending or being handled (NAPI scheduled). */
   napiPending: boolean[];
   /** The HLT exit has been taken; sleep unless work arrived meanwhile. */
   halted: boolean;
   sleeping: boolean;
-  stats: { sends: number; kicks: number; interrupts: number; halts: number; rxPkts: number };
+  stats: { sends: number; kicks: number; interrupts: number; ipis: number; halts: number; rxPkts: number };
 }
 
 export type Job =
-  | { k: 'send'; dev: number; flow: number; bytes: number; kind: Packet['kind']; bornNs: number }
-  | { k: 'kick'; dev: number }
+  | { k: 'send'; dev: number; flow: number; dst: number; send: Send; client: boolean }
+  | { k: 'kick'; dev: number; dir: 'tx' | 'rx' }
   | { k: 'napi'; dev: number; pkt: Packet | null }
+  | { k: 'ipi'; to: number; pkt: Packet }
+  | { k: 'entry' }
   | { k: 'halt' };
 
 export type VcpuEvent =
   | { type: 'vcpu.start' }
   | { type: 'irq.inject'; dev: number }
+  | { type: 'guest.ipi'; pkt: Packet }
+  | { type: 'flow.arrival'; flow: number }
   | { type: 'cpu.granted'; cpu: number }
   | { type: 'cpu.done'; cpu: number };
 
@@ -56,13 +63,36 @@ export function vcpuContext(
     napiPending: init.rxVq.map(() => false),
     halted: false,
     sleeping: true,
-    stats: { sends: 0, kicks: 0, interrupts: 0, halts: 0, rxPkts: 0 },
+    stats: { sends: 0, kicks: 0, interrupts: 0, ipis: 0, halts: 0, rxPkts: 0 },
   };
 }
 
-function guestCost(ctx: VcpuContext, port: Port, baseNs: number, bytes: number, cpu: number): number {
-  const c = port.host.costs;
-  return (baseNs + bytes * c.guestPerByteNs) * port.host.numaFactor(ctx.vm, cpu, c.guestMemFraction);
+/** Guest stack cost of one packet: per-packet (cheaper for UDP) plus per-byte, slower off the VM's node. */
+function stackCost(ctx: VcpuContext, port: Port, perPktNs: number, bytes: number, cpu: number): number {
+  const h = port.host;
+  const c = h.costs;
+  const perPkt = h.workload.udp ? perPktNs * c.udpStackFactor : perPktNs;
+  return (perPkt + bytes * c.guestPerByteNs) * h.numaFactor(ctx.vm, cpu, c.guestMemFraction);
+}
+
+function pushSends(ctx: VcpuContext, flow: FlowState, sends: Send[]): void {
+  for (const send of sends)
+    ctx.jobs.push({ k: 'send', dev: flow.dev, flow: flow.flow, dst: flow.peer, send, client: true });
+}
+
+/** An application on this vCPU received `pkt`: a server answers it, a client runs its workload. */
+function appReceive(ctx: VcpuContext, port: Port, pkt: Packet): void {
+  const h = port.host;
+  h.recorder.consumed++;
+  if (pkt.kind === 'req' || pkt.kind === 'data') {
+    const reply = h.workload.serverRx(pkt, ctx.vm, h.recorder);
+    if (reply !== null)
+      ctx.jobs.push({ k: 'send', dev: pkt.dev, flow: pkt.flow, dst: pkt.src, send: reply, client: false });
+    return;
+  }
+  const flow = ctx.flows.find((f) => f.flow === pkt.flow);
+  if (flow === undefined) throw new Error(`vm${ctx.vm}.vcpu${ctx.idx}: no instance for flow ${pkt.flow}`);
+  pushSends(ctx, flow, h.workload.clientRx(flow, pkt, port.nowNs, h.recorder));
 }
 
 /** NAPI poll: take the next used RX buffer, or re-enable interrupts when the ring is empty (re-checking once). */
@@ -78,29 +108,36 @@ function napiNext(ctx: VcpuContext, port: Port, job: Extract<Job, { k: 'napi' }>
   const pkt = ring.ring[0];
   port.call(vq, { type: 'vq.popUsed' });
   job.pkt = pkt;
-  port.host.exec(ctx.tid, guestCost(ctx, port, port.host.costs.guestRxPktNs, pkt.bytes, cpu), ctx.vm);
+  port.host.exec(ctx.tid, stackCost(ctx, port, port.host.costs.guestRxPktNs, pkt.bytes, cpu), ctx.vm);
   return true;
 }
 
-/** Start the job at the head; false if it needs no CPU (it finished at once). */
-function begin(ctx: VcpuContext, port: Port, job: Job, cpu: number): boolean {
+/** Start the job at the head: ask for its CPU. */
+function begin(ctx: VcpuContext, port: Port, job: Job, cpu: number): void {
   const h = port.host;
   const c = h.costs;
   switch (job.k) {
     case 'send':
-      h.exec(ctx.tid, guestCost(ctx, port, c.guestTxPktNs, job.bytes, cpu), ctx.vm);
-      return true;
+      h.exec(ctx.tid, stackCost(ctx, port, c.guestTxPktNs, job.send.bytes, cpu), ctx.vm);
+      return;
     case 'kick':
       h.exec(ctx.tid, c.vmExitNs + c.kickHandleNs, ctx.vm);
-      return true;
+      return;
     case 'napi':
       // The interrupt arrives: injected on entry, EOI traps; the driver masks further interrupts.
       port.call(ctx.rxVq[job.dev], { type: 'vq.guestIrqOff' });
       h.exec(ctx.tid, c.irqEntryNs, ctx.vm);
-      return true;
+      return;
+    case 'ipi':
+      // Writing the ICR to send an IPI traps to KVM.
+      h.exec(ctx.tid, c.vmExitNs, ctx.vm);
+      return;
+    case 'entry':
+      h.exec(ctx.tid, c.irqEntryNs, ctx.vm);
+      return;
     case 'halt':
       h.exec(ctx.tid, c.haltExitNs, ctx.vm);
-      return true;
+      return;
   }
 }
 
@@ -109,32 +146,51 @@ function complete(ctx: VcpuContext, port: Port, job: Job, cpu: number): boolean 
   const h = port.host;
   switch (job.k) {
     case 'send': {
-      const pkt = h.newPacket(ctx.vm, job.dev, job.flow, job.bytes, job.kind, job.bornNs);
+      const s = job.send;
+      const pkt = h.newPacket(ctx.vm, job.dst, job.dev, job.flow, s.bytes, s.kind, s.ack, s.bornNs);
       const vq = ctx.txVq[job.dev];
       port.call(vq, { type: 'vq.add', pkt });
       ctx.stats.sends++;
+      if (job.client) {
+        h.recorder.appSends++;
+        h.recorder.appSendBytes += s.bytes;
+        const flow = ctx.flows.find((f) => f.flow === job.flow);
+        if (flow !== undefined) pushSends(ctx, flow, h.workload.afterSend(flow, port.nowNs));
+      }
       // virtqueue_kick_prepare(): kick only if vhost asked for notifications.
-      if (port.read<VirtqueueContext>(vq).notify) ctx.jobs.unshift({ k: 'kick', dev: job.dev });
+      if (port.read<VirtqueueContext>(vq).notify) ctx.jobs.unshift({ k: 'kick', dev: job.dev, dir: 'tx' });
       return false;
     }
-    case 'kick':
+    case 'kick': {
       ctx.stats.kicks++;
       h.recorder.kicks++;
-      h.queueWork(h.txWork[ctx.vm][job.dev], cpu);
+      const works = job.dir === 'tx' ? h.txWork : h.rxWork;
+      h.queueWork(works[ctx.vm][job.dev], cpu);
       return false;
+    }
     case 'napi': {
       if (job.pkt !== null) {
         const pkt = plain(job.pkt);
         job.pkt = null;
         ctx.stats.rxPkts++;
-        port.call(ctx.rxVq[job.dev], { type: 'vq.refill' });
-        const next = h.workload.onGuestRx(pkt, port.nowNs, (vm, lat) => h.recorder.transaction(vm, lat));
-        if (next !== null) ctx.jobs.push({ k: 'send', dev: pkt.dev, flow: pkt.flow, ...next });
+        const vq = ctx.rxVq[job.dev];
+        port.call(vq, { type: 'vq.refill' });
+        // Refilled buffers: kick RX only if vhost ran out of them and asked to be told.
+        if (port.read<VirtqueueContext>(vq).notify) ctx.jobs.unshift({ k: 'kick', dev: job.dev, dir: 'rx' });
+        const owner = pkt.kind === 'resp' || pkt.kind === 'ack' ? h.flowVcpu(pkt.flow) : ctx.idx;
+        if (owner === ctx.idx) appReceive(ctx, port, pkt);
+        else ctx.jobs.push({ k: 'ipi', to: owner, pkt });
       }
       if (napiNext(ctx, port, job, cpu)) return true;
       ctx.napiPending[job.dev] = false;
       return false;
     }
+    case 'ipi':
+      ctx.stats.ipis++;
+      port.send(h.vcpuActor[ctx.vm][job.to], { type: 'guest.ipi', pkt: plain(job.pkt) });
+      return false;
+    case 'entry':
+      return false;
     case 'halt':
       ctx.halted = true;
       ctx.stats.halts++;
@@ -142,11 +198,20 @@ function complete(ctx: VcpuContext, port: Port, job: Job, cpu: number): boolean 
   }
 }
 
+function scheduleArrival(ctx: VcpuContext, port: Port, flow: number): void {
+  const h = port.host;
+  const w = h.scenario.workload;
+  const meanNs = 1e9 / w.ratePerSec;
+  const delay = w.arrival === 'constant' ? meanNs : h.stream(`arrival.flow${flow}`).exponential(meanNs);
+  port.send(port.self, { type: 'flow.arrival', flow }, Math.max(1, Math.round(delay)));
+}
+
 const actions: Record<string, A> = {
   startFlows(ctx, _ev, port) {
-    for (const { flow, dev } of ctx.flows) {
-      const first = port.host.workload.firstMessage(flow);
-      ctx.jobs.push({ k: 'send', dev, flow, bytes: first.bytes, kind: first.kind, bornNs: port.nowNs });
+    const h = port.host;
+    for (const flow of ctx.flows) {
+      pushSends(ctx, flow, h.workload.start(flow, port.nowNs));
+      if (h.workload.openLoop) scheduleArrival(ctx, port, flow.flow);
     }
   },
   pendNapi(ctx, ev) {
@@ -154,6 +219,20 @@ const actions: Record<string, A> = {
     ctx.napiPending[ev.dev] = true;
     ctx.stats.interrupts++;
     ctx.jobs.push({ k: 'napi', dev: ev.dev, pkt: null });
+  },
+  /** Another vCPU's NAPI received a packet for an application running here. */
+  takeIpi(ctx, ev, port) {
+    if (ev.type !== 'guest.ipi') return;
+    ctx.jobs.push({ k: 'entry' });
+    appReceive(ctx, port, ev.pkt);
+  },
+  /** Open loop: the instance's next request arrives (a guest timer fires). */
+  arrive(ctx, ev, port) {
+    if (ev.type !== 'flow.arrival') return;
+    const flow = ctx.flows.find((f) => f.flow === ev.flow) as FlowState;
+    ctx.jobs.push({ k: 'entry' });
+    pushSends(ctx, flow, [port.host.workload.arrival(port.nowNs)]);
+    scheduleArrival(ctx, port, ev.flow);
   },
   wakeThread(ctx, _ev, port) {
     ctx.sleeping = false;
@@ -168,13 +247,12 @@ const actions: Record<string, A> = {
       if (complete(ctx, port, ctx.job, cpu)) return;
       ctx.job = null;
     }
-    for (;;) {
-      const next = ctx.jobs.shift();
-      if (next === undefined) break;
+    const next = ctx.jobs.shift();
+    if (next !== undefined) {
       ctx.halted = false;
       ctx.job = next;
-      if (begin(ctx, port, next, cpu)) return;
-      ctx.job = null;
+      begin(ctx, port, next, cpu);
+      return;
     }
     if (!ctx.halted) {
       ctx.job = { k: 'halt' };
@@ -202,13 +280,18 @@ export const vcpuMachine = defineMachine<VcpuContext, VcpuEvent>({
       on: {
         'vcpu.start': { target: 'runnable', actions: ['startFlows', 'wakeThread'] },
         'irq.inject': { target: 'runnable', actions: ['pendNapi', 'wakeThread'] },
+        'guest.ipi': { target: 'runnable', actions: ['takeIpi', 'wakeThread'] },
+        'flow.arrival': { target: 'runnable', actions: ['arrive', 'wakeThread'] },
       },
     },
     runnable: {
       description: 'Woken, waiting in a run queue for a core',
       tags: ['busy'],
       on: {
+        'vcpu.start': { actions: ['startFlows'] },
         'irq.inject': { actions: ['pendNapi'] },
+        'guest.ipi': { actions: ['takeIpi'] },
+        'flow.arrival': { actions: ['arrive'] },
         'cpu.granted': { target: 'running', actions: ['step'] },
       },
     },
@@ -216,7 +299,10 @@ export const vcpuMachine = defineMachine<VcpuContext, VcpuEvent>({
       description: 'In guest mode or handling an exit on a core',
       tags: ['busy'],
       on: {
+        'vcpu.start': { actions: ['startFlows'] },
         'irq.inject': { actions: ['pendNapi'] },
+        'guest.ipi': { actions: ['takeIpi'] },
+        'flow.arrival': { actions: ['arrive'] },
         'cpu.done': { actions: ['step'] },
       },
       always: [{ guard: 'isSleeping', target: 'halted' }],

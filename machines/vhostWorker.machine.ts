@@ -77,7 +77,11 @@ function cacheTransferNs(port: Port, lastCpu: number, cpu: number): number {
 /** Cost of one packet of `work` on `cpu`: the handler's own cost, NUMA placement, cold vq state. */
 function packetCost(port: Port, work: VhostWork, vq: VirtqueueContext, pkt: Packet, cpu: number): number {
   const c = port.host.costs;
-  const base = work.dir === 'tx' ? c.vhostTxPktNs : c.vhostRxPktNs + c.vhostSignalNs;
+  // East-west: the sending vhost thread also runs the bridge forwarding into the other VM's tap (softirq).
+  const base =
+    work.dir === 'tx'
+      ? c.vhostTxPktNs + (pkt.dst >= 0 ? c.bridgeForwardNs : 0)
+      : c.vhostRxPktNs + c.vhostSignalNs;
   const copy = (base + pkt.bytes * c.vhostPerByteNs) * port.host.numaFactor(work.vm, cpu, c.vhostMemFraction);
   return copy + cacheTransferNs(port, vq.lastCpu, cpu);
 }
@@ -92,7 +96,7 @@ function handlerStep(ctx: VhostWorkerContext, port: Port, work: VhostWork, first
       return false;
     }
     port.call(work.vq, { type: 'vq.lock', worker: ctx.worker });
-    if (work.dir === 'tx') port.call(work.vq, { type: 'vq.disableNotify' });
+    port.call(work.vq, { type: 'vq.disableNotify' });
   }
   let pkt: Packet;
   if (work.dir === 'tx') {
@@ -106,7 +110,12 @@ function handlerStep(ctx: VhostWorkerContext, port: Port, work: VhostWork, first
     pkt = vq.ring[0];
     port.call(work.vq, { type: 'vq.pop' });
   } else {
-    if (vq.sock.length === 0 || vq.rxBufs === 0) return false;
+    if (vq.sock.length === 0) return false;
+    if (vq.rxBufs === 0) {
+      // No guest buffers: ask the guest to kick when it posts more, and stop until then.
+      port.call(work.vq, { type: 'vq.enableNotify' });
+      return false;
+    }
     pkt = vq.sock[0];
     port.call(work.vq, { type: 'sock.pop' });
   }
@@ -125,14 +134,19 @@ function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boo
   ctx.pkt = null;
   if (work.dir === 'tx') {
     h.recorder.txPkts++;
-    port.send(h.nicActor, { type: 'nic.tx', pkt, cpu: ctx.cpu });
+    if (pkt.dst < 0) port.send(h.nicActor, { type: 'nic.tx', pkt, cpu: ctx.cpu });
+    else {
+      // East-west: tap -> bridge -> the other VM's tap socket, waking its RX work from this CPU.
+      port.call(h.rxVq[pkt.dst][pkt.dev], { type: 'sock.enqueue', pkt });
+      h.queueWork(h.rxWork[pkt.dst][pkt.dev], ctx.cpu);
+    }
   } else {
     h.recorder.rxPkts++;
     port.call(work.vq, { type: 'vq.pushUsed', pkt });
     // vhost_signal(): interrupt the guest unless its driver suppressed interrupts.
     if (port.read<VirtqueueContext>(work.vq).guestIrq) {
       h.recorder.irqInjections++;
-      port.send(h.vcpuActor[work.vm][0], { type: 'irq.inject', dev: work.dev });
+      port.send(h.vcpuActor[work.vm][h.irqVcpu(work.dev)], { type: 'irq.inject', dev: work.dev });
     }
   }
   ctx.pkts++;

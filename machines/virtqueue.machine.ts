@@ -67,10 +67,13 @@ export function virtqueueContext(vm: number, dev: number, dir: 'tx' | 'rx', size
 }
 
 const actions: Record<string, A> = {
-  add(ctx, ev) {
+  add(ctx, ev, port) {
     if (ev.type !== 'vq.add') return;
-    if (ctx.ring.length >= ctx.size) ctx.drops.ringFull++;
-    else ctx.ring.push(ev.pkt);
+    if (ctx.ring.length < ctx.size) ctx.ring.push(ev.pkt);
+    else {
+      ctx.drops.ringFull++;
+      port.host.recorder.drop('txRingFull');
+    }
   },
   pop(ctx) {
     ctx.ring.shift();
@@ -90,10 +93,13 @@ const actions: Record<string, A> = {
   touch(ctx, ev) {
     if (ev.type === 'vq.touch') ctx.lastCpu = ev.cpu;
   },
-  sockEnqueue(ctx, ev) {
+  sockEnqueue(ctx, ev, port) {
     if (ev.type !== 'sock.enqueue') return;
-    if (ctx.sock.length >= ctx.sockLimit) ctx.drops.sockFull++;
-    else ctx.sock.push(ev.pkt);
+    if (ctx.sock.length < ctx.sockLimit) ctx.sock.push(ev.pkt);
+    else {
+      ctx.drops.sockFull++;
+      port.host.recorder.drop('sockFull');
+    }
   },
   sockPop(ctx) {
     ctx.sock.shift();

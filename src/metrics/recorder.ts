@@ -1,15 +1,30 @@
+import { type DropReason, dropReasons } from '../model/packet.ts';
+import type { WorkloadSink } from '../workloads/workload.ts';
 import { CAT_VHOST, categories } from './categories.ts';
 
 /**
  * Collects what happens during the measured window. Counters are plain typed arrays bumped on the hot
  * path; everything before the warm-up ends is discarded by `reset()`.
  */
-export class Recorder {
+export class Recorder implements WorkloadSink {
   /** cpuNs[cpu * categories + category] */
   readonly cpuNs: Float64Array;
   /** CPU time charged to each VM's cgroup (its vCPUs and the vhost work done for it). */
   readonly vmNs: Float64Array;
   readonly vmTxns: Float64Array;
+  /** Payload bytes delivered to a server application, per client VM (streams). */
+  readonly vmBytes: Float64Array;
+  /**
+   * Packets created by any sender, consumed by an application or the peer, dropped: whole-run counters
+   * (not reset at warm-up) for the conservation check; `drops` by reason is per measured window.
+   */
+  created = 0;
+  consumed = 0;
+  dropsTotal = 0;
+  drops: Record<DropReason, number> = emptyDrops();
+  /** Messages and bytes the client applications sent. */
+  appSends = 0;
+  appSendBytes = 0;
   /** vhost time spent on a node other than the VM's memory node, and in all. */
   vhostRemoteNs = 0;
   vhostNs = 0;
@@ -35,6 +50,16 @@ export class Recorder {
     this.cpuNs = new Float64Array(cpus * categories.length);
     this.vmNs = new Float64Array(vms);
     this.vmTxns = new Float64Array(vms);
+    this.vmBytes = new Float64Array(vms);
+  }
+
+  delivered(vm: number, bytes: number): void {
+    if (vm >= 0) this.vmBytes[vm] += bytes;
+  }
+
+  drop(reason: DropReason): void {
+    this.drops[reason]++;
+    this.dropsTotal++;
   }
 
   /** Charge `ns` of `cpu` to `category`, and to `vm`'s cgroup when vm >= 0. */
@@ -57,6 +82,10 @@ export class Recorder {
     this.cpuNs.fill(0);
     this.vmNs.fill(0);
     this.vmTxns.fill(0);
+    this.vmBytes.fill(0);
+    this.drops = emptyDrops();
+    this.appSends = 0;
+    this.appSendBytes = 0;
     this.latenciesNs = [];
     this.vhostRemoteNs = 0;
     this.vhostNs = 0;
@@ -72,4 +101,8 @@ export class Recorder {
     this.txPkts = 0;
     this.rxPkts = 0;
   }
+}
+
+function emptyDrops(): Record<DropReason, number> {
+  return Object.fromEntries(dropReasons.map((r) => [r, 0])) as Record<DropReason, number>;
 }

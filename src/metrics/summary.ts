@@ -1,3 +1,4 @@
+import type { DropReason } from '../model/packet.ts';
 import type { Host } from '../runtime/host.ts';
 import { CAT_IDLE, type Category, categories } from './categories.ts';
 import type { Counters } from './counters.ts';
@@ -13,13 +14,19 @@ export interface VmMetrics {
 
 /** What a run reports (MODEL.md §6). Rates are per second of measured virtual time. */
 export interface Metrics {
-  throughput: { value: number; unit: 'transactions/s' };
+  /** Transactions/s for request/response workloads, Gbit/s of payload delivered for streams. */
+  throughput: { value: number; unit: 'transactions/s' | 'Gbit/s' };
   latencyUs: { p50: number; p99: number; mean: number };
   /** Busy share of all host cores, 0-1. */
   cpuUtilization: number;
   /** Share of all core time per category (sums to 1). */
   cpuBreakdown: Record<Category, number>;
-  efficiency: { value: number; unit: 'transactions per busy CPU-second' };
+  /** Throughput per busy host CPU (vCPU threads included). */
+  efficiency: { value: number; unit: 'transactions per busy CPU-second' | 'Gbit/s per busy CPU' };
+  /** What the client applications sent, and what servers received (streams: sent >= received). */
+  app: { sendsPerSec: number; sentGbps: number; receivedGbps: number };
+  /** Packets dropped in the measured window, by where. */
+  drops: Record<DropReason, number>;
   contextSwitchesPerSec: { voluntary: number; involuntary: number };
   contextSwitchesPerTransaction: number;
   /** Switches into a thread on any core, from idle included. */
@@ -57,8 +64,14 @@ export function summarize(host: Host, counters: Counters, windowNs: number): Met
     for (let k = 0; k < categories.length; k++) byCat[k] += r.cpuNs[cpu * categories.length + k];
   }
   const busyNs = byCat.reduce((a, b) => a + b, 0) - byCat[CAT_IDLE];
+  const stream = host.workload.unit === 'Gbit/s';
   let txns = 0;
   for (const t of r.vmTxns) txns += t;
+  let bytes = 0;
+  for (const b of r.vmBytes) bytes += b;
+  const gbps = (b: number) => (b * 8) / secs / 1e9;
+  const work = stream ? gbps(bytes) : txns / secs;
+  const busyCores = busyNs / windowNs;
   const lat = Float64Array.from(r.latenciesNs).sort();
   const meanLat = lat.length === 0 ? 0 : lat.reduce((a, b) => a + b, 0) / lat.length;
   const breakdown = Object.fromEntries(
@@ -67,11 +80,13 @@ export function summarize(host: Host, counters: Counters, windowNs: number): Met
   const perVm = Array.from(r.vmTxns, (t, vm) => ({
     vm,
     node: host.vmNode[vm],
-    throughput: round(t / secs, 2),
+    throughput: round(stream ? gbps(r.vmBytes[vm]) : t / secs, stream ? 4 : 2),
     cpu: round(r.vmNs[vm] / windowNs),
   }));
   return {
-    throughput: { value: round(txns / secs, 2), unit: 'transactions/s' },
+    throughput: stream
+      ? { value: round(work, 4), unit: 'Gbit/s' }
+      : { value: round(work, 2), unit: 'transactions/s' },
     latencyUs: {
       p50: round(percentile(lat, 50) / 1e3, 3),
       p99: round(percentile(lat, 99) / 1e3, 3),
@@ -79,10 +94,15 @@ export function summarize(host: Host, counters: Counters, windowNs: number): Met
     },
     cpuUtilization: round(busyNs / totalCoreNs),
     cpuBreakdown: breakdown,
-    efficiency: {
-      value: round(busyNs === 0 ? 0 : txns / (busyNs / 1e9), 2),
-      unit: 'transactions per busy CPU-second',
+    efficiency: stream
+      ? { value: round(busyCores === 0 ? 0 : work / busyCores, 4), unit: 'Gbit/s per busy CPU' }
+      : { value: round(busyCores === 0 ? 0 : work / busyCores, 2), unit: 'transactions per busy CPU-second' },
+    app: {
+      sendsPerSec: round(r.appSends / secs, 2),
+      sentGbps: round(gbps(r.appSendBytes), 4),
+      receivedGbps: round(gbps(bytes), 4),
     },
+    drops: { ...r.drops },
     contextSwitchesPerSec: {
       voluntary: round(counters.voluntary / secs, 2),
       involuntary: round(counters.involuntary / secs, 2),

@@ -1,15 +1,26 @@
 /**
  * A packet is plain, immutable data travelling between actors. `flow` identifies the netperf
- * connection (one per instance), which NIC flow steering hashes on.
+ * connection (one per instance), which NIC flow steering hashes on; `dev` is the queue slot (device and
+ * queue pair) it uses at both ends.
  */
 export interface Packet {
   readonly id: number;
-  readonly vm: number;
+  /** Sending VM, or -1 for the external peer. */
+  readonly src: number;
+  /** Receiving VM, or -1 for the external peer. */
+  readonly dst: number;
   readonly dev: number;
   readonly flow: number;
+  /** Payload bytes (headers are the NIC's frame overhead). */
   readonly bytes: number;
-  /** What the packet carries for the workload: a request, a response, data or an ACK. */
+  /** What the packet carries for the workload: a request, a response, stream data or an ACK. */
   readonly kind: 'req' | 'resp' | 'data' | 'ack';
+  /** Bytes an ACK acknowledges. */
+  readonly ack: number;
   /** Virtual time the workload created the message (for latency). */
   readonly bornNs: number;
 }
+
+/** Why a packet was dropped. Every packet created is consumed, dropped for one of these, or in flight. */
+export const dropReasons = ['txRingFull', 'nicTxFull', 'sockFull'] as const;
+export type DropReason = (typeof dropReasons)[number];

@@ -19,8 +19,12 @@ export interface CpuSpec {
 
 export interface NicSpec {
   lineRateGbps: number;
-  /** Ethernet + IP + TCP header bytes added to each payload on the wire. */
+  /** Ethernet + IP + TCP header bytes added to each frame on the wire. */
   frameOverheadBytes: number;
+  /** TCP payload per frame (1500-byte MTU): larger packets leave as several frames (TSO). */
+  mssBytes: number;
+  /** Transmit descriptors: frames the NIC can hold waiting for the wire before it drops. */
+  txRingFrames: number;
   /** NIC DMA + PCIe on transmit, before the frame hits the wire. */
   txNs: number;
   /** One-way propagation and switch latency between the NIC and the external peer. */
@@ -62,6 +66,10 @@ export interface Costs {
   vhostSignalNs: number;
   /** NIC receive interrupt + softirq per packet: NAPI, netif_receive_skb, bridge, tap enqueue, wake. */
   nicRxIrqNs: number;
+  /** East-west: bridge forwarding into the other VM's tap, run in the sending vhost thread (softirq). */
+  bridgeForwardNs: number;
+  /** UDP per-packet stack cost relative to TCP's (guest and vhost-side stack work). */
+  udpStackFactor: number;
   /** Direct context-switch cost (schedule(), register and mm switch). */
   ctxSwitchNs: number;
   /** Cache/TLB refill after a switch when another thread ran on the core since this one last ran there. */

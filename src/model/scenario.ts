@@ -1,14 +1,34 @@
 import type { Profile } from './profile.ts';
 
 export type ModelName = 'per-device' | 'per-cpu';
-export type WorkloadKind = 'TCP_RR';
+export const workloadKinds = ['TCP_RR', 'UDP_RR', 'TCP_STREAM', 'UDP_STREAM', 'OPEN_RR'] as const;
+export type WorkloadKind = (typeof workloadKinds)[number];
 
 export interface WorkloadSpec {
   kind: WorkloadKind;
-  /** netperf instances per VM (concurrent closed-loop connections). */
+  /** netperf instances per VM (concurrent connections, each a flow). */
   instances: number;
+  /** RR: request and response payloads. */
   requestBytes: number;
   responseBytes: number;
+  /** STREAM: bytes per send() (0 = netperf's default for the workload: 16384 TCP, 1472 UDP). */
+  messageBytes: number;
+  /** TCP_STREAM: bytes in flight the window allows per connection. */
+  windowBytes: number;
+  /** Largest virtio buffer: a GSO super-packet (65160), or one MSS (1448) with GSO off. */
+  gsoBytes: number;
+  /** `external`: the netperf peer is a host behind the NIC; `east-west`: VM v talks to VM (v+1) mod n through the bridge. */
+  peer: 'external' | 'east-west';
+  /** OPEN_RR: arrival process and rate of requests per instance. */
+  arrival: 'poisson' | 'constant';
+  ratePerSec: number;
+}
+
+/** Per-packet CPU costs as drawn: constant, or random with the profile value as mean. */
+export interface CostDistribution {
+  kind: 'constant' | 'exponential' | 'lognormal';
+  /** Coefficient of variation for lognormal. */
+  cv: number;
 }
 
 /** A fully resolved scenario: what `runScenario` takes and what every result records. */
@@ -18,6 +38,8 @@ export interface Scenario {
   vms: number;
   vcpusPerVm: number;
   devicesPerVm: number;
+  /** Queue pairs per virtio-net device (multiqueue): each pair has its own vhost-net instance. */
+  queuePairs: number;
   durationS: number;
   warmupS: number;
   seed: number;
@@ -25,6 +47,7 @@ export interface Scenario {
   pinning: { vcpu: 'none' | 'node' };
   vhost: VhostTunables;
   ringSize: number;
+  costDistribution: CostDistribution;
   profile: Profile;
 }
 

@@ -40,6 +40,7 @@ export class Host {
   vcpuActor: ActorId[][] = [];
   private packetSeq = 0;
   private readonly streams = new Map<string, RandomStream>();
+  private readonly costStreams: RandomStream[] = [];
 
   constructor(
     readonly scenario: Scenario,
@@ -74,14 +75,40 @@ export class Host {
   }
 
   newPacket(
-    vm: number,
+    src: number,
+    dst: number,
     dev: number,
     flow: number,
     bytes: number,
     kind: Packet['kind'],
+    ack: number,
     bornNs: number,
   ): Packet {
-    return Object.freeze({ id: this.packetSeq++, vm, dev, flow, bytes, kind, bornNs });
+    this.recorder.created++;
+    return Object.freeze({ id: this.packetSeq++, src, dst, dev, flow, bytes, kind, ack, bornNs });
+  }
+
+  /** vCPU index whose application runs instance `flow` (instances are spread over the VM's vCPUs). */
+  flowVcpu(flow: number): number {
+    const s = this.scenario;
+    return (flow % s.workload.instances) % s.vcpusPerVm;
+  }
+
+  /** vCPU that takes a queue slot's interrupt: queue pair q's affinity hint is vCPU q (mod vCPUs). */
+  irqVcpu(dev: number): number {
+    return (dev % this.scenario.queuePairs) % this.scenario.vcpusPerVm;
+  }
+
+  /** A CPU cost as drawn for this run: the profile value, or a random draw with that mean. */
+  private vary(tid: number, costNs: number): number {
+    const d = this.scenario.costDistribution;
+    if (d.kind === 'constant' || costNs <= 0) return costNs;
+    let rng = this.costStreams[tid];
+    if (rng === undefined) {
+      rng = this.stream(`cost.task${tid}`);
+      this.costStreams[tid] = rng;
+    }
+    return d.kind === 'exponential' ? rng.exponential(costNs) : rng.lognormalMean(costNs, d.cv);
   }
 
   // ---- scheduler services -------------------------------------------------------------------------
@@ -107,7 +134,7 @@ export class Host {
   exec(tid: number, costNs: number, vm: number): void {
     const task = this.tasks[tid];
     task.hasSeg = true;
-    task.segRemainingNs = Math.max(1, Math.round(costNs));
+    task.segRemainingNs = Math.max(1, Math.round(this.vary(tid, costNs)));
     task.segVm = vm;
   }
 

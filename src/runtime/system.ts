@@ -11,7 +11,8 @@ import type { Scenario } from '../model/scenario.ts';
 import { buildTopology, type Topology } from '../model/topology.ts';
 import { createPolicy } from '../policies/index.ts';
 import { newTask } from '../sched/task.ts';
-import { tcpRr } from '../workloads/tcpRr.ts';
+import { createWorkload } from '../workloads/index.ts';
+import type { FlowState } from '../workloads/workload.ts';
 import type { Executor, ExecutorKind } from './executor.ts';
 import { FastExecutor } from './fastExecutor.ts';
 import { Host } from './host.ts';
@@ -60,6 +61,8 @@ export class SimSystem {
   /** Actor keys by id, for traces and the inspector. */
   readonly keys: string[] = [];
   readonly links: Subject<Delivery>[] = [];
+  /** Messages carrying a packet that are on a link now (sent, not yet delivered), for the census. */
+  linkPackets = 0;
   private readonly onTrace?: (ev: TraceEvent) => void;
 
   constructor(
@@ -81,7 +84,7 @@ export class SimSystem {
       scenario,
       this.topo,
       policy,
-      tcpRr(scenario.workload),
+      createWorkload(scenario.workload),
       link,
       () => this.kernel.nowNs,
     );
@@ -94,6 +97,7 @@ export class SimSystem {
     this.keys[id] = key;
     const subject = new Subject<Delivery>();
     subject.subscribe((d) => {
+      if (d.ev.pkt !== undefined) this.linkPackets++;
       this.kernel.schedule(d.delayNs, this.fire, d);
     });
     this.links[id] = subject;
@@ -101,6 +105,7 @@ export class SimSystem {
   }
 
   private readonly fire = (d: Delivery): void => {
+    if (d.ev.pkt !== undefined) this.linkPackets--;
     this.executor.deliver(d.to, d.ev);
     if (this.onTrace !== undefined) {
       this.onTrace({
@@ -132,7 +137,9 @@ export class SimSystem {
     }
     host.nicActor = this.spawn('nic', nicMachine, nicContext());
 
-    const workers = host.policy.createWorkers({ topo, vms: s.vms, devicesPerVm: s.devicesPerVm });
+    // A queue slot is one queue pair of one device: its own TX/RX virtqueues, works and vhost-net fd.
+    const slots = s.devicesPerVm * s.queuePairs;
+    const workers = host.policy.createWorkers({ topo, vms: s.vms, devicesPerVm: slots });
     const spawnWorker = (w: number) => {
       const spec = workers[w];
       const tid = host.tasks.length;
@@ -151,7 +158,7 @@ export class SimSystem {
       const rx: ActorId[] = [];
       const txW: number[] = [];
       const rxW: number[] = [];
-      for (let dev = 0; dev < s.devicesPerVm; dev++) {
+      for (let dev = 0; dev < slots; dev++) {
         tx.push(
           this.spawn(`vm${vm}.dev${dev}.tx`, virtqueueMachine, virtqueueContext(vm, dev, 'tx', s.ringSize)),
         );
@@ -180,9 +187,12 @@ export class SimSystem {
       const allowed = s.pinning.vcpu === 'node' ? topo.cpusOf[node] : null;
       const vcpus: ActorId[] = [];
       for (let idx = 0; idx < s.vcpusPerVm; idx++) {
-        const flows: { flow: number; dev: number }[] = [];
+        // Instance k runs on vCPU k mod vCPUs, on device k mod devices, sending on that vCPU's queue pair (XPS).
+        const flows: FlowState[] = [];
         for (let k = idx; k < s.workload.instances; k += s.vcpusPerVm) {
-          flows.push({ flow: vm * s.workload.instances + k, dev: k % s.devicesPerVm });
+          const dev = (k % s.devicesPerVm) * s.queuePairs + (idx % s.queuePairs);
+          const peer = s.workload.peer === 'east-west' ? (vm + 1) % s.vms : -1;
+          flows.push({ flow: vm * s.workload.instances + k, dev, peer, inFlight: 0, msgLeft: 0 });
         }
         const tid = host.tasks.length;
         const cpu = place(allowed);

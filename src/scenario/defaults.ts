@@ -5,16 +5,29 @@ import { x3650m2 } from './profiles.ts';
 export function defaultScenario(): Scenario {
   return {
     model: 'per-device',
-    workload: { kind: 'TCP_RR', instances: 1, requestBytes: 1, responseBytes: 1 },
+    workload: {
+      kind: 'TCP_RR',
+      instances: 1,
+      requestBytes: 1,
+      responseBytes: 1,
+      messageBytes: 0,
+      windowBytes: 262_144,
+      gsoBytes: 65_160,
+      peer: 'external',
+      arrival: 'poisson',
+      ratePerSec: 5_000,
+    },
     vms: 1,
     vcpusPerVm: 1,
     devicesPerVm: 1,
+    queuePairs: 1,
     durationS: 1,
     warmupS: 0.1,
     seed: 1,
     pinning: { vcpu: 'node' },
     vhost: { weightPkts: 256, byteWeight: 0x80000 },
     ringSize: 256,
+    costDistribution: { kind: 'constant', cv: 0.5 },
     profile: structuredClone(x3650m2),
   };
 }

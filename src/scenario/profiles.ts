@@ -13,6 +13,8 @@ export const x3650m2: Profile = {
   nic: {
     lineRateGbps: 10,
     frameOverheadBytes: 78,
+    mssBytes: 1_448,
+    txRingFrames: 512,
     txNs: 1_000,
     wireNs: 1_500,
     irqDelayNs: 8_000,
@@ -34,6 +36,8 @@ export const x3650m2: Profile = {
     vhostPerByteNs: 0.1,
     vhostSignalNs: 800,
     nicRxIrqNs: 4_000,
+    bridgeForwardNs: 3_000,
+    udpStackFactor: 0.8,
     ctxSwitchNs: 1_500,
     cacheRefillNs: 3_000,
     idleExitNs: 3_000,

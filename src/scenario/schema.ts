@@ -65,6 +65,8 @@ const costsSchema = z.strictObject(
     vhostPerByteNs: nonNeg(),
     vhostSignalNs: nonNeg(),
     nicRxIrqNs: nonNeg(),
+    bridgeForwardNs: nonNeg(),
+    udpStackFactor: nonNeg(),
     ctxSwitchNs: nonNeg(),
     cacheRefillNs: nonNeg(),
     idleExitNs: nonNeg(),
@@ -92,6 +94,8 @@ const nicSchema = z.strictObject(
   {
     lineRateGbps: positive(),
     frameOverheadBytes: nonNeg(),
+    mssBytes: intIn(64, 9000),
+    txRingFrames: intIn(1, 65536),
     txNs: nonNeg(),
     wireNs: nonNeg(),
     irqDelayNs: nonNeg(),
@@ -148,17 +152,24 @@ export const scenarioSchema = z.strictObject(
     model: oneOf(['per-device', 'per-cpu'] as const),
     workload: z.strictObject(
       {
-        kind: oneOf(['TCP_RR'] as const),
+        kind: oneOf(['TCP_RR', 'UDP_RR', 'TCP_STREAM', 'UDP_STREAM', 'OPEN_RR'] as const),
         instances: intIn(1, 64),
-        // One message is one frame until TCP segmentation is modelled: at most one MSS (1500 - 52).
-        requestBytes: intIn(1, 1448),
-        responseBytes: intIn(1, 1448),
+        // A request or response is one packet (one virtio buffer): at most one GSO super-packet.
+        requestBytes: intIn(1, 65160),
+        responseBytes: intIn(1, 65160),
+        messageBytes: intIn(0, 1 << 20, 'an integer 0..1048576 (0 = netperf default)'),
+        windowBytes: intIn(1, 1 << 26),
+        gsoBytes: intIn(64, 65160),
+        peer: oneOf(['external', 'east-west'] as const),
+        arrival: oneOf(['poisson', 'constant'] as const),
+        ratePerSec: positive(),
       },
       { error: 'a workload object' },
     ),
     vms: intIn(1, 4096),
     vcpusPerVm: intIn(1, 64),
     devicesPerVm: intIn(1, 16),
+    queuePairs: intIn(1, 64),
     durationS: z
       .number({ error: 'a number of seconds > 0 and <= 3600' })
       .gt(0, { error: 'a number of seconds > 0 and <= 3600' })
@@ -181,6 +192,10 @@ export const scenarioSchema = z.strictObject(
       .min(2, { error: 'a power of two 2..32768' })
       .max(32768, { error: 'a power of two 2..32768' })
       .refine(isPowerOfTwo, { error: 'a power of two 2..32768' }),
+    costDistribution: z.strictObject(
+      { kind: oneOf(['constant', 'exponential', 'lognormal'] as const), cv: nonNeg() },
+      { error: 'an object { kind, cv }' },
+    ),
     profile: profileSchema,
   },
   { error: 'a scenario object' },

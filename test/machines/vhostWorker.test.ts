@@ -110,7 +110,7 @@ describe('vhost weight (vhost_exceeds_weight)', () => {
     const h = sys.host;
     const vq = h.txVq[0][0];
     for (let i = 0; i < 3; i++)
-      sys.executor.deliver(vq, { type: 'vq.add', pkt: h.newPacket(0, 0, 0, 1, 'data', 0) });
+      sys.executor.deliver(vq, { type: 'vq.add', pkt: h.newPacket(0, -1, 0, 0, 1, 'data', 0, 0) });
     h.queueWork(h.txWork[0][0], 0);
     sys.kernel.run({ untilNs: 2_000_000 });
     expect(sys.executor.read<VirtqueueContext>(vq).ring).toHaveLength(0);
@@ -131,7 +131,7 @@ describe('weight requeue keeps the worker on the CPU', () => {
     const h = sys.host;
     const vq = h.txVq[0][0];
     for (let i = 0; i < 2560; i++)
-      sys.executor.deliver(vq, { type: 'vq.add', pkt: h.newPacket(0, 0, 0, 1, 'data', 0) });
+      sys.executor.deliver(vq, { type: 'vq.add', pkt: h.newPacket(0, -1, 0, 0, 1, 'data', 0, 0) });
     h.queueWork(h.txWork[0][0], 0);
     sys.kernel.run({ untilNs: 100_000_000 });
     const ctx = sys.executor.read<VhostWorkerContext>(h.workerActor[0]);

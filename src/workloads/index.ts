@@ -1,0 +1,17 @@
+import type { WorkloadSpec } from '../model/scenario.ts';
+import { requestResponse } from './rr.ts';
+import { tcpStream, udpStream } from './stream.ts';
+import type { Workload } from './workload.ts';
+
+export function createWorkload(spec: WorkloadSpec): Workload {
+  switch (spec.kind) {
+    case 'TCP_RR':
+    case 'UDP_RR':
+    case 'OPEN_RR':
+      return requestResponse(spec);
+    case 'TCP_STREAM':
+      return tcpStream(spec);
+    case 'UDP_STREAM':
+      return udpStream(spec);
+  }
+}
