@@ -88,6 +88,12 @@ const actions: Record<string, A> = {
     ctx.inFlight--;
     ctx.stats.rxPkts++;
     ctx.stats.rxBytes += pkt.bytes;
+    if (h.policy.nicPolled) {
+      // The NIC's receive queue is polled (DPDK): no interrupt; the owning thread picks the frame up.
+      port.call(h.rxVq[pkt.dst][pkt.dev], { type: 'sock.enqueue', pkt });
+      h.queueWork(h.rxWork[pkt.dst][pkt.dev], -1);
+      return;
+    }
     const steered = nic.steering === 'atr' ? ctx.flowCpu[pkt.flow] : undefined;
     const cpu = steered ?? nic.irqCpus[pkt.flow % nic.irqCpus.length];
     h.recorder.nicIrqs++;

@@ -126,7 +126,7 @@ function begin(ctx: VcpuContext, port: Port, job: Job, cpu: number): void {
     case 'napi':
       // The interrupt arrives: injected on entry, EOI traps; the driver masks further interrupts.
       port.call(ctx.rxVq[job.dev], { type: 'vq.guestIrqOff' });
-      h.exec(ctx.tid, c.irqEntryNs, ctx.vm);
+      h.exec(ctx.tid, h.policy.exitlessInterrupts ? c.exitlessIrqEntryNs : c.irqEntryNs, ctx.vm);
       return;
     case 'ipi':
       // Writing the ICR to send an IPI traps to KVM.

@@ -24,8 +24,16 @@ export interface VhostWorkerContext {
   bytes: number;
   /** Packet whose processing is the current CPU segment. */
   pkt: Packet | null;
-  /** The segment being run: a cgroup attach, a packet, or nothing. */
-  phase: 'none' | 'attach' | 'pkt';
+  /** The segment being run: a cgroup attach, a packet, a busy-poll spin, a poll pass, or nothing. */
+  phase: 'none' | 'attach' | 'pkt' | 'spin' | 'poll';
+  /** How the thread runs (see WorkerSpec): sleeping on an empty list, or polling its queues forever. */
+  mode: 'sleep' | 'poll';
+  datapath: 'kernel' | 'dpdk';
+  /** busyloop_timeout; `spinLeftNs` is what remains of it in the current handler run. */
+  busyPollNs: number;
+  spinLeftNs: number;
+  /** Poll mode: the works (queues) this thread owns and scans. */
+  polls: number[];
   attachedVm: number;
   cpu: number;
   sleeping: boolean;
@@ -36,32 +44,55 @@ export interface VhostWorkerContext {
     requeues: number;
     attaches: number;
     contended: number;
+    spinNs: number;
+    spinHits: number;
+    pollPasses: number;
   };
 }
 
 export type VhostWorkerEvent =
   | { type: 'work.queued'; wid: number }
   | { type: 'cpu.granted'; cpu: number }
-  | { type: 'cpu.done'; cpu: number };
+  | { type: 'cpu.done'; cpu: number }
+  | { type: 'poll.assign'; wids: number[] };
 
 type A = Recipe<VhostWorkerContext, VhostWorkerEvent>;
 type G = Guard<VhostWorkerContext, VhostWorkerEvent>;
 
-export function vhostWorkerContext(worker: number, tid: number, vm: number): VhostWorkerContext {
+export interface WorkerInit {
+  worker: number;
+  tid: number;
+  vm: number;
+  mode: 'sleep' | 'poll';
+  datapath: 'kernel' | 'dpdk';
+  busyPollNs: number;
+}
+
+export function vhostWorkerContext(init: WorkerInit): VhostWorkerContext {
   return {
-    worker,
-    tid,
-    vm,
+    ...init,
     list: [],
     cur: -1,
     pkts: 0,
     bytes: 0,
     pkt: null,
     phase: 'none',
-    attachedVm: vm,
+    spinLeftNs: 0,
+    polls: [],
+    attachedVm: init.vm,
     cpu: -1,
-    sleeping: true,
-    stats: { works: 0, pkts: 0, wakeups: 0, requeues: 0, attaches: 0, contended: 0 },
+    sleeping: init.mode === 'sleep',
+    stats: {
+      works: 0,
+      pkts: 0,
+      wakeups: 0,
+      requeues: 0,
+      attaches: 0,
+      contended: 0,
+      spinNs: 0,
+      spinHits: 0,
+      pollPasses: 0,
+    },
   };
 }
 
@@ -75,13 +106,25 @@ function cacheTransferNs(port: Port, lastCpu: number, cpu: number): number {
 }
 
 /** Cost of one packet of `work` on `cpu`: the handler's own cost, NUMA placement, cold vq state. */
-function packetCost(port: Port, work: VhostWork, vq: VirtqueueContext, pkt: Packet, cpu: number): number {
+function packetCost(
+  ctx: VhostWorkerContext,
+  port: Port,
+  work: VhostWork,
+  vq: VirtqueueContext,
+  pkt: Packet,
+  cpu: number,
+): number {
   const c = port.host.costs;
-  // East-west: the sending vhost thread also runs the bridge forwarding into the other VM's tap (softirq).
-  const base =
-    work.dir === 'tx'
-      ? c.vhostTxPktNs + (pkt.dst >= 0 ? c.bridgeForwardNs : 0)
-      : c.vhostRxPktNs + c.vhostSignalNs;
+  let base: number;
+  if (ctx.datapath === 'dpdk') {
+    // vhost-user in a userspace switch: burst dequeue/enqueue and a flow lookup, no tap or bridge.
+    base = c.pmdPktNs + (work.dir === 'rx' ? c.vhostSignalNs : 0);
+  } else if (work.dir === 'tx') {
+    // East-west: the sending vhost thread also runs the bridge forwarding into the other VM's tap (softirq).
+    base = c.vhostTxPktNs + (pkt.dst >= 0 ? c.bridgeForwardNs : 0);
+  } else {
+    base = c.vhostRxPktNs + c.vhostSignalNs;
+  }
   const copy = (base + pkt.bytes * c.vhostPerByteNs) * port.host.numaFactor(work.vm, cpu, c.vhostMemFraction);
   return copy + cacheTransferNs(port, vq.lastCpu, cpu);
 }
@@ -98,9 +141,13 @@ function handlerStep(ctx: VhostWorkerContext, port: Port, work: VhostWork, first
     port.call(work.vq, { type: 'vq.lock', worker: ctx.worker });
     port.call(work.vq, { type: 'vq.disableNotify' });
   }
+  if (first) ctx.spinLeftNs = ctx.busyPollNs;
   let pkt: Packet;
   if (work.dir === 'tx') {
     if (vq.ring.length === 0) {
+      if (spin(ctx, port, work)) return true;
+      // A polling thread keeps notifications off: it will see new buffers on its next pass.
+      if (ctx.mode === 'poll') return false;
       // Ring empty: re-enable notifications, then re-check once for a buffer added in between.
       port.call(work.vq, { type: 'vq.enableNotify' });
       vq = port.read<VirtqueueContext>(work.vq);
@@ -110,21 +157,66 @@ function handlerStep(ctx: VhostWorkerContext, port: Port, work: VhostWork, first
     pkt = vq.ring[0];
     port.call(work.vq, { type: 'vq.pop' });
   } else {
-    if (vq.sock.length === 0) return false;
+    if (vq.sock.length === 0) return spin(ctx, port, work);
     if (vq.rxBufs === 0) {
       // No guest buffers: ask the guest to kick when it posts more, and stop until then.
-      port.call(work.vq, { type: 'vq.enableNotify' });
+      if (ctx.mode === 'sleep') port.call(work.vq, { type: 'vq.enableNotify' });
       return false;
     }
     pkt = vq.sock[0];
     port.call(work.vq, { type: 'sock.pop' });
   }
-  const cost = packetCost(port, work, vq, pkt, ctx.cpu);
+  const cost = packetCost(ctx, port, work, vq, pkt, ctx.cpu);
+  port.host.workNs[work.wid] += cost;
   if (vq.lastCpu !== ctx.cpu) port.call(work.vq, { type: 'vq.touch', cpu: ctx.cpu });
   ctx.pkt = pkt;
   ctx.phase = 'pkt';
   port.host.exec(ctx.tid, cost, work.vm);
   return true;
+}
+
+/**
+ * Busy polling (vhost_net_busy_poll): on an empty ring or socket, spin in short slices, with guest
+ * notifications still off, until a buffer arrives, another work is queued on this worker
+ * (vhost_has_work), a task waits for this CPU (need_resched), or busyloop_timeout runs out. The CPU it
+ * burns is accounted like any vhost time. Returns true when a spin slice was started.
+ */
+function spin(ctx: VhostWorkerContext, port: Port, work: VhostWork): boolean {
+  if (ctx.spinLeftNs <= 0 || ctx.list.length > 0) return false;
+  const h = port.host;
+  if (h.rqs[ctx.cpu].queue.length > 0) return false;
+  const sliceNs = Math.min(ctx.spinLeftNs, h.costs.pollCheckNs * 10);
+  ctx.spinLeftNs -= sliceNs;
+  ctx.stats.spinNs += sliceNs;
+  h.recorder.pollNs += sliceNs;
+  ctx.phase = 'spin';
+  h.exec(ctx.tid, sliceNs, work.vm);
+  return true;
+}
+
+/** Is there something for the work's handler: TX buffers, or RX socket data with guest buffers? */
+function hasInput(port: Port, work: VhostWork): boolean {
+  const vq = port.read<VirtqueueContext>(work.vq);
+  return work.dir === 'tx' ? vq.ring.length > 0 : vq.sock.length > 0 && vq.rxBufs > 0;
+}
+
+/**
+ * Poll mode: one pass over the owned queues (a few cache lines each); queue the works that have new
+ * buffers or socket data. Returns true if any was found.
+ */
+function pollPass(ctx: VhostWorkerContext, port: Port): boolean {
+  const h = port.host;
+  let found = false;
+  for (const wid of ctx.polls) {
+    const work = h.works[wid];
+    if (work.queued || !hasInput(port, work)) continue;
+    work.queued = true;
+    work.queuedAtNs = port.nowNs;
+    ctx.list.push(wid);
+    found = true;
+  }
+  ctx.stats.pollPasses++;
+  return found;
 }
 
 /** The packet's segment is over: hand it on. Returns false if the handler hit its weight and requeued. */
@@ -175,6 +267,12 @@ const actions: Record<string, A> = {
   enlist(ctx, ev) {
     if (ev.type === 'work.queued') ctx.list.push(ev.wid);
   },
+  /** A polling thread takes its queues: it turns guest notifications off on them for good (exitless kicks). */
+  assignPolls(ctx, ev, port) {
+    if (ev.type !== 'poll.assign') return;
+    ctx.polls = [...ev.wids];
+    for (const wid of ctx.polls) port.call(port.host.works[wid].vq, { type: 'vq.disableNotify' });
+  },
   wakeThread(ctx, _ev, port) {
     ctx.sleeping = false;
     ctx.stats.wakeups++;
@@ -201,9 +299,15 @@ const actions: Record<string, A> = {
       } else if (phase === 'pkt') {
         if (finishPacket(ctx, port, work) && handlerStep(ctx, port, work, false)) return;
         if (ctx.cur >= 0) endWork(ctx, port, work);
+      } else if (phase === 'spin') {
+        if (hasInput(port, work)) ctx.stats.spinHits++;
+        if (handlerStep(ctx, port, work, false)) return;
+        endWork(ctx, port, work);
       }
     }
     for (;;) {
+      // A polling thread looks at its queues whenever its list runs dry.
+      if (ctx.list.length === 0 && ctx.mode === 'poll') pollPass(ctx, port);
       const wid = ctx.list.shift();
       if (wid === undefined) break;
       const work = h.works[wid];
@@ -212,7 +316,7 @@ const actions: Record<string, A> = {
       ctx.cur = wid;
       ctx.pkts = 0;
       ctx.bytes = 0;
-      if (ctx.vm < 0 && ctx.attachedVm !== work.vm) {
+      if (ctx.vm < 0 && ctx.mode === 'sleep' && ctx.attachedVm !== work.vm) {
         ctx.attachedVm = work.vm;
         ctx.stats.attaches++;
         h.recorder.attaches++;
@@ -222,6 +326,14 @@ const actions: Record<string, A> = {
       }
       if (handlerStep(ctx, port, work, true)) return;
       endWork(ctx, port, work);
+    }
+    if (ctx.mode === 'poll') {
+      // A polling thread never sleeps: nothing found, so burn one pass over its queues and look again.
+      const passNs = Math.max(1, ctx.polls.length) * h.costs.pollCheckNs;
+      h.recorder.pollNs += passNs;
+      ctx.phase = 'poll';
+      h.exec(ctx.tid, passNs, -1);
+      return;
     }
     if (ctx.vm < 0) ctx.attachedVm = -1;
     ctx.sleeping = true;
@@ -241,13 +353,18 @@ export const vhostWorkerMachine = defineMachine<VhostWorkerContext, VhostWorkerE
     sleeping: {
       description: 'work_list empty: the thread sleeps until vhost_work_queue() wakes it',
       tags: ['idle'],
-      on: { 'work.queued': { target: 'runnable', actions: ['enlist', 'wakeThread'] } },
+      on: {
+        'work.queued': { target: 'runnable', actions: ['enlist', 'wakeThread'] },
+        // A polling thread is started by being given its queues.
+        'poll.assign': { target: 'runnable', actions: ['assignPolls', 'wakeThread'] },
+      },
     },
     runnable: {
       description: 'Woken with works queued, waiting in a run queue for a core',
       tags: ['busy'],
       on: {
         'work.queued': { actions: ['enlist'] },
+        'poll.assign': { actions: ['assignPolls'] },
         'cpu.granted': { target: 'running', actions: ['step'] },
       },
     },
@@ -256,6 +373,7 @@ export const vhostWorkerMachine = defineMachine<VhostWorkerContext, VhostWorkerE
       tags: ['busy'],
       on: {
         'work.queued': { actions: ['enlist'] },
+        'poll.assign': { actions: ['assignPolls'] },
         'cpu.done': { actions: ['step'] },
       },
       always: [{ guard: 'isSleeping', target: 'sleeping' }],

@@ -1,6 +1,5 @@
 import type { ActorOptions, AnyActorLogic } from 'xstate';
-import type { SimEvent } from './eventQueue.ts';
-import type { SimKernel } from './simKernel.ts';
+import type { EventId, SimKernel } from './simKernel.ts';
 
 /** XState's `Clock` interface; xstate does not export it by name, so derive it from `ActorOptions`. */
 export type Clock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
@@ -17,17 +16,17 @@ function invoke(fn: () => void): void {
  *
  * XState expresses delays in milliseconds; we convert with `Math.round(ms * 1e6)` so sub-millisecond
  * delays (e.g. `after: { 0.005: ... }` for 5 us) keep nanosecond resolution. The timer id is the
- * kernel's SimEvent, which makes `clearTimeout` a lazy O(1) cancel.
+ * kernel's event handle, which makes `clearTimeout` a lazy O(1) cancel.
  */
 export function createSimClock(kernel: SimKernel): Clock {
   return {
     // Property (not method) syntax keeps test/lint/noWallClock's bare-`setTimeout` check simple.
     // biome-ignore lint/suspicious/noExplicitAny: signature mandated by xstate's Clock interface.
-    setTimeout: (fn: (...args: any[]) => void, timeoutMs: number): SimEvent => {
+    setTimeout: (fn: (...args: any[]) => void, timeoutMs: number): EventId => {
       const delayNs = Math.max(0, Math.round(timeoutMs * NS_PER_MS));
       return kernel.schedule(delayNs, invoke, fn as () => void);
     },
-    clearTimeout: (id: SimEvent | undefined): void => {
+    clearTimeout: (id: EventId | undefined): void => {
       if (id !== undefined) kernel.cancel(id);
     },
   };

@@ -70,6 +70,12 @@ export interface Costs {
   bridgeForwardNs: number;
   /** UDP per-packet stack cost relative to TCP's (guest and vhost-side stack work). */
   udpStackFactor: number;
+  /** One look at one queue by a polling thread (avail index and socket head: a couple of cache lines). */
+  pollCheckNs: number;
+  /** Interrupt delivered to a running guest without an exit (ELI / posted interrupts): handler and EOI. */
+  exitlessIrqEntryNs: number;
+  /** Userspace switch (OVS-DPDK) per packet: vhost-user burst dequeue or enqueue plus the flow lookup. */
+  pmdPktNs: number;
   /** Direct context-switch cost (schedule(), register and mm switch). */
   ctxSwitchNs: number;
   /** Cache/TLB refill after a switch when another thread ran on the core since this one last ran there. */

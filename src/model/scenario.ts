@@ -1,6 +1,33 @@
 import type { Profile } from './profile.ts';
 
-export type ModelName = 'per-device' | 'per-cpu';
+export const modelNames = ['per-device', 'per-cpu', 'multi-worker', 'busy-poll', 'sidecore', 'pmd'] as const;
+export type ModelName = (typeof modelNames)[number];
+
+/** Options of the later threading models; each model reads only its own. */
+export interface PolicyOptions {
+  /** multi-worker: workers per device (VHOST_NEW_WORKER), and the device's vq -> worker map. */
+  workersPerDevice: number;
+  /** `shared`: one worker for every vq; `per-vq`: vq i on worker i; or a list: vq i on worker map[i]. */
+  vqMap: 'shared' | 'per-vq' | number[];
+  /** multi-worker: `vhost_task` workers count against the VM process's thread limit; kthreads cannot be added. */
+  taskMode: 'kthread' | 'vhost_task';
+  /** RLIMIT_NPROC for a VM's process (its vCPU and vhost_task threads); 0 = unlimited. */
+  nprocLimit: number;
+  /** busy-poll: busyloop_timeout in µs (QEMU tap `poll-us`). */
+  busyPollUs: number;
+  /** sidecore: dedicated I/O cores per NUMA node (the last cores of each node). */
+  sidecoresPerNode: number;
+  /** pmd: cores of the PMD threads (pmd-cpu-mask); empty = the last core of each node. */
+  pmdCores: number[];
+  /** pmd: other_config:pmd-rxq-assign. */
+  rxqAssign: 'roundrobin' | 'cycles' | 'group';
+  /** pmd: pmd-auto-lb and its thresholds (OVS defaults). */
+  autoLb: boolean;
+  autoLbIntervalS: number;
+  autoLbLoadThreshold: number;
+  autoLbImprovementThreshold: number;
+  autoLbRebalIntervalS: number;
+}
 export const workloadKinds = ['TCP_RR', 'UDP_RR', 'TCP_STREAM', 'UDP_STREAM', 'OPEN_RR'] as const;
 export type WorkloadKind = (typeof workloadKinds)[number];
 
@@ -34,6 +61,7 @@ export interface CostDistribution {
 /** A fully resolved scenario: what `runScenario` takes and what every result records. */
 export interface Scenario {
   model: ModelName;
+  policy: PolicyOptions;
   workload: WorkloadSpec;
   vms: number;
   vcpusPerVm: number;

@@ -1,15 +1,27 @@
-import type { ModelName } from '../model/scenario.ts';
+import type { Scenario } from '../model/scenario.ts';
+import { type ModelName, modelNames as names } from '../model/scenario.ts';
+import { MultiWorkerPolicy } from './multiWorker.ts';
 import { PerCpuPolicy } from './perCpu.ts';
 import { PerDevicePolicy } from './perDevice.ts';
+import { PmdPolicy } from './pmd.ts';
 import type { Policy } from './policy.ts';
+import { SidecorePolicy } from './sidecore.ts';
 
-export const modelNames: readonly ModelName[] = ['per-device', 'per-cpu'];
+export const modelNames: readonly ModelName[] = names;
 
-export function createPolicy(name: ModelName): Policy {
+export function createPolicy(name: ModelName, scenario: Scenario): Policy {
   switch (name) {
     case 'per-device':
       return new PerDevicePolicy();
     case 'per-cpu':
       return new PerCpuPolicy();
+    case 'multi-worker':
+      return new MultiWorkerPolicy();
+    case 'busy-poll':
+      return new PerDevicePolicy(Math.round(scenario.policy.busyPollUs * 1000), 'busy-poll');
+    case 'sidecore':
+      return new SidecorePolicy();
+    case 'pmd':
+      return new PmdPolicy();
   }
 }

@@ -21,7 +21,14 @@ export class PerCpuPolicy implements Policy {
   createWorkers({ topo }: PolicyInput): WorkerSpec[] {
     this.topo = topo;
     this.index = new DispatchIndex(topo.nodeOf, topo.nodes);
-    return topo.nodeOf.map((_, cpu) => ({ name: `vhost-cpu${cpu}`, allowed: [cpu], vm: -1 }));
+    return topo.nodeOf.map((_, cpu) => ({
+      name: `vhost-cpu${cpu}`,
+      allowed: [cpu],
+      vm: -1,
+      mode: 'sleep' as const,
+      datapath: 'kernel' as const,
+      busyPollNs: 0,
+    }));
   }
 
   selectWorker(_work: VhostWork, fromCpu: number): number {

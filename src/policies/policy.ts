@@ -1,4 +1,4 @@
-import type { ModelName } from '../model/scenario.ts';
+import type { ModelName, Scenario } from '../model/scenario.ts';
 import type { Topology } from '../model/topology.ts';
 import type { VhostWork } from '../vhost/vhostWork.ts';
 
@@ -9,26 +9,54 @@ export interface WorkerSpec {
   allowed: number[] | null;
   /** VM whose cgroup it belongs to, or -1 for a shared worker that attaches per work. */
   vm: number;
+  /**
+   * `sleep`: vhost_worker() — runs queued works, sleeps on an empty list. `poll`: a polling thread
+   * (sidecore, PMD) that never sleeps and scans the queues it owns for new buffers.
+   */
+  mode: 'sleep' | 'poll';
+  /** Per-packet path: `kernel` = vhost-net with tap and bridge; `dpdk` = vhost-user in a userspace switch. */
+  datapath: 'kernel' | 'dpdk';
+  /** busyloop_timeout (poll-us): spin this long on an empty ring or socket before giving up. 0 = off. */
+  busyPollNs: number;
 }
 
 export interface PolicyInput {
   topo: Topology;
-  vms: number;
-  devicesPerVm: number;
+  scenario: Scenario;
+  /** Queue slots per VM (devices x queue pairs); slot = device * queuePairs + pair. */
+  slots: number;
 }
 
 /**
  * A vhost threading model. The kernel, the machines and the workloads only see this interface: which
- * workers exist, and which worker a newly queued work goes to. Load notifications let a model keep its
- * dispatch state incrementally.
+ * workers exist and how they run, which worker a newly queued work goes to, and the few host-wide
+ * consequences a design has (cores it takes for itself, exitless notifications, a polled NIC).
  */
 export interface Policy {
   readonly name: ModelName;
   createWorkers(input: PolicyInput): WorkerSpec[];
-  /** The worker (index into createWorkers' result) that will run `work`, queued from `fromCpu`. */
+  /**
+   * The worker (index into createWorkers' result) that runs `work`, queued from `fromCpu`. Polling
+   * designs own their queues: they are asked once per work with fromCpu -1, and whenever they reassign.
+   */
   selectWorker(work: VhostWork, fromCpu: number, nowNs: number): number;
   /** The worker took a work off its list and finished running it. */
   workFinished(worker: number, nowNs: number): void;
   /** Number of dispatch decisions made (picks), for the hot-path counters. */
   readonly picks: number;
+  /** The host's works exist (polling designs decide here which thread owns which queue). */
+  bindWorks?(works: readonly VhostWork[], vmNode: readonly number[]): void;
+  /** CPUs the design takes for its own threads: vCPUs are kept off them. */
+  reservedCpus?(topo: Topology): number[];
+  /** Interrupts reach the guest without a VM exit (ELI / posted interrupts, as ELVIS uses). */
+  readonly exitlessInterrupts?: boolean;
+  /** The NIC's receive queues are polled by the design's threads: no receive interrupts. */
+  readonly nicPolled?: boolean;
+  /** Period of `tick`, if the design rebalances itself (OVS auto load balancing). */
+  readonly tickNs?: number;
+  /**
+   * Periodic hook with the CPU time each work's handler has used so far. Returns true when the
+   * assignment of works to workers changed (pollers are then told their new queues).
+   */
+  tick?(nowNs: number, workNs: Float64Array): boolean;
 }

@@ -7,24 +7,29 @@ import type { SimPort } from './simPort.ts';
 type AnyCtx = any;
 
 interface Transition {
-  target: string | undefined;
+  /** The target state, resolved at compile time; null for a targetless (self, no exit) transition. */
+  target: CompiledState | null;
   guard: Guard<AnyCtx, SimMsg> | null;
   actions: Recipe<AnyCtx, SimMsg>[];
 }
 
+/**
+ * One state, precompiled: `on` is a dictionary object (null prototype) from event type to its candidate
+ * transitions, so dispatch is one keyed load on the actor's current state, with no Map or name lookups.
+ */
 interface CompiledState {
-  on: Map<string, Transition[]>;
+  name: string;
+  on: Record<string, Transition[] | undefined>;
   always: Transition[] | null;
 }
 
 interface Compiled {
-  initial: string;
+  initial: CompiledState;
   states: Record<string, CompiledState>;
 }
 
 interface FastActor {
-  compiled: Compiled;
-  state: string;
+  state: CompiledState;
   ctx: AnyCtx;
 }
 
@@ -41,6 +46,9 @@ export function compileMachine(def: SimMachine<AnyCtx, SimMsg>): Compiled {
     initial: string;
     states: Record<string, Record<string, unknown>>;
   };
+  const states: Record<string, CompiledState> = Object.create(null);
+  for (const name of Object.keys(config.states))
+    states[name] = { name, on: Object.create(null), always: null };
   const toTransitions = (raw: unknown, where: string): Transition[] => {
     const list = (Array.isArray(raw) ? raw : [raw]) as {
       target?: string;
@@ -55,10 +63,14 @@ export function compileMachine(def: SimMachine<AnyCtx, SimMsg>): Compiled {
         if (a === undefined) throw new Error(`${where}: unknown action ${name}`);
         return a;
       });
-      return { target: t.target, guard, actions };
+      let target: CompiledState | null = null;
+      if (t.target !== undefined) {
+        target = states[t.target] ?? null;
+        if (target === null) throw new Error(`${where}: unknown target state ${t.target}`);
+      }
+      return { target, guard, actions };
     });
   };
-  const states: Record<string, CompiledState> = {};
   for (const [name, st] of Object.entries(config.states)) {
     for (const key of Object.keys(st)) {
       if (
@@ -69,17 +81,22 @@ export function compileMachine(def: SimMachine<AnyCtx, SimMsg>): Compiled {
           throw new Error(`${config.initial}/${name}: '${key}' is not supported by the fast executor`);
       }
     }
-    const on = new Map<string, Transition[]>();
+    const compiled = states[name];
     for (const [type, raw] of Object.entries((st.on ?? {}) as Record<string, unknown>)) {
-      on.set(type, toTransitions(raw, `${name}.on.${type}`));
+      compiled.on[type] = toTransitions(raw, `${name}.on.${type}`);
     }
     const always = st.always === undefined ? null : toTransitions(st.always, `${name}.always`);
-    states[name] = { on, always: always !== null && always.length > 0 ? always : null };
+    compiled.always = always !== null && always.length > 0 ? always : null;
   }
-  const compiled = { initial: config.initial, states };
-  cache.set(def, compiled);
-  return compiled;
+  const initial = states[config.initial];
+  if (initial === undefined) throw new Error(`unknown initial state ${config.initial}`);
+  const result = { initial, states };
+  cache.set(def, result);
+  return result;
 }
+
+/** Eventless transitions taken in a row before we call it a loop (XState would spin forever). */
+const MAX_EVENTLESS = 64;
 
 /**
  * The fast executor: walks the compiled table and applies the very same recipes in place, without the
@@ -93,7 +110,7 @@ export class FastExecutor implements Executor {
 
   spawn(def: SimMachine<AnyCtx, SimMsg>, context: object): ActorId {
     const compiled = compileMachine(def);
-    this.actors.push({ compiled, state: compiled.initial, ctx: context });
+    this.actors.push({ state: compiled.initial, ctx: context });
     return this.actors.length - 1;
   }
 
@@ -101,12 +118,14 @@ export class FastExecutor implements Executor {
     const actor = this.actors[id];
     const port = this.port;
     port.self = id;
-    const candidates = actor.compiled.states[actor.state].on.get(ev.type);
+    const candidates = actor.state.on[ev.type];
     if (candidates === undefined) return;
-    for (const t of candidates) {
-      if (t.guard !== null && !t.guard(actor.ctx, ev, port)) continue;
-      this.take(actor, t, ev);
-      this.eventless(actor, ev);
+    const ctx = actor.ctx;
+    for (let i = 0; i < candidates.length; i++) {
+      const t = candidates[i];
+      if (t.guard !== null && !t.guard(ctx, ev, port)) continue;
+      take(actor, t, ev, port);
+      if (actor.state.always !== null) eventless(actor, ev, port);
       return;
     }
   }
@@ -116,23 +135,30 @@ export class FastExecutor implements Executor {
   }
 
   stateOf(id: ActorId): string {
-    return this.actors[id].state;
+    return this.actors[id].state.name;
   }
+}
 
-  private take(actor: FastActor, t: Transition, ev: SimMsg): void {
-    for (const action of t.actions) action(actor.ctx, ev, this.port);
-    if (t.target !== undefined) actor.state = t.target;
-  }
+function take(actor: FastActor, t: Transition, ev: SimMsg, port: SimPort): void {
+  const actions = t.actions;
+  for (let i = 0; i < actions.length; i++) actions[i](actor.ctx, ev, port);
+  if (t.target !== null) actor.state = t.target;
+}
 
-  /** Eventless (`always`) transitions, taken until none applies, as XState does after each transition. */
-  private eventless(actor: FastActor, ev: SimMsg): void {
-    for (let guardRail = 0; guardRail < 64; guardRail++) {
-      const always = actor.compiled.states[actor.state].always;
-      if (always === null) return;
-      const t = always.find((c) => c.guard === null || c.guard(actor.ctx, ev, this.port));
-      if (t === undefined) return;
-      this.take(actor, t, ev);
+/** Eventless (`always`) transitions, taken until none applies, as XState does after each transition. */
+function eventless(actor: FastActor, ev: SimMsg, port: SimPort): void {
+  for (let guardRail = 0; guardRail < MAX_EVENTLESS; guardRail++) {
+    const always = actor.state.always;
+    if (always === null) return;
+    let taken = false;
+    for (let i = 0; i < always.length; i++) {
+      const t = always[i];
+      if (t.guard !== null && !t.guard(actor.ctx, ev, port)) continue;
+      take(actor, t, ev, port);
+      taken = true;
+      break;
     }
-    throw new Error(`eventless transitions loop in state ${actor.state}`);
+    if (!taken) return;
   }
+  throw new Error(`eventless transitions loop in state ${actor.state.name}`);
 }

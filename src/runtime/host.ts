@@ -38,6 +38,8 @@ export class Host {
   rxVq: ActorId[][] = [];
   /** [vm][vcpu] -> vCPU actor */
   vcpuActor: ActorId[][] = [];
+  /** CPU time each work's handler has been given so far (a design's measure of queue load). */
+  workNs: Float64Array = new Float64Array(0);
   private packetSeq = 0;
   private readonly streams = new Map<string, RandomStream>();
   private readonly costStreams: RandomStream[] = [];

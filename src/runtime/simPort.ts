@@ -12,7 +12,8 @@ export class SimPort implements Port {
   constructor(
     private readonly kernel: SimKernel,
     private readonly link: (to: ActorId, ev: SimMsg, delayNs: number) => void,
-    private readonly sanitize: (ev: SimMsg) => SimMsg,
+    /** Applied to every event before it leaves (the XState side undrafts); null: events go as they are. */
+    private readonly sanitize: ((ev: SimMsg) => SimMsg) | null,
   ) {}
 
   get nowNs(): number {
@@ -20,12 +21,12 @@ export class SimPort implements Port {
   }
 
   send(to: ActorId, ev: SimMsg, delayNs = 0): void {
-    this.link(to, this.sanitize(ev), delayNs);
+    this.link(to, this.sanitize === null ? ev : this.sanitize(ev), delayNs);
   }
 
   call(to: ActorId, ev: SimMsg): void {
     const saved = this.self;
-    this.executor.deliver(to, this.sanitize(ev));
+    this.executor.deliver(to, this.sanitize === null ? ev : this.sanitize(ev));
     this.self = saved;
   }
 

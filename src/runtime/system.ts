@@ -1,5 +1,5 @@
 import { current, isDraft } from 'immer';
-import { Subject } from 'rxjs';
+import { Subject, Subscriber } from 'rxjs';
 import { nicContext, nicMachine } from '../../machines/nic.machine.ts';
 import { pcpuContext, pcpuMachine } from '../../machines/pcpu.machine.ts';
 import type { ActorId, SimMsg } from '../../machines/port.ts';
@@ -25,6 +25,22 @@ interface Delivery {
   to: ActorId;
   ev: SimMsg;
   delayNs: number;
+}
+
+/**
+ * The only subscriber of an actor's link. A `Subscriber` subclass, so the `Subject` calls it directly
+ * instead of through the `SafeSubscriber` wrapper a plain callback gets (one call and one try/catch less
+ * per message; an error while scheduling reaches the sender synchronously instead of being reported
+ * asynchronously by RxJS).
+ */
+class LinkSubscriber extends Subscriber<Delivery> {
+  constructor(private readonly accept: (d: Delivery) => void) {
+    super();
+  }
+
+  protected override _next(d: Delivery): void {
+    this.accept(d);
+  }
 }
 
 export interface SystemOptions {
@@ -73,13 +89,13 @@ export class SimSystem {
     this.onTrace = options.onTrace;
     this.topo = buildTopology(scenario.profile.cpu);
     const link = (to: ActorId, ev: SimMsg, delayNs: number) => this.links[to].next({ to, ev, delayNs });
-    this.port = new SimPort(this.kernel, link, kind === 'xstate' ? undraftEvent : (ev) => ev);
+    this.port = new SimPort(this.kernel, link, kind === 'xstate' ? undraftEvent : null);
     this.executor =
       kind === 'xstate'
         ? new XStateExecutor(this.port, this.kernel, options.inspect)
         : new FastExecutor(this.port);
     this.port.executor = this.executor;
-    const policy = createPolicy(scenario.model);
+    const policy = createPolicy(scenario.model, scenario);
     this.host = new Host(
       scenario,
       this.topo,
@@ -96,13 +112,16 @@ export class SimSystem {
     const id = this.executor.spawn(def, context);
     this.keys[id] = key;
     const subject = new Subject<Delivery>();
-    subject.subscribe((d) => {
-      if (d.ev.pkt !== undefined) this.linkPackets++;
-      this.kernel.schedule(d.delayNs, this.fire, d);
-    });
+    subject.subscribe(new LinkSubscriber(this.accept));
     this.links[id] = subject;
     return id;
   }
+
+  /** What every link's subscriber does with a delivery: put it on the kernel (no cancel handle needed). */
+  private readonly accept = (d: Delivery): void => {
+    if (d.ev.pkt !== undefined) this.linkPackets++;
+    this.kernel.post(d.delayNs, this.fire, d);
+  };
 
   private readonly fire = (d: Delivery): void => {
     if (d.ev.pkt !== undefined) this.linkPackets--;
@@ -139,11 +158,21 @@ export class SimSystem {
 
     // A queue slot is one queue pair of one device: its own TX/RX virtqueues, works and vhost-net fd.
     const slots = s.devicesPerVm * s.queuePairs;
-    const workers = host.policy.createWorkers({ topo, vms: s.vms, devicesPerVm: slots });
+    const workers = host.policy.createWorkers({ topo, scenario: s, slots });
+    // Cores a design takes for its own threads (sidecores, PMDs) are kept free of vCPUs.
+    const reserved = new Set(host.policy.reservedCpus?.(topo) ?? []);
     const spawnWorker = (w: number) => {
       const spec = workers[w];
       const tid = host.tasks.length;
-      const id = this.spawn(spec.name, vhostWorkerMachine, vhostWorkerContext(w, tid, spec.vm));
+      const init = {
+        worker: w,
+        tid,
+        vm: spec.vm,
+        mode: spec.mode,
+        datapath: spec.datapath,
+        busyPollNs: spec.busyPollNs,
+      };
+      const id = this.spawn(spec.name, vhostWorkerMachine, vhostWorkerContext(init));
       host.tasks.push(newTask(tid, spec.name, 'vhost', id, spec.vm, spec.allowed, place(spec.allowed)));
       host.workerActor[w] = id;
     };
@@ -184,7 +213,10 @@ export class SimSystem {
       host.txWork.push(txW);
       host.rxWork.push(rxW);
 
-      const allowed = s.pinning.vcpu === 'node' ? topo.cpusOf[node] : null;
+      const wanted = s.pinning.vcpu === 'node' ? topo.cpusOf[node] : topo.cpusOf.flat();
+      const free = wanted.filter((cpu) => !reserved.has(cpu));
+      const allowed =
+        reserved.size === 0 && s.pinning.vcpu === 'none' ? null : free.length > 0 ? free : wanted;
       const vcpus: ActorId[] = [];
       for (let idx = 0; idx < s.vcpusPerVm; idx++) {
         // Instance k runs on vCPU k mod vCPUs, on device k mod devices, sending on that vCPU's queue pair (XPS).
@@ -210,10 +242,38 @@ export class SimSystem {
         if (spec.vm === vm) spawnWorker(w);
       });
     }
+    host.workNs = new Float64Array(host.works.length);
+    host.policy.bindWorks?.(host.works, host.vmNode);
   }
+
+  /** Tell each polling thread which queues it owns (at start, and after a design reassigns them). */
+  private assignPolls(): void {
+    const { host } = this;
+    const owned = new Map<number, number[]>();
+    for (const work of host.works) {
+      const w = host.policy.selectWorker(work, -1, this.kernel.nowNs);
+      owned.set(w, [...(owned.get(w) ?? []), work.wid]);
+    }
+    host.workerActor.forEach((id, w) => {
+      if (this.executor.read<{ mode: string }>(id).mode !== 'poll') return;
+      this.links[id].next({ to: id, ev: { type: 'poll.assign', wids: owned.get(w) ?? [] }, delayNs: 0 });
+    });
+  }
+
+  /** A design that rebalances itself is given the measured load every tick. */
+  private readonly tick = (): void => {
+    const policy = this.host.policy;
+    if (policy.tick?.(this.kernel.nowNs, this.host.workNs)) this.assignPolls();
+    if (policy.tickNs !== undefined) this.kernel.schedule(policy.tickNs, this.tick, undefined);
+  };
 
   /** Start the workload: each vCPU begins at a seeded offset so VMs do not run in lockstep. */
   start(): void {
+    if (this.host.workerActor.some((id) => this.executor.read<{ mode: string }>(id).mode === 'poll')) {
+      this.assignPolls();
+    }
+    const tickNs = this.host.policy.tickNs;
+    if (tickNs !== undefined) this.kernel.schedule(tickNs, this.tick, undefined);
     const spreadNs = 50_000;
     this.host.vcpuActor.forEach((ids, vm) => {
       const rng = this.host.stream(`start.vm${vm}`);

@@ -5,6 +5,21 @@ import { x3650m2 } from './profiles.ts';
 export function defaultScenario(): Scenario {
   return {
     model: 'per-device',
+    policy: {
+      workersPerDevice: 2,
+      vqMap: 'per-vq',
+      taskMode: 'vhost_task',
+      nprocLimit: 0,
+      busyPollUs: 50,
+      sidecoresPerNode: 1,
+      pmdCores: [],
+      rxqAssign: 'cycles',
+      autoLb: false,
+      autoLbIntervalS: 10,
+      autoLbLoadThreshold: 0.95,
+      autoLbImprovementThreshold: 0.25,
+      autoLbRebalIntervalS: 60,
+    },
     workload: {
       kind: 'TCP_RR',
       instances: 1,

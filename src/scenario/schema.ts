@@ -39,11 +39,24 @@ export function renderValue(value: unknown): string {
 // the same whether the value has the wrong type or is out of range.
 const intIn = (lo: number, hi: number, what = `an integer ${lo}..${hi}`) =>
   z.int({ error: what }).min(lo, { error: what }).max(hi, { error: what });
-const nonNeg = (what = 'a finite number >= 0') => z.number({ error: what }).min(0, { error: what });
-const positive = (what = 'a finite number > 0') => z.number({ error: what }).gt(0, { error: what });
+/** Largest value any plain number field takes: keeps every sum of times and costs exact in doubles. */
+const MAX_NUMBER = 1e12;
+const nonNeg = (what = 'a finite number 0..1e12') =>
+  z.number({ error: what }).min(0, { error: what }).max(MAX_NUMBER, { error: what });
+const positive = (what = 'a finite number > 0 and <= 1e12') =>
+  z.number({ error: what }).gt(0, { error: what }).max(MAX_NUMBER, { error: what });
+const numIn = (lo: number, hi: number, what = `a number ${lo}..${hi}`) =>
+  z.number({ error: what }).min(lo, { error: what }).max(hi, { error: what });
+/**
+ * A time or cost in nanoseconds: an integer (the virtual clock counts whole nanoseconds, and several of
+ * these are used as delays as they are) of at most 10 s, so that sums stay exact.
+ */
+const MAX_NS = 10_000_000_000;
+const ns = (what = 'an integer number of ns 0..10000000000') => intIn(0, MAX_NS, what);
 const fraction = (what = 'a number 0..1') =>
   z.number({ error: what }).min(0, { error: what }).max(1, { error: what });
-const text = (what = 'a string') => z.string({ error: what });
+const text = (max: number, what = `a string of 1..${max} characters`) =>
+  z.string({ error: what }).min(1, { error: what }).max(max, { error: what });
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => {
   const what = `one of ${values.map((v) => `'${v}'`).join(', ')}`;
   return z.enum(values, { error: what });
@@ -53,60 +66,64 @@ const isPowerOfTwo = (n: number) => Number.isInteger(n) && n > 0 && (n & (n - 1)
 
 const costsSchema = z.strictObject(
   {
-    vmExitNs: nonNeg(),
-    kickHandleNs: nonNeg(),
-    haltExitNs: nonNeg(),
-    irqEntryNs: nonNeg(),
-    guestTxPktNs: nonNeg(),
-    guestRxPktNs: nonNeg(),
-    guestPerByteNs: nonNeg(),
-    vhostTxPktNs: nonNeg(),
-    vhostRxPktNs: nonNeg(),
-    vhostPerByteNs: nonNeg(),
-    vhostSignalNs: nonNeg(),
-    nicRxIrqNs: nonNeg(),
-    bridgeForwardNs: nonNeg(),
-    udpStackFactor: nonNeg(),
-    ctxSwitchNs: nonNeg(),
-    cacheRefillNs: nonNeg(),
-    idleExitNs: nonNeg(),
-    vqCacheTransferLocalNs: nonNeg(),
-    vqCacheTransferRemoteNs: nonNeg(),
-    remoteNumaPenalty: nonNeg(),
+    vmExitNs: ns(),
+    kickHandleNs: ns(),
+    haltExitNs: ns(),
+    irqEntryNs: ns(),
+    guestTxPktNs: ns(),
+    guestRxPktNs: ns(),
+    guestPerByteNs: numIn(0, 1000, 'a number of ns per byte 0..1000'),
+    vhostTxPktNs: ns(),
+    vhostRxPktNs: ns(),
+    vhostPerByteNs: numIn(0, 1000, 'a number of ns per byte 0..1000'),
+    vhostSignalNs: ns(),
+    nicRxIrqNs: ns(),
+    bridgeForwardNs: ns(),
+    udpStackFactor: numIn(0, 100),
+    pollCheckNs: ns(),
+    exitlessIrqEntryNs: ns(),
+    pmdPktNs: ns(),
+    ctxSwitchNs: ns(),
+    cacheRefillNs: ns(),
+    idleExitNs: ns(),
+    vqCacheTransferLocalNs: ns(),
+    vqCacheTransferRemoteNs: ns(),
+    remoteNumaPenalty: numIn(0, 100),
     guestMemFraction: fraction(),
     vhostMemFraction: fraction(),
-    cgroupAttachNs: nonNeg(),
+    cgroupAttachNs: ns(),
   },
   { error: 'an object of costs' },
 );
 
 const schedSchema = z.strictObject(
   {
-    latencyNs: nonNeg(),
-    minGranularityNs: nonNeg(),
-    wakeupGranularityNs: nonNeg(),
-    migrationCostNs: nonNeg(),
+    latencyNs: ns(),
+    minGranularityNs: ns(),
+    wakeupGranularityNs: ns(),
+    migrationCostNs: ns(),
   },
   { error: 'an object of scheduler tunables' },
 );
 
 const nicSchema = z.strictObject(
   {
-    lineRateGbps: positive(),
-    frameOverheadBytes: nonNeg(),
+    lineRateGbps: numIn(0.001, 10_000, 'a number of Gbit/s 0.001..10000'),
+    frameOverheadBytes: intIn(0, 10_000),
     mssBytes: intIn(64, 9000),
     txRingFrames: intIn(1, 65536),
-    txNs: nonNeg(),
-    wireNs: nonNeg(),
-    irqDelayNs: nonNeg(),
-    peerTurnaroundNs: nonNeg(),
-    peerJitterCv: nonNeg(),
+    txNs: ns(),
+    wireNs: ns(),
+    irqDelayNs: ns(),
+    peerTurnaroundNs: ns(),
+    peerJitterCv: numIn(0, 10),
     steering: oneOf(['atr', 'fixed'] as const),
     irqCpus: z
       .array(z.int({ error: 'a CPU id (integer >= 0)' }).min(0, { error: 'a CPU id (integer >= 0)' }), {
-        error: 'a non-empty array of CPU ids',
+        error: 'a non-empty array of at most 4096 CPU ids',
       })
-      .min(1, { error: 'a non-empty array of CPU ids' }),
+      .min(1, { error: 'a non-empty array of at most 4096 CPU ids' })
+      .max(4096, { error: 'a non-empty array of at most 4096 CPU ids' }),
   },
   { error: 'an object describing the NIC' },
 );
@@ -115,7 +132,7 @@ const cpuSchema = z.strictObject(
   {
     sockets: intIn(1, 16),
     coresPerSocket: intIn(1, 256),
-    ghz: positive(),
+    ghz: numIn(0.1, 100, 'a clock rate in GHz 0.1..100'),
   },
   { error: 'an object describing the CPUs' },
 );
@@ -123,8 +140,8 @@ const cpuSchema = z.strictObject(
 export const profileSchema = z
   .strictObject(
     {
-      name: text(),
-      description: text(),
+      name: text(100),
+      description: text(2000),
       cpu: cpuSchema,
       nic: nicSchema,
       costs: costsSchema,
@@ -147,59 +164,140 @@ export const profileSchema = z
     });
   });
 
-export const scenarioSchema = z.strictObject(
-  {
-    model: oneOf(['per-device', 'per-cpu'] as const),
-    workload: z.strictObject(
-      {
-        kind: oneOf(['TCP_RR', 'UDP_RR', 'TCP_STREAM', 'UDP_STREAM', 'OPEN_RR'] as const),
-        instances: intIn(1, 64),
-        // A request or response is one packet (one virtio buffer): at most one GSO super-packet.
-        requestBytes: intIn(1, 65160),
-        responseBytes: intIn(1, 65160),
-        messageBytes: intIn(0, 1 << 20, 'an integer 0..1048576 (0 = netperf default)'),
-        windowBytes: intIn(1, 1 << 26),
-        gsoBytes: intIn(64, 65160),
-        peer: oneOf(['external', 'east-west'] as const),
-        arrival: oneOf(['poisson', 'constant'] as const),
-        ratePerSec: positive(),
-      },
-      { error: 'a workload object' },
-    ),
-    vms: intIn(1, 4096),
-    vcpusPerVm: intIn(1, 64),
-    devicesPerVm: intIn(1, 16),
-    queuePairs: intIn(1, 64),
-    durationS: z
-      .number({ error: 'a number of seconds > 0 and <= 3600' })
-      .gt(0, { error: 'a number of seconds > 0 and <= 3600' })
-      .max(3600, { error: 'a number of seconds > 0 and <= 3600' }),
-    warmupS: z
-      .number({ error: 'a number of seconds 0..600' })
-      .min(0, { error: 'a number of seconds 0..600' })
-      .max(600, { error: 'a number of seconds 0..600' }),
-    seed: intIn(0, 2 ** 31 - 1),
-    pinning: z.strictObject({ vcpu: oneOf(['none', 'node'] as const) }, { error: 'an object { vcpu }' }),
-    vhost: z.strictObject(
-      {
-        weightPkts: intIn(1, 1e6),
-        byteWeight: intIn(1, 1e9),
-      },
-      { error: 'an object { weightPkts, byteWeight }' },
-    ),
-    ringSize: z
-      .int({ error: 'a power of two 2..32768' })
-      .min(2, { error: 'a power of two 2..32768' })
-      .max(32768, { error: 'a power of two 2..32768' })
-      .refine(isPowerOfTwo, { error: 'a power of two 2..32768' }),
-    costDistribution: z.strictObject(
-      { kind: oneOf(['constant', 'exponential', 'lognormal'] as const), cv: nonNeg() },
-      { error: 'an object { kind, cv }' },
-    ),
-    profile: profileSchema,
-  },
-  { error: 'a scenario object' },
-);
+/** Simulated threads and queue slots a scenario may build: vms x (vcpusPerVm + devicesPerVm x queuePairs). */
+export const MAX_THREADS = 200_000;
+/** TCP_STREAM buffers the windows let into flight at once: vms x instances x ceil(windowBytes / gsoBytes). */
+export const MAX_STREAM_BUFFERS = 1_000_000;
+/** OPEN_RR requests offered per second by all instances: vms x instances x ratePerSec. */
+export const MAX_OFFERED_RATE = 1e8;
+/** Virtual time of one run: warmupS + durationS. */
+export const MAX_VIRTUAL_S = 3600;
+
+/** Cross-field rules: sizes that would exhaust memory or time, and the total virtual time. */
+function scenarioRules(s: Scenario, ctx: z.RefinementCtx): void {
+  const issue = (path: PropertyKey[], input: unknown, message: string) =>
+    ctx.addIssue({ code: 'custom', path, input, message });
+  const threads = s.vms * (s.vcpusPerVm + s.devicesPerVm * s.queuePairs);
+  if (threads > MAX_THREADS) {
+    issue(
+      ['vms'],
+      s.vms,
+      `vms x (vcpusPerVm + devicesPerVm x queuePairs) <= ${MAX_THREADS} (here ${s.vms} x (${s.vcpusPerVm} + ${s.devicesPerVm} x ${s.queuePairs}) = ${threads})`,
+    );
+  }
+  if (s.warmupS + s.durationS > MAX_VIRTUAL_S) {
+    issue(
+      ['warmupS'],
+      s.warmupS,
+      `warmupS + durationS <= ${MAX_VIRTUAL_S} s of virtual time (durationS is ${s.durationS})`,
+    );
+  }
+  const w = s.workload;
+  if (w.kind === 'TCP_STREAM') {
+    const buffers = s.vms * w.instances * Math.ceil(w.windowBytes / w.gsoBytes);
+    if (buffers > MAX_STREAM_BUFFERS) {
+      issue(
+        ['workload', 'windowBytes'],
+        w.windowBytes,
+        `vms x instances x ceil(windowBytes / gsoBytes) <= ${MAX_STREAM_BUFFERS} buffers in flight (here ${buffers})`,
+      );
+    }
+  }
+  if (w.kind === 'OPEN_RR') {
+    const offered = s.vms * w.instances * w.ratePerSec;
+    if (offered > MAX_OFFERED_RATE) {
+      issue(
+        ['workload', 'ratePerSec'],
+        w.ratePerSec,
+        `vms x instances x ratePerSec <= ${MAX_OFFERED_RATE} requests/s offered (here ${offered})`,
+      );
+    }
+  }
+  const cpus = s.profile.cpu.sockets * s.profile.cpu.coresPerSocket;
+  const pmdCores: unknown = (s as { policy?: { pmdCores?: unknown } }).policy?.pmdCores;
+  if (Array.isArray(pmdCores)) {
+    pmdCores.forEach((cpu: number, i) => {
+      if (cpu >= cpus)
+        issue(['policy', 'pmdCores', i], cpu, `a CPU id 0..${cpus - 1} (the profile has ${cpus} CPUs)`);
+    });
+  }
+}
+
+export const scenarioSchema = z
+  .strictObject(
+    {
+      model: oneOf(['per-device', 'per-cpu', 'multi-worker', 'busy-poll', 'sidecore', 'pmd'] as const),
+      policy: z.strictObject(
+        {
+          workersPerDevice: intIn(1, 256),
+          vqMap: z.union([oneOf(['shared', 'per-vq'] as const), z.array(intIn(0, 255)).min(1)], {
+            error: "'shared', 'per-vq' or a list of worker indexes",
+          }),
+          taskMode: oneOf(['kthread', 'vhost_task'] as const),
+          nprocLimit: intIn(0, 1 << 22),
+          busyPollUs: nonNeg(),
+          sidecoresPerNode: intIn(1, 64),
+          pmdCores: z.array(intIn(0, 4095)),
+          rxqAssign: oneOf(['roundrobin', 'cycles', 'group'] as const),
+          autoLb: z.boolean({ error: 'true or false' }),
+          autoLbIntervalS: positive(),
+          autoLbLoadThreshold: fraction(),
+          autoLbImprovementThreshold: fraction(),
+          autoLbRebalIntervalS: nonNeg(),
+        },
+        { error: 'an object of threading-model options' },
+      ),
+      workload: z.strictObject(
+        {
+          kind: oneOf(['TCP_RR', 'UDP_RR', 'TCP_STREAM', 'UDP_STREAM', 'OPEN_RR'] as const),
+          instances: intIn(1, 64),
+          // A request or response is one packet (one virtio buffer): at most one GSO super-packet.
+          requestBytes: intIn(1, 65160),
+          responseBytes: intIn(1, 65160),
+          messageBytes: intIn(0, 1 << 20, 'an integer 0..1048576 (0 = netperf default)'),
+          windowBytes: intIn(1, 1 << 26),
+          gsoBytes: intIn(64, 65160),
+          peer: oneOf(['external', 'east-west'] as const),
+          arrival: oneOf(['poisson', 'constant'] as const),
+          ratePerSec: numIn(0.001, 1e6, 'a rate per instance in requests/s 0.001..1000000'),
+        },
+        { error: 'a workload object' },
+      ),
+      vms: intIn(1, 4096),
+      vcpusPerVm: intIn(1, 64),
+      devicesPerVm: intIn(1, 16),
+      queuePairs: intIn(1, 64),
+      durationS: z
+        .number({ error: 'a number of seconds 0.000001..3600' })
+        .min(1e-6, { error: 'a number of seconds 0.000001..3600' })
+        .max(3600, { error: 'a number of seconds 0.000001..3600' }),
+      warmupS: z
+        .number({ error: 'a number of seconds 0..600' })
+        .min(0, { error: 'a number of seconds 0..600' })
+        .max(600, { error: 'a number of seconds 0..600' }),
+      seed: intIn(0, 2 ** 31 - 1),
+      pinning: z.strictObject({ vcpu: oneOf(['none', 'node'] as const) }, { error: 'an object { vcpu }' }),
+      vhost: z.strictObject(
+        {
+          weightPkts: intIn(1, 1e6),
+          byteWeight: intIn(1, 1e9),
+        },
+        { error: 'an object { weightPkts, byteWeight }' },
+      ),
+      ringSize: z
+        .int({ error: 'a power of two 2..32768' })
+        .min(2, { error: 'a power of two 2..32768' })
+        .max(32768, { error: 'a power of two 2..32768' })
+        .refine(isPowerOfTwo, { error: 'a power of two 2..32768' }),
+      costDistribution: z.strictObject(
+        { kind: oneOf(['constant', 'exponential', 'lognormal'] as const), cv: numIn(0, 10) },
+        { error: 'an object { kind, cv }' },
+      ),
+      profile: profileSchema,
+    },
+    { error: 'a scenario object' },
+  )
+  .superRefine(scenarioRules);
 
 // Compile-time checks that the schema and the hand-written types agree both ways.
 type Parsed = z.output<typeof scenarioSchema>;

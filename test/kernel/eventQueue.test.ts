@@ -1,11 +1,13 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { EventQueue, type SimEvent } from '../../src/kernel/eventQueue.ts';
+import { EventQueue } from '../../src/kernel/eventQueue.ts';
 
 const noop = (): void => {};
 
-function mk(atNs: number, priority: number, seq: number): SimEvent {
-  return { atNs, priority, seq, cancelled: false, fire: noop, arg: seq };
+interface Entry {
+  atNs: number;
+  priority: number;
+  seq: number;
 }
 
 /** Small ranges force many duplicate (atNs, priority) pairs, which is where FIFO bugs hide. */
@@ -14,23 +16,32 @@ const entryArb = fc.record({
   priority: fc.integer({ min: -2, max: 2 }),
 });
 
-function refCompare(a: SimEvent, b: SimEvent): number {
+function refCompare(a: Entry, b: Entry): number {
   return a.atNs - b.atNs || a.priority - b.priority;
 }
 
+function push(q: EventQueue, e: Entry): number {
+  return q.push(e.atNs, e.priority, e.seq, noop, e.seq);
+}
+
 describe('EventQueue', () => {
+  // Up to 300 entries: well past the initial capacity, so growth is exercised too.
   test.prop([fc.array(entryArb, { maxLength: 300 })])('pops in stable (atNs, priority) order', (entries) => {
     const q = new EventQueue();
-    const input = entries.map((e, i) => mk(e.atNs, e.priority, i));
-    for (const e of input) q.push(e);
+    const input = entries.map((e, i) => ({ ...e, seq: i }));
+    for (const e of input) push(q, e);
     expect(q.size).toBe(input.length);
     const out: number[] = [];
-    for (let e = q.pop(); e !== undefined; e = q.pop()) out.push(e.seq);
+    for (let s = q.pop(); s >= 0; s = q.pop()) {
+      expect(q.arg(s)).toBe(q.seq(s));
+      out.push(q.seq(s));
+    }
     // Array.prototype.sort is stable, so ties keep insertion order = FIFO by seq.
     const expected = [...input].sort(refCompare).map((e) => e.seq);
     expect(out).toEqual(expected);
     expect(q.size).toBe(0);
-    expect(q.pop()).toBeUndefined();
+    expect(q.pop()).toBe(-1);
+    expect(q.peek()).toBe(-1);
   });
 
   const opArb = fc.oneof(
@@ -40,12 +51,20 @@ describe('EventQueue', () => {
 
   test.prop([fc.array(opArb, { maxLength: 400 })])('interleaved push/pop matches a reference', (ops) => {
     const q = new EventQueue();
-    const ref: SimEvent[] = [];
+    const ref: Entry[] = [];
     let seq = 0;
     for (const op of ops) {
       if (op.kind === 'push') {
-        const e = mk(op.atNs, op.priority, seq++);
-        q.push(e);
+        const e = { atNs: op.atNs, priority: op.priority, seq: seq++ };
+        const slot = push(q, e);
+        // A queued event's fields are readable through its slot.
+        expect([q.atNs(slot), q.priority(slot), q.seq(slot), q.arg(slot), q.fire(slot)]).toEqual([
+          e.atNs,
+          e.priority,
+          e.seq,
+          e.seq,
+          noop,
+        ]);
         ref.push(e);
       } else {
         // Reference: linear scan for the minimum by (atNs, priority, seq).
@@ -55,10 +74,36 @@ describe('EventQueue', () => {
           if (c < 0) best = i;
         }
         const expected = best < 0 ? undefined : ref.splice(best, 1)[0];
-        expect(q.peek()).toBe(expected);
-        expect(q.pop()).toBe(expected);
+        const head = q.peek();
+        const slot = q.pop();
+        expect(slot).toBe(head);
+        if (expected === undefined) expect(slot).toBe(-1);
+        else
+          expect([q.atNs(slot), q.priority(slot), q.seq(slot)]).toEqual([
+            expected.atNs,
+            expected.priority,
+            expected.seq,
+          ]);
       }
       expect(q.size).toBe(ref.length);
     }
   });
+
+  test.prop([fc.array(fc.nat({ max: 3 }), { maxLength: 200 })])(
+    'marks start at 0 on every push, also in reused slots',
+    (bits) => {
+      const q = new EventQueue();
+      let seq = 0;
+      for (const b of bits) {
+        const slot = q.push(b, 0, seq++, noop, null);
+        expect(q.mark(slot)).toBe(0);
+        q.setMark(slot, b);
+        expect(q.mark(slot)).toBe(b);
+        if (b % 2 === 0) q.pop();
+      }
+      q.clear();
+      expect(q.size).toBe(0);
+      expect(q.peek()).toBe(-1);
+    },
+  );
 });

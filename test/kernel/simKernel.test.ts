@@ -127,3 +127,51 @@ describe('SimKernel', () => {
     expect(a).toEqual(b);
   });
 });
+
+describe('SimKernel handles and post', () => {
+  it('post shares the FIFO order (one seq counter) with schedule and at', () => {
+    const k = new SimKernel();
+    const log: string[] = [];
+    const rec = logger(k, log);
+    k.post(10, rec, 'p1');
+    k.schedule(10, rec, 's1');
+    k.post(10, rec, 'p2');
+    k.at(10, rec, 'a1');
+    k.post(0, rec, 'zero');
+    k.schedule(10, rec, 'prio', -1);
+    k.run({ untilNs: 10 });
+    expect(log).toEqual(['0:zero', '10:prio', '10:p1', '10:s1', '10:p2', '10:a1']);
+    expect(() => k.post(-1, rec, 'x')).toThrow(RangeError);
+    expect(() => k.post(0.5, rec, 'x')).toThrow(RangeError);
+  });
+
+  it('cancelling an event that already fired is a no-op, even when its slot was reused', () => {
+    const k = new SimKernel();
+    const log: string[] = [];
+    const rec = logger(k, log);
+    const a = k.schedule(1, rec, 'a');
+    k.run({ untilNs: 1 });
+    k.schedule(1, rec, 'b'); // likely lands in a's freed slot
+    k.cancel(a);
+    expect(k.pending).toBe(1);
+    k.run({ untilNs: 5 });
+    expect(log).toEqual(['1:a', '2:b']);
+    expect(k.pending).toBe(0);
+  });
+
+  it('keeps order and pending right through queue growth with cancellations', () => {
+    const k = new SimKernel();
+    const log: number[] = [];
+    const ids: number[] = [];
+    for (let i = 0; i < 1000; i++) ids.push(k.schedule((i * 7919) % 101, (x: number) => log.push(x), i));
+    for (let i = 0; i < 1000; i += 3) k.cancel(ids[i]);
+    expect(k.pending).toBe(1000 - 334);
+    k.run({ untilNs: 1000 });
+    const expected = [...Array(1000).keys()]
+      .filter((i) => i % 3 !== 0)
+      .sort((x, y) => ((x * 7919) % 101) - ((y * 7919) % 101) || x - y);
+    expect(log).toEqual(expected);
+    expect(k.pending).toBe(0);
+    expect(k.eventsFired).toBe(1000 - 334);
+  });
+});

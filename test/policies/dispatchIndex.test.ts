@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTopology } from '../../src/model/topology.ts';
 import { DispatchIndex } from '../../src/policies/dispatchIndex.ts';
 import { PerCpuPolicy } from '../../src/policies/perCpu.ts';
+import { defaultScenario } from '../../src/scenario/defaults.ts';
 import type { VhostWork } from '../../src/vhost/vhostWork.ts';
 
 /** Brute-force reference of the dispatch rule: argmin of (load, lastIdleNs, index), skipping `exclude`. */
@@ -133,7 +134,7 @@ describe('PerCpuPolicy.selectWorker', () => {
         (sockets, coresPerSocket, steps) => {
           const topo = buildTopology({ sockets, coresPerSocket, ghz: 2 });
           const policy = new PerCpuPolicy();
-          const workers = policy.createWorkers({ topo, vms: 1, devicesPerVm: 1 });
+          const workers = policy.createWorkers({ topo, scenario: defaultScenario(), slots: 1 });
           expect(workers).toHaveLength(topo.cpus);
           workers.forEach((spec, w) => {
             expect(spec.allowed).toEqual([w]);
@@ -164,7 +165,7 @@ describe('PerCpuPolicy.selectWorker', () => {
   it('spreads simultaneous works over the idle workers of the node before doubling up', () => {
     const topo = buildTopology({ sockets: 2, coresPerSocket: 4, ghz: 2 });
     const policy = new PerCpuPolicy();
-    policy.createWorkers({ topo, vms: 1, devicesPerVm: 1 });
+    policy.createWorkers({ topo, scenario: defaultScenario(), slots: 1 });
     const picked = [0, 1, 2].map(() => policy.selectWorker(work(0), 0));
     expect(new Set(picked)).toEqual(new Set([1, 2, 3]));
     // All three other workers of node 0 are loaded; the fourth pick goes to one of them, never to CPU 0.
