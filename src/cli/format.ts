@@ -1,7 +1,15 @@
 import { type CrossoverStatus, crossoverStatus } from '../metrics/crossover.ts';
 import type { Metrics } from '../metrics/summary.ts';
 import type { Scenario } from '../model/scenario.ts';
-import { efficiencyOf, groupPoints, modelSeries, type SweepPoint, throughputOf } from '../scenario/sweep.ts';
+import {
+  efficiencyOf,
+  groupPoints,
+  type MainMetric,
+  mainMetrics,
+  modelSeries,
+  type SweepPoint,
+  throughputOf,
+} from '../scenario/sweep.ts';
 
 const nf = (digits: number) =>
   new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -14,12 +22,20 @@ export const fmtInt = (x: number) => int.format(x);
 export const fmtPct = (x: number) => `${d1.format(x * 100)} %`;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-const numeric = /^(-|[-+]?[\d.,]+( %)?)$/;
+const numeric = /^(-|[-+]?[\d.,]+( %)?( ± [\d.,]+( %)?)?)$/;
 
-/** A plain-text table: numeric columns right-aligned, the others left-aligned. */
-export function renderTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+/** Output styles of the human formats: plain text, or Markdown (`--format md`). */
+export type TableStyle = 'text' | 'md';
+
+/** A plain-text or Markdown table: numeric columns right-aligned, the others left-aligned. */
+export function renderTable(header: string[], rows: string[][], style: TableStyle = 'text'): string {
   const right = header.map((_, c) => rows.length > 0 && rows.every((r) => numeric.test(r[c] ?? '')));
+  if (style === 'md') {
+    const esc = (cell: string) => cell.replace(/\|/g, '\\|');
+    const md = (cells: string[]) => `| ${cells.map(esc).join(' | ')} |`;
+    return [md(header), `|${right.map((r) => (r ? '---:' : ':---')).join('|')}|`, ...rows.map(md)].join('\n');
+  }
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: string[]) =>
     cells.map((cell, c) => (right[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ');
   const sep = widths.map((w) => '-'.repeat(w)).join('  ');
@@ -41,6 +57,7 @@ export function formatRunTable(
   scenario: Scenario,
   m: Metrics,
   meta: { executor: string; events: number },
+  style: TableStyle = 'text',
 ): string {
   const cores = scenario.profile.cpu.sockets * scenario.profile.cpu.coresPerSocket;
   const cs = m.contextSwitchesPerSec;
@@ -79,17 +96,28 @@ export function formatRunTable(
     ['Fairness (Jain)', d3.format(m.jainFairness)],
   ];
   const w = Math.max(...kv.map(([k]) => k.length));
-  const lines = [
-    `vhost-sim: ${describeScenario(scenario)}; ${meta.executor} executor, ${fmtInt(meta.events)} events`,
-    '',
-    ...kv.map(([k, val]) => `${k.padEnd(w)}  ${val}`),
-    '',
-    'Per VM',
-    renderTable(
-      ['VM', 'node', 'throughput (tps)', 'CPU (CPU-s/s)'],
-      m.perVm.map((p) => [String(p.vm), String(p.node), fmtInt(p.throughput), d3.format(p.cpu)]),
-    ),
-  ];
+  const title = `vhost-sim: ${describeScenario(scenario)}; ${meta.executor} executor, ${fmtInt(meta.events)} events`;
+  const perVm = renderTable(
+    ['VM', 'node', 'throughput (tps)', 'CPU (CPU-s/s)'],
+    m.perVm.map((p) => [String(p.vm), String(p.node), fmtInt(p.throughput), d3.format(p.cpu)]),
+    style,
+  );
+  const lines =
+    style === 'md'
+      ? [
+          `## ${title}`,
+          '',
+          renderTable(
+            ['Metric', 'Value'],
+            kv.map(([k, val], i) => [k === '' ? (kv[i - 1]?.[0] ?? '') : k, val]),
+            'md',
+          ),
+          '',
+          '### Per VM',
+          '',
+          perVm,
+        ]
+      : [title, '', ...kv.map(([k, val]) => `${k.padEnd(w)}  ${val}`), '', 'Per VM', perVm];
   return `${lines.join('\n')}\n`;
 }
 
@@ -122,6 +150,7 @@ export function toCsv(rows: Record<string, unknown>[]): string {
 
 export const runCsv = (m: Metrics) => toCsv([flatten(m)]);
 
+/** One row per point: its coordinates, every metric (the mean with replications), then the 95 % CIs. */
 export function sweepCsv(points: readonly SweepPoint[]): string {
   return toCsv(
     points.map((p) => ({
@@ -129,7 +158,9 @@ export function sweepCsv(points: readonly SweepPoint[]): string {
       vms: p.vms,
       workload: p.workload,
       ...Object.fromEntries(Object.entries(p.axes ?? {}).map(([k, v]) => [`axis.${k}`, v])),
+      ...(p.reps === undefined ? {} : { reps: p.reps }),
       ...flatten(p.metrics),
+      ...(p.ci95 === undefined ? {} : flatten(p.ci95, 'ci95')),
     })),
   );
 }
@@ -147,7 +178,7 @@ export function describeCrossover(label: string, st: CrossoverStatus): string {
   }
 }
 
-/** Crossover lines for every workload / axis group of a sweep. */
+/** Crossover lines for every workload / axis group of a sweep (from the means with replications). */
 export function crossoverLines(points: readonly SweepPoint[]): string[] {
   const groups = groupPoints(points);
   const lines: string[] = [];
@@ -162,57 +193,95 @@ export function crossoverLines(points: readonly SweepPoint[]): string[] {
 
 const totalCs = (m: Metrics) => m.contextSwitchesPerSec.voluntary + m.contextSwitchesPerSec.involuntary;
 
-/** One row per point. */
-export function formatSweepTable(points: readonly SweepPoint[]): string {
+/** Rates keep three significant digits at least: 185,503 transactions/s, but 9.41 Gbit/s. */
+const fmtRate = (x: number) =>
+  Math.abs(x) >= 100 ? fmtInt(x) : Math.abs(x) >= 10 ? d1.format(x) : d2.format(x);
+
+/** Column headers of throughput and efficiency, in the sweep's units (streams report Gbit/s). */
+function rateHeaders(points: readonly SweepPoint[]): [string, string] {
+  const stream = points.some((p) => p.metrics.throughput.unit === 'Gbit/s');
+  return stream ? ['Gbit/s', 'eff (Gbit/s/CPU)'] : ['tps', 'eff (tps/CPU-s)'];
+}
+
+/** `mean`, or `mean ± half-width of the 95 % CI` when the point has replications. */
+function withCi(p: SweepPoint, metric: MainMetric, value: number, f: (x: number) => string): string {
+  const ci = p.ci95?.[metric];
+  return ci === undefined ? f(value) : `${f(value)} ± ${f((ci.high - ci.low) / 2)}`;
+}
+
+function crossoverBlock(points: readonly SweepPoint[], style: TableStyle): string[] {
+  const lines = crossoverLines(points);
+  return style === 'md' ? lines.map((l) => `- ${l}`) : lines;
+}
+
+function repsNote(points: readonly SweepPoint[], style: TableStyle): string[] {
+  const reps = points.find((p) => p.reps !== undefined)?.reps;
+  if (reps === undefined) return [];
+  const note = `Mean of ${reps} seeds per point; ± is the half-width of the 95 % confidence interval (Student t).`;
+  return style === 'md' ? [`_${note}_`, ''] : [note, ''];
+}
+
+/** One row per point (`style` md: a Markdown table). */
+export function formatSweepTable(points: readonly SweepPoint[], style: TableStyle = 'text'): string {
   const axisKeys = [...new Set(points.flatMap((p) => Object.keys(p.axes ?? {})))];
   const rows = points.map((p) => [
     p.model,
     String(p.vms),
     ...axisKeys.map((k) => JSON.stringify(p.axes?.[k])),
-    fmtInt(p.metrics.throughput.value),
-    fmtInt(p.metrics.efficiency.value),
-    d1.format(p.metrics.latencyUs.p50),
-    d1.format(p.metrics.latencyUs.p99),
-    fmtPct(p.metrics.cpuUtilization),
-    fmtInt(totalCs(p.metrics)),
+    withCi(p, 'throughput', p.metrics.throughput.value, fmtRate),
+    withCi(p, 'efficiency', p.metrics.efficiency.value, fmtRate),
+    withCi(p, 'latencyP50Us', p.metrics.latencyUs.p50, (x) => d1.format(x)),
+    withCi(p, 'latencyP99Us', p.metrics.latencyUs.p99, (x) => d1.format(x)),
+    withCi(p, 'cpuUtilization', p.metrics.cpuUtilization, fmtPct),
+    withCi(p, 'contextSwitchesPerSec', totalCs(p.metrics), fmtInt),
   ]);
   const table = renderTable(
-    ['model', 'VMs', ...axisKeys, 'tps', 'eff (tps/CPU-s)', 'p50 µs', 'p99 µs', 'CPU', 'ctx sw/s'],
+    ['model', 'VMs', ...axisKeys, ...rateHeaders(points), 'p50 µs', 'p99 µs', 'CPU', 'ctx sw/s'],
     rows,
+    style,
   );
-  return `${[table, '', ...crossoverLines(points)].join('\n')}\n`;
+  return `${[...repsNote(points, style), table, '', ...crossoverBlock(points, style)].join('\n')}\n`;
 }
 
 /** The talk's comparison: one row per VM count, both models side by side. */
-export function formatReproduceTable(points: readonly SweepPoint[]): string {
+export function formatReproduceTable(points: readonly SweepPoint[], style: TableStyle = 'text'): string {
   const vmsList = [...new Set(points.map((p) => p.vms))].sort((a, b) => a - b);
-  const find = (model: string, vms: number) =>
-    points.find((p) => p.model === model && p.vms === vms)?.metrics;
-  const cell = (m: Metrics | undefined, pick: (m: Metrics) => number) => (m ? fmtInt(pick(m)) : '-');
+  const find = (model: string, vms: number) => points.find((p) => p.model === model && p.vms === vms);
+  const cell = (p: SweepPoint | undefined, metric: MainMetric) =>
+    p
+      ? withCi(
+          p,
+          metric,
+          mainMetrics[metric](p.metrics),
+          metric === 'contextSwitchesPerSec' ? fmtInt : fmtRate,
+        )
+      : '-';
+  const [tp, eff] = rateHeaders(points).map((h) => h.replace(/ \(.*\)$/, ''));
   const rows = vmsList.map((vms) => {
     const a = find('per-device', vms);
     const b = find('per-cpu', vms);
     return [
       String(vms),
-      cell(a, (m) => m.throughput.value),
-      cell(b, (m) => m.throughput.value),
-      cell(a, (m) => m.efficiency.value),
-      cell(b, (m) => m.efficiency.value),
-      cell(a, totalCs),
-      cell(b, totalCs),
+      cell(a, 'throughput'),
+      cell(b, 'throughput'),
+      cell(a, 'efficiency'),
+      cell(b, 'efficiency'),
+      cell(a, 'contextSwitchesPerSec'),
+      cell(b, 'contextSwitchesPerSec'),
     ];
   });
   const table = renderTable(
     [
       'VMs',
-      'per-device tps',
-      'per-cpu tps',
-      'per-device eff',
-      'per-cpu eff',
+      `per-device ${tp}`,
+      `per-cpu ${tp}`,
+      `per-device ${eff}`,
+      `per-cpu ${eff}`,
       'per-device cs/s',
       'per-cpu cs/s',
     ],
     rows,
+    style,
   );
-  return `${[table, '', ...crossoverLines(points)].join('\n')}\n`;
+  return `${[...repsNote(points, style), table, '', ...crossoverBlock(points, style)].join('\n')}\n`;
 }

@@ -2,7 +2,9 @@ import { type CrossoverPoint, crossover } from '../metrics/crossover.ts';
 import type { Metrics } from '../metrics/summary.ts';
 import type { ModelName, Scenario, WorkloadKind } from '../model/scenario.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
-import { type RunResult, runScenario } from '../runtime/runScenario.ts';
+import type { RunResult } from '../runtime/runScenario.ts';
+import { runOnWorkers } from '../sweep/pool.ts';
+import { type PointError, type PointOutcome, runPointTask } from '../sweep/task.ts';
 import { parseValue, setPath } from './resolve.ts';
 import { ScenarioError, validateScenario } from './schema.ts';
 
@@ -34,9 +36,27 @@ export interface SweepPoint {
   vms: number;
   workload: WorkloadKind;
   axes?: Record<string, unknown>;
+  /** Replications averaged into `metrics` (seeds seed, seed+1, ...); present only when more than one. */
+  reps?: number;
+  /** The scenario of the first replication. */
   scenario: Scenario;
+  /** The metrics, or with replications their mean. */
   metrics: Metrics;
+  /** 95 % confidence intervals (Student t) of the main metrics over the replications (reps > 1 only). */
+  ci95?: Record<MainMetric, { low: number; high: number }>;
 }
+
+/** The metrics that get confidence intervals, and how each is read from a run's metrics. */
+export const mainMetrics = {
+  throughput: (m: Metrics) => m.throughput.value,
+  efficiency: (m: Metrics) => m.efficiency.value,
+  latencyP50Us: (m: Metrics) => m.latencyUs.p50,
+  latencyP99Us: (m: Metrics) => m.latencyUs.p99,
+  cpuUtilization: (m: Metrics) => m.cpuUtilization,
+  contextSwitchesPerSec: (m: Metrics) =>
+    m.contextSwitchesPerSec.voluntary + m.contextSwitchesPerSec.involuntary,
+} as const;
+export type MainMetric = keyof typeof mainMetrics;
 
 export interface CrossoverEntry {
   /** Per-cpu overtakes per-device in throughput at this (interpolated) VM count; null if it does not. */
@@ -127,46 +147,53 @@ export function buildGrid(spec: SweepSpec): GridPoint[] {
 }
 
 export interface RunPointsOptions {
-  /** Parallel jobs. Points run sequentially for now; the parallel executor will honour this. */
+  /** Parallel jobs: 1 runs in this thread, more run on that many worker threads. Default 1. */
   jobs?: number;
   executor?: ExecutorKind;
-  /** Called before each point starts (index into `scenarios`). */
-  onStart?: (index: number, scenario: Scenario) => void;
-  /** Called after each point finishes. */
-  onDone?: (index: number, result: RunResult) => void;
+  /** Called as each point finishes (in completion order, which varies with `jobs`). */
+  onDone?: (index: number, outcome: PointOutcome) => void;
 }
 
 export interface RunPointsOutcome {
-  /** Results of the points that completed, in input order (a prefix when a point failed). */
+  /** Every point's outcome, by input index. */
+  outcomes: PointOutcome[];
+  /** Results of the points that succeeded, in input order. */
   results: RunResult[];
-  /** The first point that threw, if any; later points are not run. */
-  failure?: { index: number; error: unknown };
+  /** The points that failed, in input order; the others still ran. */
+  failures: { index: number; error: PointError }[];
 }
 
 /**
- * The single place that runs a batch of scenarios. Runs them in input order and stops at the first
- * failure, returning the results computed so far. Async so that a worker-pool implementation can
- * replace the loop without changing callers.
+ * The single place that runs a batch of scenarios: in this thread (`jobs` 1) or on worker threads. A
+ * point that throws, or whose worker dies, is recorded as failed and the others go on. Outcomes are
+ * ordered by input index, so results are byte-identical whatever `jobs`.
  */
 export async function runPoints(
   scenarios: readonly Scenario[],
   options: RunPointsOptions = {},
 ): Promise<RunPointsOutcome> {
-  const results: RunResult[] = [];
-  for (let i = 0; i < scenarios.length; i++) {
-    options.onStart?.(i, scenarios[i]);
-    try {
-      const r = runScenario(scenarios[i], { executor: options.executor });
-      results.push(r);
-      options.onDone?.(i, r);
-    } catch (error) {
-      return { results, failure: { index: i, error } };
+  const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
+  let outcomes: PointOutcome[];
+  if (jobs === 1 || scenarios.length <= 1) {
+    outcomes = [];
+    for (let i = 0; i < scenarios.length; i++) {
+      const outcome = runPointTask({ scenario: scenarios[i], executor: options.executor });
+      outcomes.push(outcome);
+      options.onDone?.(i, outcome);
     }
+  } else {
+    outcomes = await runOnWorkers(scenarios, { jobs, executor: options.executor, onDone: options.onDone });
   }
-  return { results };
+  const results: RunResult[] = [];
+  const failures: { index: number; error: PointError }[] = [];
+  outcomes.forEach((o, index) => {
+    if (o.ok) results.push(o.result);
+    else failures.push({ index, error: o.error });
+  });
+  return { outcomes, results, failures };
 }
 
-/** Combine grid points with their results (the first `results.length` points). */
+/** Combine grid points with their results (`results[i]` belongs to `grid[i]`). */
 export function toSweepPoints(grid: readonly GridPoint[], results: readonly RunResult[]): SweepPoint[] {
   const withAxes = grid.some((g) => Object.keys(g.axes).length > 0);
   return results.map((r, i) => {
@@ -212,7 +239,7 @@ export function modelSeries(points: readonly SweepPoint[], pick: (m: Metrics) =>
   for (const p of points) {
     const e = byVms.get(p.vms) ?? {};
     if (p.model === 'per-device') e.a = pick(p.metrics);
-    else e.b = pick(p.metrics);
+    else if (p.model === 'per-cpu') e.b = pick(p.metrics);
     byVms.set(p.vms, e);
   }
   const out: CrossoverPoint[] = [];

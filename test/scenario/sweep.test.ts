@@ -60,14 +60,16 @@ describe('buildGrid', () => {
 });
 
 describe('runPoints', () => {
-  it('runs in order and keeps the results before a failing point', async () => {
+  it('records a failing point with its error and goes on with the others', async () => {
     const broken = { ...base, profile: null } as unknown as Scenario;
-    const started: number[] = [];
-    const out = await runPoints([base, broken, base], { onStart: (i) => started.push(i) });
-    expect(out.results).toHaveLength(1);
+    const done: number[] = [];
+    const out = await runPoints([base, broken, base], { onDone: (i) => done.push(i) });
+    expect(out.results).toHaveLength(2);
     expect(out.results[0].metrics.throughput.value).toBeGreaterThan(0);
-    expect(out.failure?.index).toBe(1);
-    expect(started).toEqual([0, 1]);
+    expect(out.failures.map((f) => f.index)).toEqual([1]);
+    expect(out.failures[0].error.message).toMatch(/profile/);
+    expect(out.outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(done).toEqual([0, 1, 2]);
   });
 });
 

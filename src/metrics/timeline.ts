@@ -1,0 +1,365 @@
+/**
+ * Per-core timelines as a Chrome Trace Event / Perfetto JSON document (opens in ui.perfetto.dev and
+ * chrome://tracing).
+ *
+ * The stream is built only from what the runtime already exposes: the `onTrace` deliveries, and after
+ * each delivery to a core, reads of that core's state (`sys.host` run queue and tasks, the core's and the
+ * running vhost worker's contexts, the recorder's kick counter). Nothing in the machines knows about it.
+ *
+ * One track (tid) per core, in one process:
+ * - `X` slices from switch-in to switch-out, named after the thread that runs (the context switch's own
+ *   cost included, as the kernel charges it to the incoming thread's slot);
+ * - `X` slices for NIC interrupts handled on an otherwise idle core (top level) or stolen from a running
+ *   thread (nested in its slice);
+ * - `X` slices nested in a vhost worker's slice for each vhost work it runs, with the VM in `args`;
+ * - instant events for context switches, guest kicks and interrupt injections into a vCPU.
+ * Only the measured window (after warm-up) is recorded, so the top-level busy slices of a core add up to
+ * its non-idle CPU accounting.
+ */
+import type { PcpuContext } from '../../machines/pcpu.machine.ts';
+import type { VhostWorkerContext } from '../../machines/vhostWorker.machine.ts';
+import type { Scenario } from '../model/scenario.ts';
+import type { ExecutorKind } from '../runtime/executor.ts';
+import type { RunResult } from '../runtime/runScenario.ts';
+import { SimSystem } from '../runtime/system.ts';
+import type { TraceEvent } from '../runtime/trace.ts';
+import { validateScenario } from '../scenario/schema.ts';
+import { CAT_IDLE, categories } from './categories.ts';
+import { diffCounters, readCounters } from './counters.ts';
+import { summarize } from './summary.ts';
+
+/** One Trace Event Format record (timestamps and durations in microseconds). */
+export interface ChromeTraceEvent {
+  name: string;
+  ph: 'X' | 'i' | 'M';
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  cat?: string;
+  /** Instant-event scope: `t` = the thread (core) track. */
+  s?: 't';
+  args?: Record<string, unknown>;
+}
+
+export interface ChromeTrace {
+  traceEvents: ChromeTraceEvent[];
+  displayTimeUnit: 'ns';
+  otherData: Record<string, unknown>;
+}
+
+export const TRACE_PID = 1;
+/** Track id of a core (tid 0 is avoided: some viewers treat it as the idle task). */
+export const coreTid = (cpu: number) => cpu + 1;
+
+interface Open {
+  startNs: number;
+  name: string;
+  cat: string;
+  args?: Record<string, unknown>;
+}
+
+interface CoreState {
+  /** Task switched in (rq.curr), -1 when none. */
+  thread: number;
+  switches: number;
+  slice: Open | null;
+  /** Interrupt on an idle core (top level) or stolen from the thread (nested). */
+  irq: Open | null;
+  irqNested: boolean;
+  /** vhost work running in the thread's slice: work id. */
+  work: number;
+  workSlice: Open | null;
+}
+
+const us = (ns: number) => ns / 1000;
+
+/** Collects a timeline from a system's deliveries; see `runWithTimeline` for the usual way to use it. */
+export class TimelineBuilder {
+  readonly events: ChromeTraceEvent[] = [];
+  private readonly cores: CoreState[];
+  private readonly cpuOfActor = new Map<string, number>();
+  private readonly taskOfActor = new Map<string, number>();
+  private recording = false;
+  private lastKicks = 0;
+
+  constructor(private readonly sys: SimSystem) {
+    const cpus = sys.topo.cpus;
+    this.cores = Array.from({ length: cpus }, () => ({
+      thread: -1,
+      switches: 0,
+      slice: null,
+      irq: null,
+      irqNested: false,
+      work: -1,
+      workSlice: null,
+    }));
+    for (let cpu = 0; cpu < cpus; cpu++) this.cpuOfActor.set(`cpu${cpu}`, cpu);
+  }
+
+  /** Feed one delivery (pass this as, or call it from, the system's `onTrace`). */
+  onDeliver(ev: TraceEvent): void {
+    const cpu = this.cpuOfActor.get(ev.actor);
+    if (cpu !== undefined) {
+      this.observe(cpu, ev.atNs);
+      return;
+    }
+    if (ev.event === 'irq.inject') this.injection(ev);
+  }
+
+  /** Start recording (at the end of warm-up, after the accounting was flushed and reset). */
+  startWindow(): void {
+    const now = this.sys.kernel.nowNs;
+    this.recording = true;
+    this.lastKicks = this.sys.host.recorder.kicks;
+    for (let cpu = 0; cpu < this.cores.length; cpu++) {
+      this.observe(cpu, now);
+      const c = this.cores[cpu];
+      for (const o of [c.slice, c.irq, c.workSlice]) if (o) o.startNs = now;
+    }
+  }
+
+  /** Close every open slice at the end of the window and stop recording. */
+  endWindow(): void {
+    const now = this.sys.kernel.nowNs;
+    for (let cpu = 0; cpu < this.cores.length; cpu++) {
+      this.observe(cpu, now);
+      const c = this.cores[cpu];
+      this.closeWork(cpu, now);
+      this.closeIrq(cpu, now);
+      if (c.slice) this.emitSlice(cpu, c.slice, now);
+      c.slice = null;
+    }
+    this.recording = false;
+  }
+
+  /** The trace document: metadata (process, one named track per core) first, then the events by time. */
+  toTrace(otherData: Record<string, unknown> = {}): ChromeTrace {
+    const { topo, scenario } = this.sys;
+    const meta: ChromeTraceEvent[] = [
+      {
+        name: 'process_name',
+        ph: 'M',
+        ts: 0,
+        pid: TRACE_PID,
+        tid: 0,
+        args: { name: `vhost-sim host (${scenario.profile.name}, ${scenario.model})` },
+      },
+    ];
+    for (let cpu = 0; cpu < topo.cpus; cpu++) {
+      const tid = coreTid(cpu);
+      meta.push(
+        {
+          name: 'thread_name',
+          ph: 'M',
+          ts: 0,
+          pid: TRACE_PID,
+          tid,
+          args: { name: `cpu${cpu} (node ${topo.nodeOf[cpu]})` },
+        },
+        { name: 'thread_sort_index', ph: 'M', ts: 0, pid: TRACE_PID, tid, args: { sort_index: cpu } },
+      );
+    }
+    // Stable sort by time; at equal times longer slices first, and a thread's slice before what nests in
+    // it, so viewers nest them right.
+    const depth = (e: ChromeTraceEvent) => (e.cat === 'vhost-work' || e.args?.nested === true ? 1 : 0);
+    const events = [...this.events].sort(
+      (a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0) || depth(a) - depth(b),
+    );
+    return { traceEvents: [...meta, ...events], displayTimeUnit: 'ns', otherData };
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private observe(cpu: number, nowNs: number): void {
+    const { host, executor } = this.sys;
+    const c = this.cores[cpu];
+    const rq = host.rqs[cpu];
+    const pc = executor.read<PcpuContext>(host.cpuActor[cpu]);
+    const curr = rq.curr;
+    const inIrq = pc.activity === 'irq';
+
+    // Kicks happen in the guest code of the vCPU that ran here.
+    const kicks = host.recorder.kicks;
+    if (kicks !== this.lastKicks) {
+      const tid = curr >= 0 ? curr : c.thread;
+      const vm = tid >= 0 ? host.tasks[tid].vm : -1;
+      this.instant(cpu, nowNs, 'kick', 'virtio', { vm, count: kicks - this.lastKicks });
+      this.lastKicks = kicks;
+    }
+
+    const switched = curr !== c.thread || rq.switches !== c.switches;
+    const work = curr >= 0 ? this.workOf(curr) : -1;
+    if (switched || work !== c.work) this.closeWork(cpu, nowNs);
+    if (switched || !inIrq || (c.irq !== null && c.irqNested !== curr >= 0)) this.closeIrq(cpu, nowNs);
+
+    if (switched) {
+      if (c.slice) this.emitSlice(cpu, c.slice, nowNs);
+      c.slice = null;
+      if (rq.switches !== c.switches && curr >= 0) {
+        const prev = c.thread >= 0 ? host.tasks[c.thread] : null;
+        const next = host.tasks[curr];
+        this.instant(cpu, nowNs, 'context switch', 'sched', {
+          prev: prev?.name ?? 'idle',
+          prevState: prev === null ? 'idle' : prev.state === 'blocked' ? 'sleeping (voluntary)' : 'preempted',
+          next: next.name,
+        });
+      }
+      c.thread = curr;
+      c.switches = rq.switches;
+      if (curr >= 0) {
+        const t = host.tasks[curr];
+        c.slice = {
+          startNs: nowNs,
+          name: t.name,
+          cat: t.kind === 'vcpu' ? 'guest' : 'vhost',
+          args: { tid: t.tid, kind: t.kind, vm: t.vm },
+        };
+      }
+    }
+
+    if (inIrq && c.irq === null) {
+      c.irqNested = curr >= 0;
+      c.irq = { startNs: nowNs, name: 'NIC interrupt', cat: 'irq' };
+    }
+
+    if (work !== c.work) {
+      c.work = work;
+      if (work >= 0) {
+        const w = host.works[work];
+        c.workSlice = {
+          startNs: nowNs,
+          name: `vhost work vm${w.vm}.dev${w.dev}.${w.dir}`,
+          cat: 'vhost-work',
+          args: { vm: w.vm, dev: w.dev, dir: w.dir, work: w.wid },
+        };
+      }
+    }
+  }
+
+  /** The vhost work the task is running, or -1 (not a vhost worker, or between works). */
+  private workOf(tid: number): number {
+    const t = this.sys.host.tasks[tid];
+    if (t.kind !== 'vhost') return -1;
+    return this.sys.executor.read<VhostWorkerContext>(t.owner).cur;
+  }
+
+  private injection(ev: TraceEvent): void {
+    const m = /^vm(\d+)\.vcpu(\d+)$/.exec(ev.actor);
+    if (m === null) return;
+    let tid = this.taskOfActor.get(ev.actor);
+    if (tid === undefined) {
+      tid = this.sys.host.tasks.findIndex((t) => t.name === ev.actor);
+      this.taskOfActor.set(ev.actor, tid);
+    }
+    if (tid < 0) return;
+    const cpu = this.sys.host.tasks[tid].cpu;
+    this.instant(cpu, ev.atNs, 'interrupt injection', 'virtio', { vm: Number(m[1]), vcpu: Number(m[2]) });
+  }
+
+  private closeWork(cpu: number, nowNs: number): void {
+    const c = this.cores[cpu];
+    if (c.workSlice) this.emitSlice(cpu, c.workSlice, nowNs);
+    c.workSlice = null;
+    c.work = -1;
+  }
+
+  private closeIrq(cpu: number, nowNs: number): void {
+    const c = this.cores[cpu];
+    if (c.irq) this.emitSlice(cpu, c.irq, nowNs, { nested: c.irqNested });
+    c.irq = null;
+  }
+
+  private emitSlice(cpu: number, o: Open, endNs: number, extra?: Record<string, unknown>): void {
+    if (!this.recording || endNs <= o.startNs) return;
+    const args = extra ? { ...o.args, ...extra } : o.args;
+    const e: ChromeTraceEvent = {
+      name: o.name,
+      cat: o.cat,
+      ph: 'X',
+      ts: us(o.startNs),
+      dur: us(endNs - o.startNs),
+      pid: TRACE_PID,
+      tid: coreTid(cpu),
+    };
+    if (args) e.args = args;
+    this.events.push(e);
+  }
+
+  private instant(
+    cpu: number,
+    nowNs: number,
+    name: string,
+    cat: string,
+    args: Record<string, unknown>,
+  ): void {
+    if (!this.recording) return;
+    this.events.push({ name, cat, ph: 'i', s: 't', ts: us(nowNs), pid: TRACE_PID, tid: coreTid(cpu), args });
+  }
+}
+
+export interface TimelineRunOptions {
+  executor?: ExecutorKind;
+}
+
+export interface TimelineRun extends RunResult {
+  trace: ChromeTrace;
+  /** The recorder's non-idle nanoseconds per core over the window (what the busy slices add up to). */
+  cpuBusyNs: number[];
+}
+
+/**
+ * Run a scenario exactly as `runScenario` does (same warm-up, window and metrics) while building its
+ * per-core timeline for the measured window.
+ * @example
+ * const { metrics, trace } = runWithTimeline(resolveScenario({ vms: 2 }));
+ * writeFileSync('trace.json', JSON.stringify(trace));
+ */
+export function runWithTimeline(input: Scenario, options: TimelineRunOptions = {}): TimelineRun {
+  const scenario = validateScenario(input);
+  let builder: TimelineBuilder | undefined;
+  const sys = new SimSystem(scenario, {
+    executor: options.executor,
+    onTrace: (ev) => builder?.onDeliver(ev),
+  });
+  builder = new TimelineBuilder(sys);
+  const warmupNs = Math.round(scenario.warmupS * 1e9);
+  const endNs = warmupNs + Math.round(scenario.durationS * 1e9);
+  sys.start();
+  sys.kernel.run({ untilNs: warmupNs });
+  sys.flushAccounting();
+  sys.host.recorder.reset();
+  builder.startWindow();
+  const before = readCounters(sys.host);
+  sys.kernel.run({ untilNs: endNs });
+  sys.flushAccounting();
+  builder.endWindow();
+  const after = readCounters(sys.host);
+  const metrics = summarize(sys.host, diffCounters(before, after), endNs - warmupNs);
+  const trace = builder.toTrace({
+    generator: 'vhost-sim',
+    scenario: {
+      model: scenario.model,
+      vms: scenario.vms,
+      seed: scenario.seed,
+      profile: scenario.profile.name,
+    },
+    windowNs: [warmupNs, endNs],
+  });
+  const k = categories.length;
+  const cpuNs = sys.host.recorder.cpuNs;
+  const cpuBusyNs = Array.from({ length: sys.topo.cpus }, (_, cpu) => {
+    let busy = 0;
+    for (let c = 0; c < k; c++) if (c !== CAT_IDLE) busy += cpuNs[cpu * k + c];
+    return busy;
+  });
+  return { scenario, metrics, events: sys.kernel.eventsFired, trace, cpuBusyNs };
+}
+
+/**
+ * The trace as JSON text, one event per line (readable, diff-able, and much smaller than indented JSON).
+ */
+export function traceJson(trace: ChromeTrace): string {
+  const lines = trace.traceEvents.map((e) => JSON.stringify(e));
+  return `{"displayTimeUnit":${JSON.stringify(trace.displayTimeUnit)},"otherData":${JSON.stringify(trace.otherData)},"traceEvents":[\n${lines.join(',\n')}\n]}\n`;
+}

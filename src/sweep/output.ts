@@ -1,0 +1,70 @@
+/**
+ * The results folder of a sweep: points.jsonl (journal, in grid order once finished), `<command>.json`
+ * (the same document as `--format json`), summary.csv, scenario.json (the resolved base scenario), the
+ * charts with their specs, and meta.json (the only file with wall time and other run-dependent facts).
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ModelName, Scenario } from '../model/scenario.ts';
+import type { SweepAxis, SweepPoint } from '../scenario/sweep.ts';
+
+export interface SweepIdentity {
+  command: string;
+  base: Scenario;
+  models: readonly ModelName[];
+  vmsList: readonly number[];
+  axes?: readonly SweepAxis[];
+  reps: number;
+}
+
+/** A short, timestamp-free hash of everything that determines a sweep's results. */
+export function sweepHash(id: SweepIdentity): string {
+  const text = JSON.stringify({
+    command: id.command,
+    base: id.base,
+    models: id.models,
+    vmsList: id.vmsList,
+    axes: id.axes ?? [],
+    reps: id.reps,
+  });
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
+
+/** `results/<command>-<hash>`: the same sweep always lands in (and resumes from) the same folder. */
+export const defaultOutDir = (id: SweepIdentity) => join('results', `${id.command}-${sweepHash(id)}`);
+
+export interface ResultsFolder {
+  dir: string;
+  stem: string;
+  jsonText: string;
+  csvText: string;
+  scenario: Scenario;
+  points: readonly SweepPoint[];
+  /** Written last; may hold wall time. */
+  meta: () => Record<string, unknown>;
+  /** Skip the charts (they are the slow part). */
+  charts?: boolean;
+}
+
+const json = (doc: unknown) => `${JSON.stringify(doc, null, 2)}\n`;
+
+/** Write the folder's files; returns their paths (points.jsonl is already there). */
+export async function writeResultsFolder(f: ResultsFolder): Promise<string[]> {
+  await mkdir(f.dir, { recursive: true });
+  const files: string[] = [];
+  const put = async (name: string, text: string | Buffer) => {
+    const p = join(f.dir, name);
+    await writeFile(p, text);
+    files.push(p);
+  };
+  await put(`${f.stem}.json`, f.jsonText);
+  await put('summary.csv', f.csvText);
+  await put('scenario.json', json(f.scenario));
+  if (f.charts !== false && f.points.length > 0) {
+    const { writeCharts } = await import('../charts/render.ts');
+    for (const c of await writeCharts(f.dir, f.points)) files.push(...c.files);
+  }
+  await put('meta.json', json(f.meta()));
+  return files;
+}

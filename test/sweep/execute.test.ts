@@ -1,0 +1,104 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../../src/model/scenario.ts';
+import { resolveScenario } from '../../src/scenario/resolve.ts';
+import { buildGrid, runPoints } from '../../src/scenario/sweep.ts';
+import { executeSweep } from '../../src/sweep/execute.ts';
+import { JOURNAL, ResumeError } from '../../src/sweep/journal.ts';
+
+const base = resolveScenario({ durationS: 0.004, warmupS: 0.001 });
+const grid = buildGrid({ base, models: ['per-device', 'per-cpu'], vmsList: [1, 2] });
+const tmp = () => mkdtempSync(join(tmpdir(), 'vhost-sim-sweep-'));
+const lines = (dir: string) => readFileSync(join(dir, JOURNAL), 'utf8').trimEnd().split('\n');
+
+describe('runPoints on worker threads', () => {
+  it('gives the same outcomes, in input order, whatever the number of jobs', async () => {
+    const scenarios = grid.map((g) => g.scenario);
+    const order: number[] = [];
+    const [one, two] = await Promise.all([
+      runPoints(scenarios, { jobs: 1 }),
+      runPoints(scenarios, { jobs: 2, onDone: (i) => order.push(i) }),
+    ]);
+    expect(JSON.stringify(two.outcomes)).toBe(JSON.stringify(one.outcomes));
+    expect(order.sort()).toEqual([0, 1, 2, 3]);
+  });
+
+  it('records a point that throws in its worker as failed, with its message, and runs the rest', async () => {
+    const broken = { ...base, profile: null } as unknown as Scenario;
+    const out = await runPoints([base, broken, base], { jobs: 2 });
+    expect(out.failures).toHaveLength(1);
+    expect(out.failures[0].index).toBe(1);
+    expect(out.failures[0].error.name).toBe('ScenarioError');
+    expect(out.failures[0].error.message).toMatch(/profile/);
+    expect(out.results).toHaveLength(2);
+  });
+});
+
+describe('executeSweep', () => {
+  it('journals every run, and a resume from a truncated journal gives the same points', async () => {
+    const dir = tmp();
+    const full = await executeSweep({ grid, outDir: dir });
+    expect(full.failed).toEqual([]);
+    const journal = lines(dir);
+    expect(journal).toHaveLength(4);
+    expect(journal.map((l) => JSON.parse(l).index)).toEqual([0, 1, 2, 3]);
+
+    // A kill mid-write leaves the first lines and a torn last one.
+    writeFileSync(join(dir, JOURNAL), `${journal.slice(0, 2).join('\n')}\n${journal[2].slice(0, 40)}`);
+    const computed: boolean[] = [];
+    const resumed = await executeSweep({
+      grid,
+      outDir: dir,
+      resume: true,
+      jobs: 2,
+      onProgress: (_d, _t, fromJournal) => computed.push(!fromJournal),
+    });
+    expect(resumed.resumedRuns).toBe(2);
+    expect(computed.filter(Boolean)).toHaveLength(2);
+    expect(JSON.stringify(resumed.points)).toBe(JSON.stringify(full.points));
+    expect(lines(dir)).toEqual(journal);
+  });
+
+  it('refuses to resume from another sweep’s journal', async () => {
+    const dir = tmp();
+    await executeSweep({ grid: grid.slice(0, 1), outDir: dir });
+    const other = buildGrid({ base: { ...base, seed: 99 }, models: ['per-device'], vmsList: [1] });
+    await expect(executeSweep({ grid: other, outDir: dir, resume: true })).rejects.toThrow(ResumeError);
+  });
+
+  it('records a failing point in the journal and the result, and goes on', async () => {
+    const dir = tmp();
+    const broken = { ...grid[1], scenario: { ...base, profile: null } as unknown as Scenario };
+    const out = await executeSweep({ grid: [grid[0], broken, grid[2]], outDir: dir, jobs: 2 });
+    expect(out.points.map((p) => p.model)).toEqual(['per-device', 'per-cpu']);
+    expect(out.failed).toHaveLength(1);
+    expect(out.failed[0]).toMatchObject({ index: 1, model: 'per-device', vms: 2 });
+    expect(out.failed[0].error).toMatch(/ScenarioError: .*profile/);
+    const entries = lines(dir).map((l) => JSON.parse(l));
+    expect(entries.map((e) => e.ok)).toEqual([true, false, true]);
+    expect(entries[1].error.message).toMatch(/profile/);
+  });
+
+  it('replications: seeds seed, seed+1, ...; mean metrics and a 95 % CI per main metric', async () => {
+    const dir = tmp();
+    const out = await executeSweep({ grid: grid.slice(2, 3), reps: 3, outDir: dir });
+    const [p] = out.points;
+    expect(p.reps).toBe(3);
+    expect(lines(dir).map((l) => JSON.parse(l).seed)).toEqual([1, 2, 3]);
+    expect(p.scenario.seed).toBe(1);
+    const tps = lines(dir).map((l) => JSON.parse(l).metrics.throughput.value as number);
+    expect(p.metrics.throughput.value).toBeCloseTo((tps[0] + tps[1] + tps[2]) / 3, 3);
+    expect(Object.keys(p.ci95 ?? {})).toEqual([
+      'throughput',
+      'efficiency',
+      'latencyP50Us',
+      'latencyP99Us',
+      'cpuUtilization',
+      'contextSwitchesPerSec',
+    ]);
+    expect(p.ci95?.throughput.low).toBeLessThanOrEqual(p.metrics.throughput.value);
+    expect(p.ci95?.throughput.high).toBeGreaterThanOrEqual(p.metrics.throughput.value);
+  });
+});
