@@ -1,0 +1,86 @@
+/**
+ * Commands the page may send, and their validation. Anything not on this whitelist, with a field out of
+ * bounds, an unknown field or more than `MAX_COMMAND_BYTES`, is refused. Nothing is evaluated: a message
+ * is parsed as JSON and checked field by field.
+ */
+
+export const MAX_COMMAND_BYTES = 512;
+/** Virtual-time speed: virtual seconds per wall-clock second. */
+export const SPEED_MIN = 1e-6;
+export const SPEED_MAX = 0.1;
+/** Largest `stepUs` jump (1 s of virtual time: about 1.2 M events per system for 4 VMs). */
+export const STEP_US_MAX = 1_000_000;
+const ACTOR_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export type Command =
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'step' }
+  | { type: 'stepUs'; us: number }
+  | { type: 'speed'; factor: number }
+  | { type: 'select'; model: string; actor: string }
+  | { type: 'deselect' };
+
+export type CommandResult = { ok: true; command: Command } | { ok: false; error: string };
+
+const fail = (error: string): CommandResult => ({ ok: false, error });
+
+function onlyKeys(obj: Record<string, unknown>, keys: string[]): string | null {
+  for (const k of Object.keys(obj)) if (!keys.includes(k)) return `unexpected field '${k.slice(0, 32)}'`;
+  return null;
+}
+
+/**
+ * Validate one message from the page. `models` lists the models the session runs (for `select`).
+ * @example
+ * parseCommand('{"type":"stepUs","us":50}', ['per-cpu']); // { ok: true, command: { type: 'stepUs', us: 50 } }
+ * parseCommand('{"type":"eval","code":"1"}', ['per-cpu']).ok; // false
+ */
+export function parseCommand(raw: string, models: readonly string[]): CommandResult {
+  if (typeof raw !== 'string') return fail('not text');
+  if (raw.length > MAX_COMMAND_BYTES) return fail(`message longer than ${MAX_COMMAND_BYTES} bytes`);
+  let msg: unknown;
+  try {
+    msg = JSON.parse(raw);
+  } catch {
+    return fail('not JSON');
+  }
+  if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) return fail('not an object');
+  const m = msg as Record<string, unknown>;
+  switch (m.type) {
+    case 'pause':
+    case 'resume':
+    case 'step':
+    case 'deselect': {
+      const extra = onlyKeys(m, ['type']);
+      return extra ? fail(extra) : { ok: true, command: { type: m.type } };
+    }
+    case 'stepUs': {
+      const extra = onlyKeys(m, ['type', 'us']);
+      if (extra) return fail(extra);
+      const us = m.us;
+      if (typeof us !== 'number' || !Number.isInteger(us) || us < 1 || us > STEP_US_MAX) {
+        return fail(`us must be an integer from 1 to ${STEP_US_MAX}`);
+      }
+      return { ok: true, command: { type: 'stepUs', us } };
+    }
+    case 'speed': {
+      const extra = onlyKeys(m, ['type', 'factor']);
+      if (extra) return fail(extra);
+      const f = m.factor;
+      if (typeof f !== 'number' || !Number.isFinite(f) || f < SPEED_MIN || f > SPEED_MAX) {
+        return fail(`factor must be a number from ${SPEED_MIN} to ${SPEED_MAX}`);
+      }
+      return { ok: true, command: { type: 'speed', factor: f } };
+    }
+    case 'select': {
+      const extra = onlyKeys(m, ['type', 'model', 'actor']);
+      if (extra) return fail(extra);
+      if (typeof m.model !== 'string' || !models.includes(m.model)) return fail('unknown model');
+      if (typeof m.actor !== 'string' || !ACTOR_KEY.test(m.actor)) return fail('bad actor key');
+      return { ok: true, command: { type: 'select', model: m.model, actor: m.actor } };
+    }
+    default:
+      return fail('unknown command type');
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The inspector page in a real browser: Debian's Chromium driven by playwright-core (never a downloaded
+ * browser). Without /usr/bin/chromium the test fails under CI=true (.ci/run installs it) and is skipped
+ * elsewhere.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type InspectorHandle, startInspector } from '../../src/inspector/server.ts';
+import { resolveScenario } from '../../src/scenario/resolve.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const ARTIFACTS = fileURLToPath(new URL('../../results/inspector/', import.meta.url));
+const present = existsSync(CHROMIUM);
+
+/** The bit of the browser's DOM the page functions below use (this file is typed without lib.dom). */
+type El = { dataset: Record<string, string | undefined>; textContent: string | null };
+type Win = { document: { querySelector(s: string): El | null; querySelectorAll(s: string): Iterable<El> } };
+const inCi = process.env.CI === 'true';
+
+describe.runIf(!present && inCi)('inspector in Chromium (CI)', () => {
+  it('needs Debian Chromium at /usr/bin/chromium', () => {
+    expect.fail(`${CHROMIUM} is missing: .ci/run installs it with apt-get install chromium`);
+  });
+});
+
+describe.skipIf(!present)('inspector in Chromium', () => {
+  let inspector: InspectorHandle;
+  let context: BrowserContext;
+  let page: Page;
+  let profileDir: string;
+  const requestHosts: string[] = [];
+
+  beforeAll(async () => {
+    inspector = await startInspector({
+      scenario: resolveScenario({ vms: 4 }),
+      models: ['per-device', 'per-cpu'],
+      port: 0,
+      speed: 0.002,
+    });
+    profileDir = mkdtempSync(join(tmpdir(), 'vhost-sim-chromium-'));
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      args: ARGS,
+      headless: true,
+      viewport: { width: 1600, height: 1000 },
+    });
+    page = await context.newPage();
+    page.on('request', (r) => requestHosts.push(new URL(r.url()).host));
+    page.on('websocket', (ws) => requestHosts.push(new URL(ws.url()).host));
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await inspector?.close();
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  });
+
+  const events = async (model: string) => Number(await page.getAttribute(`#model-${model}`, 'data-events'));
+  const nowNs = async (model: string) => Number(await page.getAttribute(`#model-${model}`, 'data-now-ns'));
+
+  it('loads the page and sees cores and actors update', async () => {
+    await page.goto(inspector.url);
+    for (const model of ['per-device', 'per-cpu']) {
+      await page.waitForSelector(`[data-testid="core-${model}-0"]`);
+      expect(await page.locator(`#model-${model} .core`).count()).toBe(8);
+      expect(await page.locator(`#model-${model} .vq`).count()).toBe(8);
+    }
+    expect(await page.locator('#model-per-cpu .worker[data-actor^="vhost-cpu"]').count()).toBe(8);
+    expect(await page.locator('#model-per-device .worker[data-actor^="vhost-vm"]').count()).toBe(4);
+    const e0 = await events('per-cpu');
+    const t0 = await nowNs('per-cpu');
+    // Both counters move on: more events fired, later virtual time.
+    await page.waitForFunction(
+      ([n, t]) => {
+        const sec = (globalThis as unknown as Win).document.querySelector('#model-per-cpu');
+        return Number(sec?.dataset.events) > n + 100 && Number(sec?.dataset.nowNs) > t;
+      },
+      [e0, t0],
+      { timeout: 30_000 },
+    );
+    // Some core ran a thread and the log shows messages between actors.
+    await page.waitForFunction(() =>
+      [...(globalThis as unknown as Win).document.querySelectorAll('.core .thr')].some((e) =>
+        /vcpu|vhost/.test(e.textContent ?? ''),
+      ),
+    );
+    expect(await page.locator('#model-per-cpu .log div').count()).toBeGreaterThan(0);
+  });
+
+  it('pauses, then steps exactly one event', async () => {
+    await page.click('#pause');
+    await page.waitForSelector('#runstate.paused');
+    // Let any state message already in flight land.
+    await page.waitForTimeout(400);
+    const before = { dev: await events('per-device'), cpu: await events('per-cpu') };
+    const tBefore = { dev: await nowNs('per-device'), cpu: await nowNs('per-cpu') };
+    await page.waitForTimeout(400);
+    expect(await events('per-cpu')).toBe(before.cpu); // paused: nothing moves
+
+    await page.click('#step');
+    await page.waitForFunction(
+      (n) =>
+        Number((globalThis as unknown as Win).document.querySelector('#model-per-cpu')?.dataset.events) !== n,
+      before.cpu,
+    );
+    expect(await events('per-cpu')).toBe(before.cpu + 1);
+    expect(await events('per-device')).toBe(before.dev + 1);
+    for (const [model, t] of [
+      ['per-device', tBefore.dev],
+      ['per-cpu', tBefore.cpu],
+    ] as const) {
+      const t1 = await nowNs(model);
+      expect(t1).toBeGreaterThanOrEqual(t);
+      // The virtual clock now reads the time of exactly that event: the newest message in the log.
+      const lastAt = await page.locator(`#model-${model} .log div`).last().getAttribute('data-at-ns');
+      expect(Number(lastAt)).toBe(t1);
+    }
+  });
+
+  it('selects an actor and shows its machine with the current state and its context', async () => {
+    await page.click('[data-testid="worker-per-cpu-vhost-cpu0"]');
+    await page.waitForSelector('#currentState');
+    const state = (await page.textContent('#currentState')) ?? '';
+    expect(['sleeping', 'runnable', 'running']).toContain(state);
+    expect(await page.locator('#diagram g.state').count()).toBe(3);
+    expect(await page.getAttribute('#diagram g.state.current', 'data-state')).toBe(state);
+    const ctx = JSON.parse((await page.textContent('#context')) ?? '{}');
+    expect(ctx.worker).toBe(0);
+    expect(ctx.vm).toBe(-1);
+
+    await page.click('[data-testid="core-per-device-1"]');
+    await page.waitForFunction(
+      () => (globalThis as unknown as Win).document.querySelector('#detail h2')?.textContent === 'cpu1',
+    );
+    expect(await page.locator('#diagram g.state').count()).toBe(5);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'inspector.png'), fullPage: true });
+  });
+
+  it('made no request that left 127.0.0.1', () => {
+    expect(requestHosts.length).toBeGreaterThan(0);
+    expect([...new Set(requestHosts)]).toEqual([`127.0.0.1:${inspector.port}`]);
+  });
+
+  it('refuses a WebSocket from a foreign Origin, from the browser and from anywhere', async () => {
+    const other = await context.newPage();
+    await other.setContent('<p>another origin</p>');
+    // A string, so the browser's own WebSocket runs (not the `ws` import of this file).
+    const outcome = await other.evaluate(`new Promise((resolve) => {
+      const ws = new WebSocket('ws://127.0.0.1:${inspector.port}/ws');
+      ws.onopen = () => resolve('open');
+      ws.onerror = () => resolve('refused');
+    })`);
+    expect(outcome).toBe('refused');
+    await other.close();
+    const status = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${inspector.port}/ws`, { origin: 'https://evil.example' });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+      ws.on('error', () => {});
+    });
+    expect(status).toBe(403);
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_COMMAND_BYTES,
+  parseCommand,
+  SPEED_MAX,
+  SPEED_MIN,
+  STEP_US_MAX,
+} from '../../src/inspector/commands.ts';
+
+const MODELS = ['per-device', 'per-cpu'];
+const parse = (msg: unknown) => parseCommand(typeof msg === 'string' ? msg : JSON.stringify(msg), MODELS);
+
+describe('parseCommand', () => {
+  it('accepts the whitelisted commands', () => {
+    for (const type of ['pause', 'resume', 'step', 'deselect']) {
+      expect(parse({ type })).toEqual({ ok: true, command: { type } });
+    }
+    expect(parse({ type: 'stepUs', us: 250 })).toEqual({ ok: true, command: { type: 'stepUs', us: 250 } });
+    expect(parse({ type: 'speed', factor: 0.002 })).toEqual({
+      ok: true,
+      command: { type: 'speed', factor: 0.002 },
+    });
+    expect(parse({ type: 'select', model: 'per-cpu', actor: 'vm3.dev0.tx' })).toEqual({
+      ok: true,
+      command: { type: 'select', model: 'per-cpu', actor: 'vm3.dev0.tx' },
+    });
+  });
+
+  it('enforces numeric bounds', () => {
+    for (const us of [0, -1, 1.5, STEP_US_MAX + 1, '10', null, Number.NaN]) {
+      expect(parse({ type: 'stepUs', us }).ok).toBe(false);
+    }
+    expect(parse({ type: 'stepUs', us: 1 }).ok).toBe(true);
+    expect(parse({ type: 'stepUs', us: STEP_US_MAX }).ok).toBe(true);
+    for (const factor of [0, SPEED_MIN / 2, SPEED_MAX * 2, '0.1', null]) {
+      expect(parse({ type: 'speed', factor }).ok).toBe(false);
+    }
+    // JSON has no Infinity: 1e999 parses to it and must be refused.
+    expect(parseCommand('{"type":"speed","factor":1e999}', MODELS).ok).toBe(false);
+    expect(parse({ type: 'speed', factor: SPEED_MIN }).ok).toBe(true);
+    expect(parse({ type: 'speed', factor: SPEED_MAX }).ok).toBe(true);
+  });
+
+  it('refuses unknown types, unknown fields, bad keys and models', () => {
+    expect(parse({ type: 'eval', code: 'process.exit()' })).toEqual({
+      ok: false,
+      error: 'unknown command type',
+    });
+    expect(parse({ type: 'pause', extra: 1 }).ok).toBe(false);
+    expect(parse({ type: 'stepUs', us: 5, after: 'x' }).ok).toBe(false);
+    expect(parse({ type: 'select', model: 'per-vm', actor: 'cpu0' }).ok).toBe(false);
+    expect(parse({ type: 'select', model: 'per-cpu', actor: '<img src=x>' }).ok).toBe(false);
+    expect(parse({ type: 'select', model: 'per-cpu', actor: 'a'.repeat(65) }).ok).toBe(false);
+    expect(parse({ type: '__proto__' }).ok).toBe(false);
+    expect(parse('{"__proto__":{"type":"pause"}}').ok).toBe(false);
+  });
+
+  it('refuses what is not a small JSON object', () => {
+    for (const raw of [
+      '',
+      'pause',
+      '[]',
+      'null',
+      '42',
+      '"pause"',
+      '{"type":"pause"',
+      `{"type":"pause","p":"${'x'.repeat(MAX_COMMAND_BYTES)}"}`,
+    ]) {
+      expect(parseCommand(raw, MODELS).ok).toBe(false);
+    }
+  });
+});
