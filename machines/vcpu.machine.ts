@@ -198,7 +198,7 @@ function complete(ctx: VcpuContext, port: Port, job: Job, cpu: number): boolean 
   }
 }
 
-function scheduleArrival(ctx: VcpuContext, port: Port, flow: number): void {
+function scheduleArrival(port: Port, flow: number): void {
   const h = port.host;
   const w = h.scenario.workload;
   const meanNs = 1e9 / w.ratePerSec;
@@ -211,7 +211,7 @@ const actions: Record<string, A> = {
     const h = port.host;
     for (const flow of ctx.flows) {
       pushSends(ctx, flow, h.workload.start(flow, port.nowNs));
-      if (h.workload.openLoop) scheduleArrival(ctx, port, flow.flow);
+      if (h.workload.openLoop) scheduleArrival(port, flow.flow);
     }
   },
   pendNapi(ctx, ev) {
@@ -232,7 +232,7 @@ const actions: Record<string, A> = {
     const flow = ctx.flows.find((f) => f.flow === ev.flow) as FlowState;
     ctx.jobs.push({ k: 'entry' });
     pushSends(ctx, flow, [port.host.workload.arrival(port.nowNs)]);
-    scheduleArrival(ctx, port, ev.flow);
+    scheduleArrival(port, ev.flow);
   },
   wakeThread(ctx, _ev, port) {
     ctx.sleeping = false;

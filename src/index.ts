@@ -26,6 +26,14 @@ export {
   crossoverStatus,
 } from './metrics/crossover.ts';
 export type { Metrics, VmMetrics } from './metrics/summary.ts';
+export {
+  type ChromeTrace,
+  type ChromeTraceEvent,
+  runWithTimeline,
+  TimelineBuilder,
+  type TimelineRun,
+  traceJson,
+} from './metrics/timeline.ts';
 export type { Costs, CpuSpec, NicSpec, Profile, SchedTunables } from './model/profile.ts';
 export type { ModelName, Scenario, VhostTunables, WorkloadKind, WorkloadSpec } from './model/scenario.ts';
 export type { ExecutorKind } from './runtime/executor.ts';

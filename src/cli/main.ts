@@ -5,10 +5,11 @@
  * stderr; 1 internal error (stack trace only with VHOST_SIM_DEBUG=1).
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { ModelName } from '../model/scenario.ts';
+import type { Metrics } from '../metrics/summary.ts';
+import { type ModelName, modelNames, type Scenario } from '../model/scenario.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
 import { runScenario } from '../runtime/runScenario.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
@@ -20,29 +21,30 @@ import {
   type CrossoverEntry,
   type GridPoint,
   parseAxis,
-  runPoints,
   type SweepAxis,
   type SweepPoint,
   sweepCrossover,
-  toSweepPoints,
 } from '../scenario/sweep.ts';
-import {
-  describeScenario,
-  formatReproduceTable,
-  formatRunTable,
-  formatSweepTable,
-  runCsv,
-  sweepCsv,
-} from './format.ts';
+import { executeSweep, type FailedPoint } from '../sweep/execute.ts';
+import { ResumeError } from '../sweep/journal.ts';
+import { defaultOutDir, type SweepIdentity, writeResultsFolder } from '../sweep/output.ts';
+import { createProgress } from '../sweep/progress.ts';
+import { addDiagramCommand } from './diagram.ts';
+import { formatReproduceTable, formatRunTable, formatSweepTable, runCsv, sweepCsv } from './format.ts';
+import { addInspectCommand } from './inspect.ts';
+import { addValidateCommand } from './validate.ts';
 
-type Format = 'table' | 'json' | 'csv';
+type Format = 'table' | 'json' | 'csv' | 'md';
 
 /** Bad command-line input that is not about the scenario itself (exit status 2). */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** The talk's two models: what `reproduce` and, by default, `sweep` compare. */
 const MODELS: ModelName[] = ['per-device', 'per-cpu'];
+/** Every model a scenario may name. */
+const ALL_MODELS: readonly ModelName[] = modelNames;
 const REPRODUCE_VMS = [1, 2, 4, 6, 8, 12, 16, 24, 32];
 
 function packageVersion(): string {
@@ -75,6 +77,11 @@ const number = (value: string): number => {
   if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number.');
   return n;
 };
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
+  return n;
+};
 const collect = (value: string, previous: string[]) => [...previous, value];
 const numberList = (value: string): number[] =>
   value.split(',').map((v) => {
@@ -85,8 +92,8 @@ const numberList = (value: string): number[] =>
 const modelList = (value: string): ModelName[] => {
   const list = value.split(',').map((v) => v.trim());
   for (const m of list) {
-    if (!MODELS.includes(m as ModelName)) {
-      throw new InvalidArgumentError(`'${m}' is not a model (per-device, per-cpu).`);
+    if (!ALL_MODELS.includes(m as ModelName)) {
+      throw new InvalidArgumentError(`'${m}' is not a model (${ALL_MODELS.join(', ')}).`);
     }
   }
   return list as ModelName[];
@@ -109,7 +116,9 @@ interface BaseOpts {
 }
 
 function formatOption(): Option {
-  return new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table');
+  return new Option('--format <format>', 'output format (md: Markdown tables)')
+    .choices(['table', 'json', 'csv', 'md'])
+    .default('table');
 }
 function executorOption(): Option {
   return new Option('--executor <kind>', 'machine executor').choices(['fast', 'xstate']).default('fast');
@@ -126,7 +135,7 @@ function setOption(cmd: Command): Command {
 function addBaseOptions(cmd: Command, grid: boolean): Command {
   if (!grid) {
     cmd
-      .addOption(new Option('--model <model>', 'vhost threading model').choices(MODELS))
+      .addOption(new Option('--model <model>', 'vhost threading model').choices(ALL_MODELS))
       .option('--vms <n>', 'number of VMs', number);
   } else {
     // Accepted only to give a helpful message: a sweep takes its models and VM counts from lists.
@@ -185,94 +194,171 @@ const json = (doc: unknown) => `${JSON.stringify(doc, null, 2)}\n`;
 
 const showProgress = () => Boolean(process.stderr.isTTY) && !process.env.CI;
 
-async function writeOutputs(dir: string, stem: string, jsonText: string, csvText: string): Promise<string[]> {
-  const files = [join(dir, `${stem}.json`), join(dir, `${stem}.csv`)];
-  try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(files[0], jsonText);
-    await writeFile(files[1], csvText);
-  } catch (err) {
-    throw new UsageError(`cannot write results to ${dir}: ${(err as Error).message}`);
-  }
-  return files;
+/** Print `text` in the chosen human format, or the machine formats as they are. */
+function emit(
+  format: Format,
+  jsonText: string,
+  csvText: string,
+  human: (style: 'text' | 'md') => string,
+): void {
+  if (format === 'json') write(jsonText);
+  else if (format === 'csv') write(csvText);
+  else write(human(format === 'md' ? 'md' : 'text'));
 }
 
 // ---------------------------------------------------------------- commands
 
-function runCommand(file: string | undefined, o: BaseOpts): void {
+interface RunOpts extends BaseOpts {
+  trace?: string;
+}
+
+async function runCommand(file: string | undefined, o: RunOpts): Promise<void> {
   const scenario = resolveScenario(baseInput(file, o), o.set);
-  const { metrics, events } = runScenario(scenario, { executor: o.executor });
+  let result: { metrics: Metrics; events: number };
+  if (o.trace !== undefined) {
+    const { runWithTimeline, traceJson } = await import('../metrics/timeline.ts');
+    const r = runWithTimeline(scenario, { executor: o.executor });
+    try {
+      await writeFile(o.trace, traceJson(r.trace));
+    } catch (err) {
+      throw new UsageError(`cannot write the trace to ${o.trace}: ${(err as Error).message}`);
+    }
+    process.stderr.write(
+      `wrote ${o.trace} (${r.trace.traceEvents.length} trace events; open in ui.perfetto.dev)\n`,
+    );
+    result = r;
+  } else result = runScenario(scenario, { executor: o.executor });
+  const { metrics, events } = result;
   const m = meta(o.executor, events);
-  if (o.format === 'json') write(json({ scenario, metrics, meta: m }));
-  else if (o.format === 'csv') write(runCsv(metrics));
-  else write(formatRunTable(scenario, metrics, m));
+  emit(o.format, json({ scenario, metrics, meta: m }), runCsv(metrics), (style) =>
+    formatRunTable(scenario, metrics, m, style),
+  );
 }
 
 interface SweepDoc {
   points: SweepPoint[];
   crossover: Record<string, CrossoverEntry>;
+  /** Points with a failed run; the sweep went on without them. */
+  failed?: FailedPoint[];
   meta: Meta;
-  /** Present when a point failed: the points before it are kept. */
-  failed?: { model: ModelName; vms: number; axes?: Record<string, unknown>; error: string };
 }
 
-/** A point failure, reported after partial results are written. */
-class PointFailure extends Error {
-  constructor(
-    readonly point: GridPoint,
-    readonly error: unknown,
-  ) {
-    const axes = Object.entries(point.axes)
+/** Some points failed: reported (exit status 1) after every other point ran and the results were written. */
+class SweepFailed extends Error {
+  override name = 'SweepFailed';
+  constructor(failed: readonly FailedPoint[], total: number) {
+    const f = failed[0];
+    const axes = Object.entries(f.axes ?? {})
       .map(([k, v]) => `, ${k}=${JSON.stringify(v)}`)
       .join('');
     super(
-      `point (${point.model}, ${point.vms} VMs${axes}) failed: ${error instanceof Error ? error.message : String(error)}`,
+      `${failed.length} of ${total} sweep points failed (recorded in the results); first: (${f.model}, ${f.vms} VMs${axes}, seed ${f.seed}): ${f.error}`,
     );
   }
 }
 
-interface SweepRun {
-  doc: SweepDoc;
-  points: SweepPoint[];
-  failure?: PointFailure;
+interface SweepRunOpts {
+  jobs?: number;
+  reps: number;
+  resume: boolean;
+  out?: string;
+  charts: boolean;
+  executor: ExecutorKind;
+  format: Format;
 }
 
-async function runSweep(grid: GridPoint[], executor: ExecutorKind): Promise<SweepRun> {
-  const progress = showProgress();
-  let started = 0;
-  const outcome = await runPoints(
-    grid.map((g) => g.scenario),
-    {
-      executor,
-      onStart: (i) => {
-        started = performance.now();
-        if (progress)
-          process.stderr.write(`[${i + 1}/${grid.length}] ${describeScenario(grid[i].scenario)} ...`);
-      },
-      onDone: () => {
-        if (progress) process.stderr.write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-      },
-    },
-  );
-  if (progress && outcome.failure) process.stderr.write(' failed\n');
-  const points = toSweepPoints(grid, outcome.results);
-  const events = outcome.results.reduce((a, r) => a + r.events, 0);
-  const doc: SweepDoc = { points, crossover: sweepCrossover(points), meta: meta(executor, events) };
-  let failure: PointFailure | undefined;
-  if (outcome.failure) {
-    const g = grid[outcome.failure.index];
-    failure = new PointFailure(g, outcome.failure.error);
-    doc.failed = { model: g.model, vms: g.vms, error: failure.message };
-    if (Object.keys(g.axes).length > 0) doc.failed.axes = g.axes;
+/**
+ * Run a grid as `command` (sweep or reproduce): compute (or resume) its points, print them in the chosen
+ * format, and write the results folder. `header` precedes the human formats.
+ */
+async function runSweep(
+  id: SweepIdentity,
+  grid: GridPoint[],
+  o: SweepRunOpts,
+  human: (points: SweepPoint[], style: 'text' | 'md') => string,
+): Promise<void> {
+  const t0 = performance.now();
+  const dir = o.out ?? defaultOutDir(id);
+  const jobs = o.jobs ?? availableParallelism();
+  const progress = createProgress({
+    enabled: showProgress(),
+    write: (t) => process.stderr.write(t),
+    now: () => performance.now(),
+    label: id.command,
+  });
+  let run: Awaited<ReturnType<typeof executeSweep>>;
+  try {
+    progress.update(0, grid.length * o.reps, true);
+    run = await executeSweep({
+      grid,
+      reps: o.reps,
+      jobs,
+      executor: o.executor,
+      outDir: dir,
+      resume: o.resume,
+      onProgress: (done, total, fromJournal) => progress.update(done, total, fromJournal),
+    });
+  } catch (err) {
+    if (err instanceof ResumeError) throw new UsageError(err.message);
+    if (
+      (err as NodeJS.ErrnoException).code !== undefined &&
+      (err as NodeJS.ErrnoException).syscall !== undefined
+    )
+      throw new UsageError(`cannot write results to ${dir}: ${(err as Error).message}`);
+    throw err;
+  } finally {
+    progress.finish();
   }
-  return { doc, points, failure };
+  const { points, failed } = run;
+  const doc: SweepDoc = { points, crossover: sweepCrossover(points) } as SweepDoc;
+  if (failed.length > 0) doc.failed = failed;
+  doc.meta = meta(o.executor, run.events);
+  const jsonText = json(doc);
+  const csvText = sweepCsv(points);
+  emit(o.format, jsonText, csvText, (style) => human(points, style));
+  let files: string[];
+  try {
+    files = await writeResultsFolder({
+      dir,
+      stem: id.command,
+      jsonText,
+      csvText,
+      scenario: id.base,
+      points,
+      charts: o.charts,
+      meta: () => ({
+        version: VERSION,
+        command: id.command,
+        seed: id.base.seed,
+        reps: o.reps,
+        points: grid.length,
+        runs: run.runs,
+        resumedRuns: run.resumedRuns,
+        failedPoints: failed.length,
+        events: run.events,
+        nodeVersion: process.version,
+        executor: o.executor,
+        jobs,
+        wallTimeS: Math.round(performance.now() - t0) / 1000,
+      }),
+    });
+  } catch (err) {
+    throw new UsageError(`cannot write results to ${dir}: ${(err as Error).message}`);
+  }
+  const charts = files.filter((f) => f.endsWith('.png')).length;
+  const note = `wrote results to ${dir}/ (${id.command}.json, summary.csv, points.jsonl, scenario.json, meta.json${charts > 0 ? `, ${charts} charts as SVG and PNG` : ''})\n`;
+  if (o.format === 'table' || o.format === 'md') write(`\n${note}`);
+  else process.stderr.write(note);
+  for (const f of failed) {
+    process.stderr.write(`vhost-sim: point (${f.model}, ${f.vms} VMs, seed ${f.seed}) failed: ${f.error}\n`);
+  }
+  if (failed.length > 0) throw new SweepFailed(failed, grid.length);
 }
 
-interface SweepOpts extends BaseOpts {
+interface SweepOpts extends BaseOpts, SweepRunOpts {
   models: ModelName[];
   vmsList: number[];
   axis: string[];
-  out?: string;
 }
 
 async function sweepCommand(file: string | undefined, o: SweepOpts): Promise<void> {
@@ -283,50 +369,65 @@ async function sweepCommand(file: string | undefined, o: SweepOpts): Promise<voi
   const base = resolveScenario(baseInput(file, o), o.set);
   const axes: SweepAxis[] = o.axis.map(parseAxis);
   const grid = buildGrid({ base, models: o.models, vmsList: o.vmsList, axes });
-  const { doc, points, failure } = await runSweep(grid, o.executor);
-  const jsonText = json(doc);
-  const csvText = sweepCsv(points);
-  if (o.format === 'json') write(jsonText);
-  else if (o.format === 'csv') write(csvText);
-  else write(formatSweepTable(points));
-  if (o.out !== undefined) {
-    const files = await writeOutputs(o.out, 'sweep', jsonText, csvText);
-    process.stderr.write(`wrote ${files.join(' and ')}\n`);
-  }
-  if (failure) throw failure;
+  const id: SweepIdentity = {
+    command: 'sweep',
+    base,
+    models: o.models,
+    vmsList: o.vmsList,
+    axes,
+    reps: o.reps,
+  };
+  await runSweep(id, grid, o, (points, style) => formatSweepTable(points, style));
 }
 
-interface ReproduceOpts {
-  out: string;
+interface ReproduceOpts extends SweepRunOpts {
   duration?: number;
   seed?: number;
   set: string[];
-  executor: ExecutorKind;
-  format: Format;
+}
+
+function reproduceHeader(base: Scenario, reps: number): string {
+  const w = base.workload;
+  return (
+    `vhost-sim reproduce: ${w.kind} x${w.instances} per VM, per-device vs per-cpu, ${REPRODUCE_VMS.length} VM counts ` +
+    `(${REPRODUCE_VMS.join(', ')}), profile ${base.profile.name}, ${base.durationS} s measured after ` +
+    `${base.warmupS} s warm-up, seed ${base.seed}${reps > 1 ? ` (+${reps - 1} more seeds per point)` : ''}`
+  );
 }
 
 async function reproduceCommand(o: ReproduceOpts): Promise<void> {
   const base = resolveScenario({ durationS: o.duration, seed: o.seed, workload: { kind: 'TCP_RR' } }, o.set);
   const grid = buildGrid({ base, models: MODELS, vmsList: REPRODUCE_VMS });
-  const { doc, points, failure } = await runSweep(grid, o.executor);
-  const jsonText = json(doc);
-  const csvText = sweepCsv(points);
-  if (o.format === 'json') write(jsonText);
-  else if (o.format === 'csv') write(csvText);
-  else {
-    const w = base.workload;
-    write(
-      `vhost-sim reproduce: ${w.kind} x${w.instances} per VM, per-device vs per-cpu, ${REPRODUCE_VMS.length} VM counts ` +
-        `(${REPRODUCE_VMS.join(', ')}), profile ${base.profile.name}, ${base.durationS} s measured after ` +
-        `${base.warmupS} s warm-up, seed ${base.seed}\n\n`,
-    );
-    write(formatReproduceTable(points));
-  }
-  const files = await writeOutputs(o.out, 'reproduce', jsonText, csvText);
-  const note = `wrote ${files.join(' and ')}\n`;
-  if (o.format === 'table') write(`\n${note}`);
-  else process.stderr.write(note);
-  if (failure) throw failure;
+  const id: SweepIdentity = {
+    command: 'reproduce',
+    base,
+    models: MODELS,
+    vmsList: REPRODUCE_VMS,
+    reps: o.reps,
+  };
+  await runSweep(id, grid, o, (points, style) => {
+    const head = reproduceHeader(base, o.reps);
+    return `${style === 'md' ? `## ${head}` : head}\n\n${formatReproduceTable(points, style)}`;
+  });
+}
+
+/** Options every grid command shares: parallelism, replications, the results folder. */
+function addSweepRunOptions(cmd: Command, command: string): Command {
+  return cmd
+    .option('--jobs <n>', 'points run in parallel on worker threads (default: available cores)', positiveInt)
+    .option(
+      '--reps <n>',
+      'replications per point (seeds seed, seed+1, ...): mean and 95 % CI',
+      positiveInt,
+      1,
+    )
+    .option('--out <dir>', `results folder (default: results/${command}-<hash of the resolved sweep>)`)
+    .option(
+      '--resume',
+      'reuse the points already in the results folder (points.jsonl); compute the rest',
+      false,
+    )
+    .option('--no-charts', 'do not render the SVG and PNG charts');
 }
 
 // ---------------------------------------------------------------- program
@@ -347,14 +448,22 @@ export function buildProgram(): Command {
       .description('run one scenario and report its metrics')
       .argument('[scenario-file]', 'scenario file (.json, .yaml, .yml); flags and --set override it'),
     false,
-  ).action((file: string | undefined, o: BaseOpts) => runCommand(file, o));
+  )
+    .option(
+      '--trace <file>',
+      'also write a per-core timeline (Chrome Trace Event JSON; opens in ui.perfetto.dev)',
+    )
+    .action((file: string | undefined, o: RunOpts) => runCommand(file, o));
 
-  addBaseOptions(
-    program
-      .command('sweep')
-      .description('run a grid of models x VM counts x extra axes and report the crossover')
-      .argument('[scenario-file]', 'base scenario file (.json, .yaml, .yml)'),
-    true,
+  addSweepRunOptions(
+    addBaseOptions(
+      program
+        .command('sweep')
+        .description('run a grid of models x VM counts x extra axes and report the crossover')
+        .argument('[scenario-file]', 'base scenario file (.json, .yaml, .yml)'),
+      true,
+    ),
+    'sweep',
   )
     .option('--models <list>', 'comma-separated models', modelList, MODELS)
     .option('--vms-list <list>', 'comma-separated VM counts', numberList, [1, 2, 4, 6, 8, 12, 16, 24, 32])
@@ -364,21 +473,25 @@ export function buildProgram(): Command {
       collect,
       [],
     )
-    .option('--out <dir>', 'also write sweep.json and sweep.csv into this directory')
     .action((file: string | undefined, o: SweepOpts) => sweepCommand(file, o));
 
-  setOption(
-    program
-      .command('reproduce')
-      .description("the talk's study: TCP_RR, both models, 1-32 VMs on the default profile")
-      .option('--out <dir>', 'directory for reproduce.json and reproduce.csv', 'results/reproduce')
-      .option('--duration <s>', 'measured virtual seconds per point', number)
-      .option('--seed <n>', 'random seed', number),
+  addSweepRunOptions(
+    setOption(
+      program
+        .command('reproduce')
+        .description("the talk's study: TCP_RR, both models, 1-32 VMs on the default profile")
+        .option('--duration <s>', 'measured virtual seconds per point', number)
+        .option('--seed <n>', 'random seed', number),
+    ),
+    'reproduce',
   )
     .addOption(executorOption())
     .addOption(formatOption())
     .action((o: ReproduceOpts) => reproduceCommand(o));
 
+  addInspectCommand(program);
+  addDiagramCommand(program);
+  addValidateCommand(program);
   return program;
 }
 
@@ -396,9 +509,13 @@ export function reportError(err: unknown): number {
     return 2;
   }
   const usage = (e: unknown) => e instanceof ScenarioError || e instanceof UsageError;
-  if (usage(err) || (err instanceof PointFailure && usage(err.error))) {
+  if (usage(err)) {
     process.stderr.write(`vhost-sim: error: ${(err as Error).message.replace(/\n+/g, ' ')}\n`);
     return 2;
+  }
+  if (err instanceof SweepFailed) {
+    process.stderr.write(`vhost-sim: error: ${err.message.replace(/\n+/g, ' ')}\n`);
+    return 1;
   }
   const debug = process.env.VHOST_SIM_DEBUG === '1';
   const message = err instanceof Error ? err.message : String(err);
@@ -406,8 +523,7 @@ export function reportError(err: unknown): number {
     `vhost-sim: internal error: ${message.split('\n')[0]}${debug ? '' : ' (set VHOST_SIM_DEBUG=1 for a stack trace)'}\n`,
   );
   if (debug) {
-    const e = err instanceof PointFailure ? err.error : err;
-    if (e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    if (err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   }
   return 1;
 }

@@ -1,10 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { ScenarioInput } from './resolve.ts';
 import { ScenarioError } from './schema.ts';
 
 const oneLine = (s: string) => s.split('\n')[0].trim();
+
+/**
+ * YAML to a value; errors AND warnings (unknown tags or directives, which the library would otherwise
+ * print to stderr on its own) are refused with their first message.
+ */
+function parseYamlStrict(text: string): unknown {
+  const doc = parseDocument(text, { logLevel: 'silent' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem !== undefined) throw problem;
+  return doc.toJS({ maxAliasCount: 100 });
+}
 
 /**
  * Read a scenario file (.json, .yaml or .yml). Returns the raw (partial, unvalidated) input for
@@ -31,7 +42,7 @@ export function loadScenarioFile(path: string): ScenarioInput {
   }
   let data: unknown;
   try {
-    data = ext === '.json' ? JSON.parse(text) : parseYaml(text);
+    data = ext === '.json' ? JSON.parse(text) : parseYamlStrict(text);
   } catch (err) {
     const kind = ext === '.json' ? 'JSON' : 'YAML';
     throw new ScenarioError(
@@ -49,5 +60,10 @@ export function loadScenarioFile(path: string): ScenarioInput {
       `scenario file ${path}: expected a mapping of scenario fields at the top level`,
     );
   }
-  return data as ScenarioInput;
+  // Editors read `"$schema"` (docs/scenario.schema.json) from the file itself; it is not a scenario field.
+  const { $schema, ...fields } = data as Record<string, unknown>;
+  if ($schema !== undefined && typeof $schema !== 'string') {
+    throw new ScenarioError('scenario.$schema', $schema, 'a string (the JSON Schema URL or path)');
+  }
+  return fields as ScenarioInput;
 }

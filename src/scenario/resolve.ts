@@ -2,7 +2,7 @@ import type { Profile } from '../model/profile.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { defaultScenario } from './defaults.ts';
 import { profiles } from './profiles.ts';
-import { renderValue, ScenarioError, validateScenario } from './schema.ts';
+import { formatPath, renderValue, ScenarioError, validateScenario } from './schema.ts';
 
 export type DeepPartial<T> = T extends readonly (infer _U)[]
   ? T
@@ -135,6 +135,32 @@ export function applySets<T extends object>(scenario: T, sets: readonly string[]
   return out as T;
 }
 
+/** Deepest nesting a scenario input may have (a scenario itself is 4 levels deep: profile.nic.irqCpus[i]). */
+export const MAX_NESTING = 16;
+
+/**
+ * Refuse absurdly nested input before anything recurses into it (merging and cloning would overflow the
+ * stack). Iterative, so any depth is safe to check.
+ */
+function checkNesting(input: unknown): void {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: input, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop() as { value: unknown; path: PropertyKey[] };
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length > MAX_NESTING) {
+      throw new ScenarioError(
+        formatPath(path),
+        value,
+        `at most ${MAX_NESTING} levels of nesting`,
+        `${formatPath(path)}: expected at most ${MAX_NESTING} levels of nesting, got deeper`,
+      );
+    }
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], path: [...path, i] });
+    } else for (const [k, v] of Object.entries(value)) stack.push({ value: v, path: [...path, k] });
+  }
+}
+
 /**
  * Build a validated scenario: the default scenario, with `input` deep-merged over it (arrays replace),
  * then each `path=value` of `sets` applied in order (the path must exist; the value is JSON when it
@@ -144,6 +170,7 @@ export function applySets<T extends object>(scenario: T, sets: readonly string[]
  */
 export function resolveScenario(input: ScenarioInput = {}, sets: readonly string[] = []): Scenario {
   if (!isPlainObject(input)) throw new ScenarioError('scenario', input, 'a scenario object');
+  checkNesting(input);
   const base = defaultScenario();
   const { profile, ...rest } = input as Obj;
   const merged = deepMerge(base as unknown as Obj, rest);
