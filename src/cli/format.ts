@@ -244,7 +244,7 @@ export function formatSweepTable(points: readonly SweepPoint[], style: TableStyl
 }
 
 /** The talk's comparison: one row per VM count, both models side by side. */
-export function formatReproduceTable(points: readonly SweepPoint[], style: TableStyle = 'text'): string {
+function reproduceSection(points: readonly SweepPoint[], style: TableStyle): string {
   const vmsList = [...new Set(points.map((p) => p.vms))].sort((a, b) => a - b);
   const find = (model: string, vms: number) => points.find((p) => p.model === model && p.vms === vms);
   const cell = (p: SweepPoint | undefined, metric: MainMetric) =>
@@ -257,6 +257,18 @@ export function formatReproduceTable(points: readonly SweepPoint[], style: Table
         )
       : '-';
   const [tp, eff] = rateHeaders(points).map((h) => h.replace(/ \(.*\)$/, ''));
+  const models = [...new Set(points.map((p) => p.model))];
+  const talk = models.length === 2 && models.includes('per-device') && models.includes('per-cpu');
+  if (!talk) {
+    // Any set of models: throughput, then efficiency, one column per model.
+    const rows = vmsList.map((vms) => [
+      String(vms),
+      ...models.map((m) => cell(find(m, vms), 'throughput')),
+      ...models.map((m) => cell(find(m, vms), 'efficiency')),
+    ]);
+    const head = ['VMs', ...models.map((m) => `${m} ${tp}`), ...models.map((m) => `${m} ${eff}`)];
+    return [renderTable(head, rows, style), '', ...crossoverBlock(points, style)].join('\n');
+  }
   const rows = vmsList.map((vms) => {
     const a = find('per-device', vms);
     const b = find('per-cpu', vms);
@@ -283,5 +295,19 @@ export function formatReproduceTable(points: readonly SweepPoint[], style: Table
     rows,
     style,
   );
-  return `${[...repsNote(points, style), table, '', ...crossoverBlock(points, style)].join('\n')}\n`;
+  return [table, '', ...crossoverBlock(points, style)].join('\n');
+}
+
+/** The reproduce tables: one per workload (with its crossover lines), any set of models. */
+export function formatReproduceTable(points: readonly SweepPoint[], style: TableStyle = 'text'): string {
+  const workloads = [...new Set(points.map((p) => p.workload))];
+  const sections = workloads.map((w) => {
+    const section = reproduceSection(
+      points.filter((p) => p.workload === w),
+      style,
+    );
+    if (workloads.length === 1) return section;
+    return `${style === 'md' ? `### ${w}` : `${w}:`}\n\n${section}`;
+  });
+  return `${[...repsNote(points, style), sections.join('\n\n')].join('\n')}\n`;
 }

@@ -9,7 +9,13 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Metrics } from '../metrics/summary.ts';
-import { type ModelName, modelNames, type Scenario } from '../model/scenario.ts';
+import {
+  type ModelName,
+  modelNames,
+  type Scenario,
+  type WorkloadKind,
+  workloadKinds,
+} from '../model/scenario.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
 import { runScenario } from '../runtime/runScenario.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
@@ -90,6 +96,7 @@ const numberList = (value: string): number[] =>
     return n;
   });
 const modelList = (value: string): ModelName[] => {
+  if (value.trim() === 'all') return [...ALL_MODELS];
   const list = value.split(',').map((v) => v.trim());
   for (const m of list) {
     if (!ALL_MODELS.includes(m as ModelName)) {
@@ -97,6 +104,17 @@ const modelList = (value: string): ModelName[] => {
     }
   }
   return list as ModelName[];
+};
+
+const workloadList = (value: string): WorkloadKind[] => {
+  if (value.trim() === 'all') return [...workloadKinds];
+  const list = value.split(',').map((v) => v.trim());
+  for (const w of list) {
+    if (!workloadKinds.includes(w as WorkloadKind)) {
+      throw new InvalidArgumentError(`'${w}' is not a workload (${workloadKinds.join(', ')}, or all).`);
+    }
+  }
+  return list as WorkloadKind[];
 };
 
 interface BaseOpts {
@@ -381,15 +399,22 @@ async function sweepCommand(file: string | undefined, o: SweepOpts): Promise<voi
 }
 
 interface ReproduceOpts extends SweepRunOpts {
+  workloads: WorkloadKind[];
+  models: ModelName[];
   duration?: number;
   seed?: number;
   set: string[];
 }
 
-function reproduceHeader(base: Scenario, reps: number): string {
+function reproduceHeader(
+  base: Scenario,
+  reps: number,
+  workloads: readonly string[],
+  models: readonly string[],
+): string {
   const w = base.workload;
   return (
-    `vhost-sim reproduce: ${w.kind} x${w.instances} per VM, per-device vs per-cpu, ${REPRODUCE_VMS.length} VM counts ` +
+    `vhost-sim reproduce: ${workloads.join(', ')} x${w.instances} per VM, ${models.join(' vs ')}, ${REPRODUCE_VMS.length} VM counts ` +
     `(${REPRODUCE_VMS.join(', ')}), profile ${base.profile.name}, ${base.durationS} s measured after ` +
     `${base.warmupS} s warm-up, seed ${base.seed}${reps > 1 ? ` (+${reps - 1} more seeds per point)` : ''}`
   );
@@ -397,16 +422,19 @@ function reproduceHeader(base: Scenario, reps: number): string {
 
 async function reproduceCommand(o: ReproduceOpts): Promise<void> {
   const base = resolveScenario({ durationS: o.duration, seed: o.seed, workload: { kind: 'TCP_RR' } }, o.set);
-  const grid = buildGrid({ base, models: MODELS, vmsList: REPRODUCE_VMS });
+  const workloads = o.workloads;
+  const grid = buildGrid({ base, models: o.models, vmsList: REPRODUCE_VMS, workloads });
   const id: SweepIdentity = {
     command: 'reproduce',
     base,
-    models: MODELS,
+    models: o.models,
     vmsList: REPRODUCE_VMS,
+    // Only a non-default study changes the identity, so the default results folder stays the same.
+    ...(workloads.length === 1 && workloads[0] === 'TCP_RR' ? {} : { workloads }),
     reps: o.reps,
   };
   await runSweep(id, grid, o, (points, style) => {
-    const head = reproduceHeader(base, o.reps);
+    const head = reproduceHeader(base, o.reps, workloads, o.models);
     return `${style === 'md' ? `## ${head}` : head}\n\n${formatReproduceTable(points, style)}`;
   });
 }
@@ -480,6 +508,18 @@ export function buildProgram(): Command {
       program
         .command('reproduce')
         .description("the talk's study: TCP_RR, both models, 1-32 VMs on the default profile")
+        .option(
+          '--workloads <list>',
+          `comma-separated workloads, or all (${workloadKinds.join(', ')})`,
+          workloadList,
+          ['TCP_RR'],
+        )
+        .option(
+          '--models <list>',
+          `comma-separated models, or all (${modelNames.join(', ')})`,
+          modelList,
+          MODELS,
+        )
         .option('--duration <s>', 'measured virtual seconds per point', number)
         .option('--seed <n>', 'random seed', number),
     ),

@@ -20,6 +20,8 @@ export interface SweepSpec {
   models: ModelName[];
   vmsList: number[];
   axes?: SweepAxis[];
+  /** Workload kinds to run (default: the base scenario's). */
+  workloads?: WorkloadKind[];
 }
 
 /** One grid point before it runs. `axes` maps each axis path to this point's value. */
@@ -126,20 +128,24 @@ function cartesian(axes: readonly SweepAxis[]): Record<string, unknown>[] {
 }
 
 /**
- * The grid in its deterministic order: axis combinations (first axis outermost), then models in the
- * order given, then VM counts in the order given. Every point is validated (ScenarioError on the first
- * bad one).
+ * The grid in its deterministic order: workloads, then axis combinations (first axis outermost), then
+ * models in the order given, then VM counts in the order given. Every point is validated (ScenarioError
+ * on the first bad one).
  */
 export function buildGrid(spec: SweepSpec): GridPoint[] {
   const points: GridPoint[] = [];
-  for (const axes of cartesian(spec.axes ?? [])) {
-    for (const model of spec.models) {
-      for (const vms of spec.vmsList) {
-        const s = structuredClone(spec.base) as unknown as Record<string, unknown>;
-        s.model = model;
-        s.vms = vms;
-        for (const [path, value] of Object.entries(axes)) setPath(s, path, value);
-        points.push({ model, vms, axes, scenario: validateScenario(s) });
+  for (const kind of spec.workloads ?? [spec.base.workload.kind]) {
+    for (const axes of cartesian(spec.axes ?? [])) {
+      for (const model of spec.models) {
+        for (const vms of spec.vmsList) {
+          const s = structuredClone(spec.base);
+          s.workload.kind = kind;
+          s.model = model;
+          s.vms = vms;
+          for (const [path, value] of Object.entries(axes))
+            setPath(s as unknown as Record<string, unknown>, path, value);
+          points.push({ model, vms, axes, scenario: validateScenario(s) });
+        }
       }
     }
   }

@@ -15,6 +15,7 @@ export interface SweepIdentity {
   models: readonly ModelName[];
   vmsList: readonly number[];
   axes?: readonly SweepAxis[];
+  workloads?: readonly string[];
   reps: number;
 }
 
@@ -26,6 +27,7 @@ export function sweepHash(id: SweepIdentity): string {
     models: id.models,
     vmsList: id.vmsList,
     axes: id.axes ?? [],
+    ...(id.workloads === undefined ? {} : { workloads: id.workloads }),
     reps: id.reps,
   });
   return createHash('sha256').update(text).digest('hex').slice(0, 8);

@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'vhost-sim.mjs');
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, env: { ...process.env, CI: '1' } },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('vhost-sim reproduce --workloads / --models', () => {
+  it('runs the study for the given workloads and models, a table and a crossover per workload', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'vhost-sim-repro-'));
+    const r = await cli(
+      'reproduce',
+      '--workloads',
+      'UDP_RR,TCP_STREAM',
+      '--models',
+      'per-device,per-cpu,pmd',
+      '--duration',
+      '0.003',
+      '--set',
+      'warmupS=0.001',
+      '--jobs',
+      '1',
+      '--no-charts',
+      '--out',
+      out,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('UDP_RR:');
+    expect(r.stdout).toContain('TCP_STREAM:');
+    expect(r.stdout).toContain('pmd tps');
+    const json = JSON.parse(readFileSync(join(out, 'reproduce.json'), 'utf8'));
+    // 2 workloads x 3 models x 9 VM counts.
+    expect(json.points).toHaveLength(54);
+    expect(new Set(json.points.map((p: { workload: string }) => p.workload))).toEqual(
+      new Set(['UDP_RR', 'TCP_STREAM']),
+    );
+    expect(Object.keys(json.crossover).sort()).toEqual(['TCP_STREAM', 'UDP_RR']);
+  }, 120_000);
+
+  it('refuses an unknown workload with a one-line error', async () => {
+    const r = await cli('reproduce', '--workloads', 'TCP_CRR');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^vhost-sim: error: .*TCP_CRR/);
+  });
+});
