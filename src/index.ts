@@ -35,7 +35,17 @@ export {
   traceJson,
 } from './metrics/timeline.ts';
 export type { Costs, CpuSpec, NicSpec, Profile, SchedTunables } from './model/profile.ts';
-export type { ModelName, Scenario, VhostTunables, WorkloadKind, WorkloadSpec } from './model/scenario.ts';
+export type {
+  ModelName,
+  PolicyOptions,
+  Scenario,
+  VhostTunables,
+  WorkloadKind,
+  WorkloadSpec,
+} from './model/scenario.ts';
+export { workloadKinds } from './model/scenario.ts';
+export { createPolicy, modelNames } from './policies/index.ts';
+export type { Policy, PolicyInput, WorkerSpec } from './policies/policy.ts';
 export type { ExecutorKind } from './runtime/executor.ts';
 export { type RunOptions, type RunResult, runScenario } from './runtime/runScenario.ts';
 export { SimSystem } from './runtime/system.ts';
@@ -54,3 +64,4 @@ export {
   type SweepSpec,
   sweepCrossover,
 } from './scenario/sweep.ts';
+export type { VhostWork } from './vhost/vhostWork.ts';

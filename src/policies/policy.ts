@@ -33,7 +33,8 @@ export interface PolicyInput {
  * consequences a design has (cores it takes for itself, exitless notifications, a polled NIC).
  */
 export interface Policy {
-  readonly name: ModelName;
+  /** The model's name: one of the built-in ModelNames, or your own for a policy passed in directly. */
+  readonly name: ModelName | (string & {});
   createWorkers(input: PolicyInput): WorkerSpec[];
   /**
    * The worker (index into createWorkers' result) that runs `work`, queued from `fromCpu`. Polling

@@ -1,6 +1,7 @@
 import { diffCounters, readCounters } from '../metrics/counters.ts';
 import { type Metrics, summarize } from '../metrics/summary.ts';
 import type { Scenario } from '../model/scenario.ts';
+import type { Policy } from '../policies/policy.ts';
 import { validateScenario } from '../scenario/schema.ts';
 import type { ExecutorKind } from './executor.ts';
 import { SimSystem } from './system.ts';
@@ -9,6 +10,8 @@ import type { TraceEvent } from './trace.ts';
 export interface RunOptions {
   executor?: ExecutorKind;
   onTrace?: (ev: TraceEvent) => void;
+  /** A threading model of your own instead of `scenario.model`'s (see docs/guide/write-a-policy.md). */
+  policy?: Policy;
 }
 
 export interface RunResult {
@@ -27,7 +30,11 @@ export interface RunResult {
 export function runScenario(input: Scenario, options: RunOptions = {}): RunResult {
   // Library callers may hand-build a scenario: check it like the CLI does, before anything runs.
   const scenario = validateScenario(input);
-  const sys = new SimSystem(scenario, { executor: options.executor, onTrace: options.onTrace });
+  const sys = new SimSystem(scenario, {
+    executor: options.executor,
+    onTrace: options.onTrace,
+    policy: options.policy,
+  });
   const warmupNs = Math.round(scenario.warmupS * 1e9);
   const endNs = warmupNs + Math.round(scenario.durationS * 1e9);
   sys.start();

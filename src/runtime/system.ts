@@ -10,6 +10,7 @@ import { SimKernel } from '../kernel/simKernel.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { buildTopology, type Topology } from '../model/topology.ts';
 import { createPolicy } from '../policies/index.ts';
+import type { Policy } from '../policies/policy.ts';
 import { newTask } from '../sched/task.ts';
 import { createWorkload } from '../workloads/index.ts';
 import type { FlowState } from '../workloads/workload.ts';
@@ -49,6 +50,8 @@ export interface SystemOptions {
   onTrace?: (ev: TraceEvent) => void;
   /** Passed to XState actors (live executor only). */
   inspect?: (ev: unknown) => void;
+  /** A threading model of your own, used instead of the one `scenario.model` names (docs/guide/write-a-policy.md). */
+  policy?: Policy;
 }
 
 /** Shallow: actions hand over fresh event objects whose fields may be drafts of their context. */
@@ -95,7 +98,7 @@ export class SimSystem {
         ? new XStateExecutor(this.port, this.kernel, options.inspect)
         : new FastExecutor(this.port);
     this.port.executor = this.executor;
-    const policy = createPolicy(scenario.model, scenario);
+    const policy = options.policy ?? createPolicy(scenario.model, scenario);
     this.host = new Host(
       scenario,
       this.topo,
