@@ -32,6 +32,8 @@ export interface VhostWorkerContext {
   /** busyloop_timeout; `spinLeftNs` is what remains of it in the current handler run. */
   busyPollNs: number;
   spinLeftNs: number;
+  /** A busy-poll spin is under way (the TX ring of the pair is being watched with its kicks off). */
+  spinning: boolean;
   /** Poll mode: the works (queues) this thread owns and scans. */
   polls: number[];
   attachedVm: number;
@@ -78,6 +80,7 @@ export function vhostWorkerContext(init: WorkerInit): VhostWorkerContext {
     pkt: null,
     phase: 'none',
     spinLeftNs: 0,
+    spinning: false,
     polls: [],
     attachedVm: init.vm,
     cpu: -1,
@@ -182,9 +185,16 @@ function handlerStep(ctx: VhostWorkerContext, port: Port, work: VhostWork, first
  * burns is accounted like any vhost time. Returns true when a spin slice was started.
  */
 function spin(ctx: VhostWorkerContext, port: Port, work: VhostWork): boolean {
-  if (ctx.spinLeftNs <= 0 || ctx.list.length > 0) return false;
   const h = port.host;
-  if (h.rqs[ctx.cpu].queue.length > 0) return false;
+  if (ctx.spinLeftNs <= 0 || ctx.list.length > 0 || h.rqs[ctx.cpu].queue.length > 0) {
+    if (ctx.spinning) endSpin(ctx, port, work);
+    return false;
+  }
+  if (!ctx.spinning && work.dir === 'rx') {
+    // handle_rx busy polls the TX ring of the pair too, with the guest's TX kicks off meanwhile.
+    port.call(pairedTx(port, work).vq, { type: 'vq.disableNotify' });
+  }
+  ctx.spinning = true;
   const sliceNs = Math.min(ctx.spinLeftNs, h.costs.pollCheckNs * 10);
   ctx.spinLeftNs -= sliceNs;
   ctx.stats.spinNs += sliceNs;
@@ -192,6 +202,27 @@ function spin(ctx: VhostWorkerContext, port: Port, work: VhostWork): boolean {
   ctx.phase = 'spin';
   h.exec(ctx.tid, sliceNs, work.vm);
   return true;
+}
+
+/** The TX work of the RX work's queue pair. */
+function pairedTx(port: Port, work: VhostWork): VhostWork {
+  return port.host.works[port.host.txWork[work.vm][work.dev]];
+}
+
+/** TX buffers seen while spinning in handle_rx: queue the TX work (on this worker) and stop spinning. */
+function pollPairedTx(ctx: VhostWorkerContext, port: Port, work: VhostWork): void {
+  if (work.dir !== 'rx') return;
+  const tx = pairedTx(port, work);
+  if (!hasInput(port, tx)) return;
+  if (port.host.queueWork(tx.wid, ctx.cpu, ctx.worker) === ctx.worker) ctx.list.push(tx.wid);
+}
+
+/** The spin is over: give the guest its TX kicks back, re-checking once for a buffer added meanwhile. */
+function endSpin(ctx: VhostWorkerContext, port: Port, work: VhostWork): void {
+  ctx.spinning = false;
+  if (work.dir !== 'rx') return;
+  port.call(pairedTx(port, work).vq, { type: 'vq.enableNotify' });
+  pollPairedTx(ctx, port, work);
 }
 
 /** Is there something for the work's handler: TX buffers, or RX socket data with guest buffers? */
@@ -257,6 +288,7 @@ function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boo
 }
 
 function endWork(ctx: VhostWorkerContext, port: Port, work: VhostWork): void {
+  if (ctx.spinning) endSpin(ctx, port, work);
   port.call(work.vq, { type: 'vq.unlock' });
   port.host.workFinished(ctx.worker, work.wid, ctx.pkts);
   ctx.stats.works++;
@@ -301,6 +333,7 @@ const actions: Record<string, A> = {
         if (ctx.cur >= 0) endWork(ctx, port, work);
       } else if (phase === 'spin') {
         if (hasInput(port, work)) ctx.stats.spinHits++;
+        pollPairedTx(ctx, port, work);
         if (handlerStep(ctx, port, work, false)) return;
         endWork(ctx, port, work);
       }

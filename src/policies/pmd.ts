@@ -63,6 +63,8 @@ export class PmdPolicy implements Policy {
         assignment: this.assignment,
         mode: p.rxqAssign,
         intervalNs: this.tickNs,
+        // OVS counts consecutive overloaded intervals (PMD_INTERVAL_MAX = 6), whatever their length.
+        overloadSamples: 6,
         loadThreshold: p.autoLbLoadThreshold,
         improvementThreshold: p.autoLbImprovementThreshold,
         rebalIntervalNs: Math.round(p.autoLbRebalIntervalS * 1e9),
