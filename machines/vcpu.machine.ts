@@ -269,6 +269,14 @@ const guards: Record<string, G> = {
   isSleeping: (ctx) => ctx.sleeping,
 };
 
+/** What reaches a vCPU that is not halted: it only takes note (the thread is already awake). */
+const awakeGuestEvents = {
+  'vcpu.start': { actions: ['startFlows'] },
+  'irq.inject': { actions: ['pendNapi'] },
+  'guest.ipi': { actions: ['takeIpi'] },
+  'flow.arrival': { actions: ['arrive'] },
+};
+
 export const vcpuMachine = defineMachine<VcpuContext, VcpuEvent>({
   id: 'vcpu',
   description: 'A guest vCPU thread running the guest network stack and netperf instances',
@@ -287,24 +295,12 @@ export const vcpuMachine = defineMachine<VcpuContext, VcpuEvent>({
     runnable: {
       description: 'Woken, waiting in a run queue for a core',
       tags: ['busy'],
-      on: {
-        'vcpu.start': { actions: ['startFlows'] },
-        'irq.inject': { actions: ['pendNapi'] },
-        'guest.ipi': { actions: ['takeIpi'] },
-        'flow.arrival': { actions: ['arrive'] },
-        'cpu.granted': { target: 'running', actions: ['step'] },
-      },
+      on: { ...awakeGuestEvents, 'cpu.granted': { target: 'running', actions: ['step'] } },
     },
     running: {
       description: 'In guest mode or handling an exit on a core',
       tags: ['busy'],
-      on: {
-        'vcpu.start': { actions: ['startFlows'] },
-        'irq.inject': { actions: ['pendNapi'] },
-        'guest.ipi': { actions: ['takeIpi'] },
-        'flow.arrival': { actions: ['arrive'] },
-        'cpu.done': { actions: ['step'] },
-      },
+      on: { ...awakeGuestEvents, 'cpu.done': { actions: ['step'] } },
       always: [{ guard: 'isSleeping', target: 'halted' }],
     },
   },
