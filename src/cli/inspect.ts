@@ -44,7 +44,6 @@ interface InspectOpts {
 
 async function inspectCommand(file: string | undefined, o: InspectOpts): Promise<void> {
   const fromFile: ScenarioInput = file ? loadScenarioFile(file) : {};
-  if (typeof fromFile.profile === 'string') fromFile.profile = { name: fromFile.profile };
   const flags: ScenarioInput = {};
   if (o.vms !== undefined) flags.vms = o.vms;
   if (o.seed !== undefined) flags.seed = o.seed;

@@ -15,7 +15,6 @@ import { resolveScenario } from '../scenario/resolve.ts';
  */
 export function resolveScenarioFile(file: string, sets: readonly string[] = []): Scenario {
   const input = loadScenarioFile(file);
-  if (typeof input.profile === 'string') input.profile = { name: input.profile };
   return resolveScenario(input, sets);
 }
 

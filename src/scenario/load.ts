@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { ScenarioInput } from './resolve.ts';
+import { profileNameInput, type ScenarioInput } from './resolve.ts';
 import { ScenarioError } from './schema.ts';
 
 const oneLine = (s: string) => s.split('\n')[0].trim();
@@ -65,5 +65,6 @@ export function loadScenarioFile(path: string): ScenarioInput {
   if ($schema !== undefined && typeof $schema !== 'string') {
     throw new ScenarioError('scenario.$schema', $schema, 'a string (the JSON Schema URL or path)');
   }
+  if (typeof fields.profile === 'string') fields.profile = profileNameInput(fields.profile);
   return fields as ScenarioInput;
 }

@@ -38,6 +38,15 @@ const profileNames = () =>
     .map((n) => `'${n}'`)
     .join(', ');
 
+/**
+ * A profile named in a scenario file, as a partial profile: the name must exist (a typo must not quietly
+ * become a custom profile with the default costs), and flags can still merge over it.
+ */
+export function profileNameInput(name: string): { name: string } {
+  namedProfile(name, 'scenario.profile');
+  return { name };
+}
+
 function namedProfile(name: string, path: string): Profile {
   const p = Object.hasOwn(profiles, name) ? profiles[name] : undefined;
   if (!p) throw new ScenarioError(path, name, `a profile name (one of ${profileNames()})`);

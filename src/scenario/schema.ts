@@ -177,6 +177,18 @@ export const MAX_VIRTUAL_S = 3600;
 function scenarioRules(s: Scenario, ctx: z.RefinementCtx): void {
   const issue = (path: PropertyKey[], input: unknown, message: string) =>
     ctx.addIssue({ code: 'custom', path, input, message });
+  if (Array.isArray(s.policy.vqMap)) {
+    // VHOST_ATTACH_VRING_WORKER takes a worker the device has.
+    s.policy.vqMap.forEach((w, i) => {
+      if (w >= s.policy.workersPerDevice) {
+        issue(
+          ['policy', 'vqMap', i],
+          w,
+          `a worker index 0..${s.policy.workersPerDevice - 1} (policy.workersPerDevice)`,
+        );
+      }
+    });
+  }
   const threads = s.vms * (s.vcpusPerVm + s.devicesPerVm * s.queuePairs);
   if (threads > MAX_THREADS) {
     issue(
@@ -235,15 +247,25 @@ export const scenarioSchema = z
           }),
           taskMode: oneOf(['kthread', 'vhost_task'] as const),
           nprocLimit: intIn(0, 1 << 22),
-          busyPollUs: nonNeg(),
+          // busyloop_timeout is a µs count; beyond a second a spin is no longer "busy polling".
+          busyPollUs: z
+            .number({ error: 'a number of µs 0..1000000' })
+            .min(0, { error: 'a number of µs 0..1000000' })
+            .max(1_000_000, { error: 'a number of µs 0..1000000' }),
           sidecoresPerNode: intIn(1, 64),
           pmdCores: z.array(intIn(0, 4095)),
           rxqAssign: oneOf(['roundrobin', 'cycles', 'group'] as const),
           autoLb: z.boolean({ error: 'true or false' }),
-          autoLbIntervalS: positive(),
+          autoLbIntervalS: z
+            .number({ error: 'a number of seconds > 0 and <= 3600' })
+            .gt(0, { error: 'a number of seconds > 0 and <= 3600' })
+            .max(3600, { error: 'a number of seconds > 0 and <= 3600' }),
           autoLbLoadThreshold: fraction(),
           autoLbImprovementThreshold: fraction(),
-          autoLbRebalIntervalS: nonNeg(),
+          autoLbRebalIntervalS: z
+            .number({ error: 'a number of seconds 0..86400' })
+            .min(0, { error: 'a number of seconds 0..86400' })
+            .max(86_400, { error: 'a number of seconds 0..86400' }),
         },
         { error: 'an object of threading-model options' },
       ),

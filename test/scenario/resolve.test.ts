@@ -155,10 +155,10 @@ describe('loadScenarioFile', () => {
   };
 
   it('reads JSON and YAML', () => {
-    expect(loadScenarioFile(file('a.json', '{"vms": 3, "profile": "2x64"}'))).toEqual({
-      vms: 3,
-      profile: '2x64',
-    });
+    // A named profile becomes a partial profile (flags can merge over it) once the name is checked.
+    const named = loadScenarioFile(file('a.json', '{"vms": 3, "profile": "2x64"}'));
+    expect(named).toEqual({ vms: 3, profile: { name: '2x64' } });
+    expect(resolveScenario(named).profile).toEqual(profiles['2x64']);
     const y = loadScenarioFile(file('a.yaml', 'vms: 3\nprofile:\n  costs:\n    ctxSwitchNs: 0\n'));
     expect(resolveScenario(y).profile.costs.ctxSwitchNs).toBe(0);
     expect(loadScenarioFile(file('a.yml', 'model: per-cpu\n'))).toEqual({ model: 'per-cpu' });

@@ -1,0 +1,45 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'vhost-sim.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'vhost-sim-validate-'));
+
+function validate(name: string, text: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, 'validate', file],
+      { cwd: ROOT, env: { ...process.env, CI: '1', VHOST_SIM_DEBUG: '' } },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe.concurrent('vhost-sim validate', () => {
+  it('prints ok and exits 0 for a valid file (an editor $schema key is allowed)', async () => {
+    const out = await validate(
+      'ok.json',
+      JSON.stringify({ $schema: '../docs/scenario.schema.json', vms: 4, model: 'per-cpu', profile: '2x64' }),
+    );
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toBe(`ok: ${join(dir, 'ok.json')}\n`);
+    expect(out.stderr).toBe('');
+  });
+
+  it('exits 2 with one line naming the field, the value and what was expected', async () => {
+    const out = await validate('nan.yaml', 'profile:\n  costs:\n    vmExitNs: .nan\n');
+    expect(out.code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toBe(
+      'vhost-sim: error: scenario.profile.costs.vmExitNs: expected an integer number of ns 0..10000000000, got NaN\n',
+    );
+  });
+});
