@@ -10,6 +10,7 @@ import {
   type SweepPoint,
   throughputOf,
 } from '../scenario/sweep.ts';
+import { defaultMessageBytes } from '../workloads/stream.ts';
 
 const nf = (digits: number) =>
   new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -42,11 +43,18 @@ export function renderTable(header: string[], rows: string[][], style: TableStyl
   return [line(header), sep, ...rows.map(line)].map((l) => l.trimEnd()).join('\n');
 }
 
+/** The message sizes that matter for the workload: request/response, or the stream's send size. */
+function workloadSizes(s: Scenario): string {
+  const w = s.workload;
+  if (w.kind === 'TCP_STREAM' || w.kind === 'UDP_STREAM') return `${defaultMessageBytes(w)} B sends`;
+  return `${w.requestBytes} B / ${w.responseBytes} B`;
+}
+
 export function describeScenario(s: Scenario): string {
   const w = s.workload;
   return (
     `${s.model}, ${plural(s.vms, 'VM')} x ${plural(s.vcpusPerVm, 'vCPU')} x ${plural(s.devicesPerVm, 'device')}, ` +
-    `${w.kind} x${w.instances} (${w.requestBytes} B / ${w.responseBytes} B), profile ${s.profile.name} ` +
+    `${w.kind} x${w.instances} (${workloadSizes(s)}), profile ${s.profile.name} ` +
     `(${s.profile.cpu.sockets} x ${s.profile.cpu.coresPerSocket} cores), ` +
     `${s.durationS} s measured after ${s.warmupS} s warm-up, seed ${s.seed}, vCPU pinning ${s.pinning.vcpu}`
   );
@@ -66,7 +74,7 @@ export function formatRunTable(
     .map(([k, x]) => `${k} ${fmtPct(x)}`)
     .join(', ');
   const kv: [string, string][] = [
-    ['Throughput', `${fmtInt(m.throughput.value)} ${m.throughput.unit}`],
+    ['Throughput', `${fmtRate(m.throughput.value)} ${m.throughput.unit}`],
     [
       'Latency',
       `p50 ${d1.format(m.latencyUs.p50)} µs, p99 ${d1.format(m.latencyUs.p99)} µs, mean ${d1.format(m.latencyUs.mean)} µs`,
@@ -98,8 +106,8 @@ export function formatRunTable(
   const w = Math.max(...kv.map(([k]) => k.length));
   const title = `vhost-sim: ${describeScenario(scenario)}; ${meta.executor} executor, ${fmtInt(meta.events)} events`;
   const perVm = renderTable(
-    ['VM', 'node', 'throughput (tps)', 'CPU (CPU-s/s)'],
-    m.perVm.map((p) => [String(p.vm), String(p.node), fmtInt(p.throughput), d3.format(p.cpu)]),
+    ['VM', 'node', `throughput (${m.throughput.unit})`, 'CPU (CPU-s/s)'],
+    m.perVm.map((p) => [String(p.vm), String(p.node), fmtRate(p.throughput), d3.format(p.cpu)]),
     style,
   );
   const lines =

@@ -37,8 +37,10 @@ export interface Policy {
   readonly name: ModelName | (string & {});
   createWorkers(input: PolicyInput): WorkerSpec[];
   /**
-   * The worker (index into createWorkers' result) that runs `work`, queued from `fromCpu`. Polling
-   * designs own their queues: they are asked once per work with fromCpu -1, and whenever they reassign.
+   * The worker (index into createWorkers' result) that runs `work`, queued from `fromCpu`. `fromCpu` is -1
+   * when no CPU queues it: assigning queues to polling threads (at start and after a reassignment) and a
+   * polled NIC handing a frame to its queue's owner. A design that dispatches by CPU must not be combined
+   * with a polled NIC.
    */
   selectWorker(work: VhostWork, fromCpu: number, nowNs: number): number;
   /** The worker took a work off its list and finished running it. */

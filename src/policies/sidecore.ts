@@ -14,7 +14,7 @@ export class SidecorePolicy implements Policy {
   picks = 0;
   private cores: number[][] = [];
   private workerOfCore = new Map<number, number>();
-  private vmNode: (vm: number) => number = () => 0;
+  private vmNode: readonly number[] = [];
 
   reservedCpus(): number[] {
     return this.cores.flat();
@@ -24,7 +24,6 @@ export class SidecorePolicy implements Policy {
     // The last cores of each node, leaving at least one core per node for vCPUs.
     const perNode = scenario.policy.sidecoresPerNode;
     this.cores = topo.cpusOf.map((cpus) => cpus.slice(Math.max(1, cpus.length - perNode)));
-    this.vmNode = (vm) => vm % topo.nodes;
     const workers: WorkerSpec[] = [];
     for (const cpu of this.cores.flat()) {
       this.workerOfCore.set(cpu, workers.length);
@@ -40,10 +39,15 @@ export class SidecorePolicy implements Policy {
     return workers;
   }
 
+  /** The VMs' memory nodes, from the host: a VM is served by the sidecores of its own node. */
+  bindWorks(_works: readonly VhostWork[], vmNode: readonly number[]): void {
+    this.vmNode = vmNode;
+  }
+
   /** A VM's queues go to the sidecores of its own node, spread over them by VM. */
   selectWorker(work: VhostWork): number {
     this.picks++;
-    const cores = this.cores[this.vmNode(work.vm)];
+    const cores = this.cores[this.vmNode[work.vm]];
     return this.workerOfCore.get(cores[Math.floor(work.vm / this.cores.length) % cores.length]) as number;
   }
 
