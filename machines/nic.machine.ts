@@ -61,7 +61,7 @@ const actions: Record<string, A> = {
     const reply = h.workload.serverRx(pkt, -1, h.recorder);
     if (reply === null) return;
     const turnaround = Math.round(
-      h.stream(`peer.flow${pkt.flow}`).lognormalMean(nic.peerTurnaroundNs, nic.peerJitterCv),
+      h.flowStream('peer', pkt.flow).lognormalMean(nic.peerTurnaroundNs, nic.peerJitterCv),
     );
     const sendAt = ctx.txFreeNs + nic.wireNs + turnaround;
     const rxStart = Math.max(sendAt, ctx.rxFreeNs);

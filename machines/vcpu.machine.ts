@@ -75,6 +75,13 @@ function stackCost(ctx: VcpuContext, port: Port, perPktNs: number, bytes: number
   return (perPkt + bytes * c.guestPerByteNs) * h.numaFactor(ctx.vm, cpu, c.guestMemFraction);
 }
 
+/** The instance with this flow number (a plain loop: this runs for every packet a client receives). */
+function flowOf(ctx: VcpuContext, flow: number): FlowState | undefined {
+  const flows = ctx.flows;
+  for (let i = 0; i < flows.length; i++) if (flows[i].flow === flow) return flows[i];
+  return undefined;
+}
+
 function pushSends(ctx: VcpuContext, flow: FlowState, sends: Send[]): void {
   for (const send of sends)
     ctx.jobs.push({ k: 'send', dev: flow.dev, flow: flow.flow, dst: flow.peer, send, client: true });
@@ -90,7 +97,7 @@ function appReceive(ctx: VcpuContext, port: Port, pkt: Packet): void {
       ctx.jobs.push({ k: 'send', dev: pkt.dev, flow: pkt.flow, dst: pkt.src, send: reply, client: false });
     return;
   }
-  const flow = ctx.flows.find((f) => f.flow === pkt.flow);
+  const flow = flowOf(ctx, pkt.flow);
   if (flow === undefined) throw new Error(`vm${ctx.vm}.vcpu${ctx.idx}: no instance for flow ${pkt.flow}`);
   pushSends(ctx, flow, h.workload.clientRx(flow, pkt, port.nowNs, h.recorder));
 }
@@ -154,7 +161,7 @@ function complete(ctx: VcpuContext, port: Port, job: Job, cpu: number): boolean 
       if (job.client) {
         h.recorder.appSends++;
         h.recorder.appSendBytes += s.bytes;
-        const flow = ctx.flows.find((f) => f.flow === job.flow);
+        const flow = flowOf(ctx, job.flow);
         if (flow !== undefined) pushSends(ctx, flow, h.workload.afterSend(flow, port.nowNs));
       }
       // virtqueue_kick_prepare(): kick only if vhost asked for notifications.
@@ -202,7 +209,7 @@ function scheduleArrival(port: Port, flow: number): void {
   const h = port.host;
   const w = h.scenario.workload;
   const meanNs = 1e9 / w.ratePerSec;
-  const delay = w.arrival === 'constant' ? meanNs : h.stream(`arrival.flow${flow}`).exponential(meanNs);
+  const delay = w.arrival === 'constant' ? meanNs : h.flowStream('arrival', flow).exponential(meanNs);
   port.send(port.self, { type: 'flow.arrival', flow }, Math.max(1, Math.round(delay)));
 }
 
@@ -229,7 +236,7 @@ const actions: Record<string, A> = {
   /** Open loop: the instance's next request arrives (a guest timer fires). */
   arrive(ctx, ev, port) {
     if (ev.type !== 'flow.arrival') return;
-    const flow = ctx.flows.find((f) => f.flow === ev.flow) as FlowState;
+    const flow = flowOf(ctx, ev.flow) as FlowState;
     ctx.jobs.push({ k: 'entry' });
     pushSends(ctx, flow, [port.host.workload.arrival(port.nowNs)]);
     scheduleArrival(port, ev.flow);

@@ -1,4 +1,5 @@
-import { EventQueue } from './eventQueue.ts';
+import { EventQueue, type FireFn } from './eventQueue.ts';
+import { NowQueue } from './nowQueue.ts';
 
 /** A handle to a scheduled event, for `cancel`. Opaque: a number unique within one kernel. */
 export type EventId = number;
@@ -16,9 +17,16 @@ const TRACKED = 2;
  * Events are ordered by `(atNs, priority, seq)` (see {@link EventQueue}): FIFO at equal time and priority.
  * `schedule`/`at` return a handle that `cancel` accepts; `post` is the same as `schedule` at priority 0
  * without a handle, for hot paths that never cancel (it keeps no bookkeeping beyond the queue entry).
+ *
+ * A zero-delay `post` (about a third of a simulation's events) skips the heap: it fires at the current
+ * instant after everything queued before it, so its place in the order is known at once and a FIFO
+ * ({@link NowQueue}) keeps it. Each step fires whichever of the heap's head and the FIFO's head comes first
+ * by `(atNs, priority, seq)`, so the firing order is exactly the single heap's.
  */
 export class SimKernel {
   private readonly queue = new EventQueue();
+  /** Zero-delay posts, all due at `now` (the clock cannot pass them), in `seq` order. */
+  private readonly nowQueue = new NowQueue();
   private now = 0;
   private nextSeq = 0;
   private fired = 0;
@@ -38,7 +46,7 @@ export class SimKernel {
 
   /** Number of live (not cancelled) events still queued. */
   get pending(): number {
-    return this.queue.size - this.cancelledPending;
+    return this.queue.size + this.nowQueue.size - this.cancelledPending;
   }
 
   /**
@@ -62,7 +70,8 @@ export class SimKernel {
     if (!Number.isInteger(delayNs) || delayNs < 0) {
       throw new RangeError(`delayNs must be a non-negative integer, got ${delayNs}`);
     }
-    this.queue.push(this.now + delayNs, 0, this.nextSeq++, fire, arg);
+    if (delayNs === 0) this.nowQueue.push(this.nextSeq++, fire, arg);
+    else this.queue.push(this.now + delayNs, 0, this.nextSeq++, fire, arg);
   }
 
   /** Schedule `fire(arg)` at absolute virtual time `atNs` (an integer, not in the past). */
@@ -88,6 +97,10 @@ export class SimKernel {
   /** Fire the next live event, advancing the clock to its time. Returns false when none remain. */
   step(): boolean {
     const slot = this.peekLive();
+    if (this.nowFirst(slot)) {
+      this.fireNow();
+      return true;
+    }
     if (slot < 0) return false;
     this.fireHead(slot);
     return true;
@@ -104,6 +117,11 @@ export class SimKernel {
     const queue = this.queue;
     for (;;) {
       const slot = this.peekLive();
+      // A zero-delay post is due now, and now <= untilNs.
+      if (this.nowFirst(slot)) {
+        this.fireNow();
+        continue;
+      }
       if (slot < 0 || queue.atNs(slot) > untilNs) break;
       this.fireHead(slot);
     }
@@ -118,6 +136,29 @@ export class SimKernel {
     const fire = queue.fire(slot);
     const arg = queue.arg(slot);
     this.now = queue.atNs(slot);
+    this.fired++;
+    fire(arg);
+  }
+
+  /**
+   * Does the FIFO's head fire before the heap's live head `slot` (-1: none)? The FIFO's entries are at
+   * `(now, 0, seq)`; a heap entry is never earlier than now.
+   */
+  private nowFirst(slot: number): boolean {
+    const fifo = this.nowQueue;
+    if (fifo.size === 0) return false;
+    if (slot < 0) return true;
+    const queue = this.queue;
+    if (queue.atNs(slot) !== this.now) return true;
+    const pri = queue.priority(slot);
+    return pri !== 0 ? pri > 0 : queue.seq(slot) > fifo.headSeq();
+  }
+
+  /** Fire the FIFO's head (due now: the clock does not move). */
+  private fireNow(): void {
+    const fifo = this.nowQueue;
+    const fire: FireFn = fifo.headFire();
+    const arg = fifo.shift();
     this.fired++;
     fire(arg);
   }

@@ -42,6 +42,8 @@ export class Host {
   workNs: Float64Array = new Float64Array(0);
   private packetSeq = 0;
   private readonly streams = new Map<string, RandomStream>();
+  /** `flowStream` memo, by prefix then flow: saves building the key string for every packet. */
+  private readonly flowStreams = new Map<string, RandomStream[]>();
   private readonly costStreams: RandomStream[] = [];
 
   constructor(
@@ -66,6 +68,24 @@ export class Host {
     if (s === undefined) {
       s = streamFor(this.scenario.seed, key);
       this.streams.set(key, s);
+    }
+    return s;
+  }
+
+  /**
+   * `stream(\`${prefix}.flow${flow}\`)` (the same stream object), looked up by index: the per-packet draws
+   * (peer turnaround, open-loop arrivals) would otherwise build and hash a key string each time.
+   */
+  flowStream(prefix: string, flow: number): RandomStream {
+    let byFlow = this.flowStreams.get(prefix);
+    if (byFlow === undefined) {
+      byFlow = [];
+      this.flowStreams.set(prefix, byFlow);
+    }
+    let s = byFlow[flow];
+    if (s === undefined) {
+      s = this.stream(`${prefix}.flow${flow}`);
+      byFlow[flow] = s;
     }
     return s;
   }

@@ -1,5 +1,5 @@
 import { current, isDraft } from 'immer';
-import { Subject, Subscriber } from 'rxjs';
+import { config, Subject, Subscriber } from 'rxjs';
 import { nicContext, nicMachine } from '../../machines/nic.machine.ts';
 import { pcpuContext, pcpuMachine } from '../../machines/pcpu.machine.ts';
 import type { ActorId, SimMsg } from '../../machines/port.ts';
@@ -41,6 +41,31 @@ class LinkSubscriber extends Subscriber<Delivery> {
 
   protected override _next(d: Delivery): void {
     this.accept(d);
+  }
+}
+
+/**
+ * An actor's inbound link: a plain RxJS `Subject` whose `next` skips, in the one case the simulation uses
+ * (exactly one subscriber, the link open), the wrapping that `Subject.next` does for every message: an
+ * `errorContext` closure and an ES5 iterator over a snapshot of the observers (3 objects per message, ~15 %
+ * of a run's time). Handing the value to the single observer is exactly what that loop would do; any other
+ * case (no or several observers, completed or closed, RxJS's deprecated synchronous error handling) takes
+ * `Subject.next` itself.
+ */
+class LinkSubject extends Subject<Delivery> {
+  override next(d: Delivery): void {
+    // `observers` is public in RxJS 7 (marked to become internal in 8).
+    const observers = this.observers;
+    if (
+      !this.closed &&
+      !this.isStopped &&
+      observers.length === 1 &&
+      !config.useDeprecatedSynchronousErrorHandling
+    ) {
+      observers[0].next(d);
+      return;
+    }
+    super.next(d);
   }
 }
 
@@ -114,7 +139,7 @@ export class SimSystem {
   private spawn(key: string, def: Parameters<Executor['spawn']>[0], context: object): ActorId {
     const id = this.executor.spawn(def, context);
     this.keys[id] = key;
-    const subject = new Subject<Delivery>();
+    const subject = new LinkSubject();
     subject.subscribe(new LinkSubscriber(this.accept));
     this.links[id] = subject;
     return id;

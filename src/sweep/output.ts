@@ -49,6 +49,18 @@ export interface ResultsFolder {
   charts?: boolean;
 }
 
+type ChartsModule = typeof import('../charts/render.ts');
+let chartsModule: Promise<ChartsModule> | undefined;
+
+/**
+ * Start loading the chart renderer (Vega, Vega-Lite, resvg: about 2 s of module loading) now, so it
+ * overlaps with the points being computed on worker threads instead of following them.
+ */
+export function preloadCharts(): Promise<ChartsModule> {
+  chartsModule ??= import('../charts/render.ts');
+  return chartsModule;
+}
+
 const json = (doc: unknown) => `${JSON.stringify(doc, null, 2)}\n`;
 
 /** Write the folder's files; returns their paths (points.jsonl is already there). */
@@ -64,7 +76,7 @@ export async function writeResultsFolder(f: ResultsFolder): Promise<string[]> {
   await put('summary.csv', f.csvText);
   await put('scenario.json', json(f.scenario));
   if (f.charts !== false && f.points.length > 0) {
-    const { writeCharts } = await import('../charts/render.ts');
+    const { writeCharts } = await preloadCharts();
     for (const c of await writeCharts(f.dir, f.points)) files.push(...c.files);
   }
   await put('meta.json', json(f.meta()));

@@ -1,3 +1,4 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { SimKernel } from '../../src/kernel/simKernel.ts';
 
@@ -174,4 +175,84 @@ describe('SimKernel handles and post', () => {
     expect(k.pending).toBe(0);
     expect(k.eventsFired).toBe(1000 - 334);
   });
+
+  // Zero-delay posts skip the heap (a FIFO of events due now); the order must be the single heap's.
+  const opArb = fc.record({
+    delayNs: fc.integer({ min: 0, max: 3 }),
+    priority: fc.integer({ min: -1, max: 1 }),
+    viaPost: fc.boolean(),
+    children: fc.integer({ min: 0, max: 2 }),
+  });
+  /** The ops run on `k`: each fired event schedules its children; returns the firing order. */
+  function drive(
+    k: KernelLike,
+    ops: { delayNs: number; priority: number; viaPost: boolean; children: number }[],
+  ) {
+    const fired: number[] = [];
+    let seq = 0;
+    let budget = 200;
+    let next = 0;
+    const add = () => {
+      const op = ops[next++ % ops.length];
+      const id = seq++;
+      const fire = () => {
+        fired.push(id);
+        for (let c = 0; c < op.children && budget > 0; c++, budget--) add();
+      };
+      if (op.viaPost) k.post(op.delayNs, fire, undefined);
+      else k.schedule(op.delayNs, fire, undefined, op.priority);
+    };
+    for (let i = 0; i < ops.length; i++) add();
+    k.run({ untilNs: 10_000 });
+    return fired;
+  }
+  test.prop([fc.array(opArb, { minLength: 1, maxLength: 60 })])(
+    'zero-delay posts fire in (atNs, priority, seq) order among heap events, also when posted while firing',
+    (ops) => {
+      const k = new SimKernel();
+      expect(drive(k, ops)).toEqual(drive(new ReferenceKernel(), ops));
+      expect(k.pending).toBe(0);
+    },
+  );
 });
+
+type KernelLike = Pick<SimKernel, 'post' | 'schedule' | 'run'>;
+
+/** A kernel by the definition: every step fires the pending event with the smallest (atNs, priority, seq). */
+class ReferenceKernel implements KernelLike {
+  private now = 0;
+  private seq = 0;
+  private pending: { at: number; pri: number; seq: number; fire: (arg: unknown) => void }[] = [];
+  post<A>(delayNs: number, fire: (arg: A) => void): void {
+    this.schedule(delayNs, fire, undefined as A, 0);
+  }
+  schedule<A>(delayNs: number, fire: (arg: A) => void, _arg: A, priority = 0): number {
+    const e = {
+      at: this.now + delayNs,
+      pri: priority,
+      seq: this.seq++,
+      fire: fire as (arg: unknown) => void,
+    };
+    this.pending.push(e);
+    return e.seq;
+  }
+  run({ untilNs }: { untilNs: number }): void {
+    for (;;) {
+      let best = -1;
+      this.pending.forEach((e, i) => {
+        const b = this.pending[best];
+        if (
+          best < 0 ||
+          e.at < b.at ||
+          (e.at === b.at && (e.pri < b.pri || (e.pri === b.pri && e.seq < b.seq)))
+        )
+          best = i;
+      });
+      if (best < 0 || this.pending[best].at > untilNs) break;
+      const [e] = this.pending.splice(best, 1);
+      this.now = e.at;
+      e.fire(undefined);
+    }
+    this.now = untilNs;
+  }
+}
