@@ -33,12 +33,13 @@ import {
 } from '../scenario/sweep.ts';
 import { executeSweep, type FailedPoint } from '../sweep/execute.ts';
 import { ResumeError } from '../sweep/journal.ts';
-import { defaultOutDir, type SweepIdentity, writeResultsFolder } from '../sweep/output.ts';
+import { defaultOutDir, preloadCharts, type SweepIdentity, writeResultsFolder } from '../sweep/output.ts';
 import { createProgress } from '../sweep/progress.ts';
 import { addDiagramCommand } from './diagram.ts';
 import { formatReproduceTable, formatRunTable, formatSweepTable, runCsv, sweepCsv } from './format.ts';
 import { addInspectCommand } from './inspect.ts';
 import { addValidateCommand } from './validate.ts';
+import { addWorkerCommand } from './worker.ts';
 
 type Format = 'table' | 'json' | 'csv' | 'md';
 
@@ -163,7 +164,7 @@ function addBaseOptions(cmd: Command, grid: boolean): Command {
     .option('--vcpus <n>', 'vCPUs per VM', number)
     .option('--devices <n>', 'virtio-net devices per VM', number)
     .option('--instances <n>', 'netperf instances per VM', number)
-    .addOption(new Option('--workload <kind>', 'workload').choices(['TCP_RR']))
+    .addOption(new Option('--workload <kind>', 'workload').choices([...workloadKinds]))
     .option('--duration <s>', 'measured virtual seconds', number)
     .option('--warmup <s>', 'warm-up virtual seconds (not measured)', number)
     .option('--seed <n>', 'random seed', number)
@@ -175,7 +176,6 @@ function addBaseOptions(cmd: Command, grid: boolean): Command {
 /** Scenario input from a file (if any) with the flags merged over it; `--set` is applied by resolve. */
 function baseInput(file: string | undefined, o: BaseOpts): ScenarioInput {
   const fromFile: ScenarioInput = file ? loadScenarioFile(file) : {};
-  if (typeof fromFile.profile === 'string') fromFile.profile = { name: fromFile.profile };
   const flags: Record<string, unknown> = {
     model: o.model,
     vms: o.vms,
@@ -283,6 +283,7 @@ interface SweepRunOpts {
   charts: boolean;
   executor: ExecutorKind;
   format: Format;
+  queue?: string;
 }
 
 /**
@@ -305,6 +306,9 @@ async function runSweep(
     label: id.command,
   });
   let run: Awaited<ReturnType<typeof executeSweep>>;
+  // While the points run on worker threads this thread is idle: load the chart renderer meanwhile. A
+  // failure to load is reported where the charts are written, as before.
+  if (o.charts) preloadCharts().catch(() => {});
   try {
     progress.update(0, grid.length * o.reps, true);
     run = await executeSweep({
@@ -312,6 +316,7 @@ async function runSweep(
       reps: o.reps,
       jobs,
       executor: o.executor,
+      queue: o.queue === undefined ? undefined : { url: o.queue },
       outDir: dir,
       resume: o.resume,
       onProgress: (done, total, fromJournal) => progress.update(done, total, fromJournal),
@@ -357,6 +362,7 @@ async function runSweep(
         nodeVersion: process.version,
         executor: o.executor,
         jobs,
+        queue: o.queue?.replace(/\/\/([^/@]*):[^/@]*@/, '//$1:***@'),
         wallTimeS: Math.round(performance.now() - t0) / 1000,
       }),
     });
@@ -455,7 +461,11 @@ function addSweepRunOptions(cmd: Command, command: string): Command {
       'reuse the points already in the results folder (points.jsonl); compute the rest',
       false,
     )
-    .option('--no-charts', 'do not render the SVG and PNG charts');
+    .option('--no-charts', 'do not render the SVG and PNG charts')
+    .option(
+      '--queue <url>',
+      'run the points on `vhost-sim worker` processes through Redis: redis://HOST:PORT',
+    );
 }
 
 // ---------------------------------------------------------------- program
@@ -532,6 +542,7 @@ export function buildProgram(): Command {
   addInspectCommand(program);
   addDiagramCommand(program);
   addValidateCommand(program);
+  addWorkerCommand(program);
   return program;
 }
 

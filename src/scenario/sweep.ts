@@ -4,6 +4,7 @@ import type { ModelName, Scenario, WorkloadKind } from '../model/scenario.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
 import type { RunResult } from '../runtime/runScenario.ts';
 import { runOnWorkers } from '../sweep/pool.ts';
+import type { QueueTarget } from '../sweep/queue.ts';
 import { type PointError, type PointOutcome, runPointTask } from '../sweep/task.ts';
 import { parseValue, setPath } from './resolve.ts';
 import { ScenarioError, validateScenario } from './schema.ts';
@@ -158,6 +159,8 @@ export interface RunPointsOptions {
   executor?: ExecutorKind;
   /** Called as each point finishes (in completion order, which varies with `jobs`). */
   onDone?: (index: number, outcome: PointOutcome) => void;
+  /** Run the points as jobs on a BullMQ queue in Redis (served by `vhost-sim worker`); `jobs` is then unused. */
+  queue?: QueueTarget;
 }
 
 export interface RunPointsOutcome {
@@ -170,7 +173,8 @@ export interface RunPointsOutcome {
 }
 
 /**
- * The single place that runs a batch of scenarios: in this thread (`jobs` 1) or on worker threads. A
+ * The single place that runs a batch of scenarios: in this thread (`jobs` 1), on worker threads, or (with
+ * `queue`) as jobs on a Redis queue served by `vhost-sim worker` processes on any machine. A
  * point that throws, or whose worker dies, is recorded as failed and the others go on. Outcomes are
  * ordered by input index, so results are byte-identical whatever `jobs`.
  */
@@ -180,7 +184,14 @@ export async function runPoints(
 ): Promise<RunPointsOutcome> {
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
   let outcomes: PointOutcome[];
-  if (jobs === 1 || scenarios.length <= 1) {
+  if (options.queue !== undefined) {
+    const { runOnQueue } = await import('../sweep/queue.ts');
+    outcomes = await runOnQueue(scenarios, {
+      ...options.queue,
+      executor: options.executor,
+      onDone: options.onDone,
+    });
+  } else if (jobs === 1 || scenarios.length <= 1) {
     outcomes = [];
     for (let i = 0; i < scenarios.length; i++) {
       const outcome = runPointTask({ scenario: scenarios[i], executor: options.executor });

@@ -16,6 +16,7 @@ import {
   type SweepPoint,
 } from '../scenario/sweep.ts';
 import { Journal, type JournalEntry } from './journal.ts';
+import type { QueueTarget } from './queue.ts';
 import type { PointError } from './task.ts';
 
 export interface ExecuteSweepOptions {
@@ -24,6 +25,8 @@ export interface ExecuteSweepOptions {
   reps?: number;
   jobs?: number;
   executor?: ExecutorKind;
+  /** Run on a BullMQ queue in Redis instead of local threads (see runPoints). */
+  queue?: QueueTarget;
   /** Results folder holding points.jsonl; without it nothing is journaled. */
   outDir?: string;
   /** Reuse the runs already journaled in `outDir`. */
@@ -143,6 +146,7 @@ export async function executeSweep(o: ExecuteSweepOptions): Promise<SweepExecuti
       {
         jobs: o.jobs,
         executor: o.executor,
+        queue: o.queue,
         onDone: (i, outcome) => {
           const t = todo[i];
           const e: JournalEntry = outcome.ok

@@ -1,0 +1,98 @@
+/**
+ * `vhost-sim worker --queue redis://HOST:PORT [--concurrency N]`: serve a sweep queue on this machine.
+ * Runs the jobs that `sweep … --queue` and `reproduce … --queue` enqueue, each on a worker thread with the
+ * same task as a local sweep, until SIGINT or SIGTERM: the first signal stops taking jobs and lets the
+ * running ones finish, a second one puts the running ones back in the queue and leaves at once. One line per event on stderr. Registered by `addWorkerCommand`.
+ */
+import { availableParallelism } from 'node:os';
+import { type Command, InvalidArgumentError } from 'commander';
+import { type PointJobInfo, queueName, redactQueueUrl, startQueueWorker } from '../sweep/queue.ts';
+import type { PointOutcome } from '../sweep/task.ts';
+
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
+  return n;
+};
+
+interface WorkerOpts {
+  queue: string;
+  concurrency?: number;
+  lockDuration: number;
+  stalledInterval: number;
+  maxStalled: number;
+}
+
+const log = (text: string) => process.stderr.write(`vhost-sim worker: ${text}\n`);
+const describe = (j: PointJobInfo) =>
+  `${j.id.slice(0, 11)} (${j.scenario.model}, ${j.scenario.vms} VMs, seed ${j.scenario.seed}${j.attempt > 1 ? `, attempt ${j.attempt}` : ''})`;
+
+async function workerCommand(o: WorkerOpts): Promise<void> {
+  const concurrency = o.concurrency ?? availableParallelism();
+  const started = new Map<string, number>();
+  const worker = await startQueueWorker({
+    url: o.queue,
+    concurrency,
+    lockDurationMs: o.lockDuration,
+    stalledIntervalMs: o.stalledInterval,
+    maxStalledCount: o.maxStalled,
+    onStart: (j) => {
+      started.set(j.id, performance.now());
+      log(`started ${describe(j)}`);
+    },
+    onFinish: (j: PointJobInfo, outcome: PointOutcome) => {
+      const s = ((performance.now() - (started.get(j.id) ?? performance.now())) / 1000).toFixed(2);
+      started.delete(j.id);
+      if (outcome.ok) log(`ran ${describe(j)} in ${s} s`);
+      else log(`failed ${describe(j)} after ${s} s: ${outcome.error.name}: ${outcome.error.message}`);
+    },
+    onError: (err) => log(`queue error (retrying): ${err.message}`),
+  });
+  log(
+    `serving queue ${queueName()} at ${redactQueueUrl(o.queue)} with ${concurrency} thread${concurrency === 1 ? '' : 's'}; Ctrl-C to stop`,
+  );
+
+  await new Promise<void>((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals === 1) {
+        log(
+          `${signal}: finishing ${worker.running} running point${worker.running === 1 ? '' : 's'}, taking no more (signal again to leave now)`,
+        );
+        worker.close().then(done, done);
+      } else {
+        log(`${signal}: leaving now; the running points go back to the queue`);
+        worker.close(true).then(done, done);
+      }
+    };
+    let stopped = false;
+    const done = () => {
+      if (stopped) return;
+      stopped = true;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      log('stopped');
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+export function addWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description('run the points of sweeps queued with --queue (on this machine, until SIGINT/SIGTERM)')
+    .requiredOption('--queue <url>', 'the Redis server holding the queue: redis://HOST:PORT[/DB]')
+    .option('--concurrency <n>', 'points run at once, one per thread (default: available cores)', positiveInt)
+    .option(
+      '--lock-duration <ms>',
+      "a job's lock lifetime: a killed worker's job is retried after this",
+      positiveInt,
+      30_000,
+    )
+    .option('--stalled-interval <ms>', 'how often to look for jobs whose worker died', positiveInt, 30_000)
+    .option('--max-stalled <n>', 'times a job may lose its worker before it is failed', positiveInt, 2)
+    .action((o: WorkerOpts) => workerCommand(o));
+}

@@ -1,0 +1,354 @@
+/**
+ * Sweeps across machines on a BullMQ job queue in Redis: the queue executor behind `runPoints` (the
+ * producer side, used by `sweep … --queue`) and the consumer that `vhost-sim worker` runs.
+ *
+ * Every run is one job whose id is a hash of what determines its result (the resolved scenario with its
+ * seed, the executor, the vhost-sim version), so the same run is never enqueued twice: re-running a
+ * sweep finds its finished jobs and reuses their results. Completed jobs are kept in Redis for that.
+ * A worker runs each job on the same task as the local pool (worker.mjs → runPointTask on a piscina
+ * thread), so a queued sweep gives the same bytes as a local one. A worker that dies mid-job stops
+ * renewing the job's lock; when the lock expires another worker's stalled-job check puts the job back in
+ * the queue. A run that throws is retried (`attempts`); after the last attempt it is recorded as failed
+ * with its error and the sweep goes on.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  type Job,
+  Queue,
+  QueueEvents,
+  type RedisOptions,
+  UnrecoverableError,
+  WaitingError,
+  Worker,
+} from 'bullmq';
+import type { Scenario } from '../model/scenario.ts';
+import type { ExecutorKind } from '../runtime/executor.ts';
+import type { RunResult } from '../runtime/runScenario.ts';
+import { ScenarioError } from '../scenario/schema.ts';
+import { type PointError, type PointOutcome, type PointTask, toPointError } from './task.ts';
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    return String(pkg.version);
+  } catch {
+    return 'unknown';
+  }
+}
+/** The vhost-sim version: part of every job id and of the queue name. */
+export const VERSION = packageVersion();
+
+/** Key prefix of every vhost-sim key in Redis. */
+export const QUEUE_PREFIX = 'vhost-sim';
+/** One queue per version, so a worker never runs a job of another version (its results could differ). */
+export const queueName = (version = VERSION) => `points-${version}`;
+/** Attempts per job before it is recorded as failed. */
+export const DEFAULT_ATTEMPTS = 3;
+
+/** What a job carries: the task a local pool thread would get, and the version that queued it. */
+export interface PointJobData extends PointTask {
+  version: string;
+  /** Set by the worker when the run threw, so the sweep gets the error's name as well as its message. */
+  error?: PointError;
+}
+
+/** The idempotent job id of one run: `pt-` and the SHA-256 of the scenario, executor and version. */
+export function pointJobId(scenario: Scenario, executor: ExecutorKind = 'fast', version = VERSION): string {
+  const text = JSON.stringify({ scenario, executor, version });
+  return `pt-${createHash('sha256').update(text).digest('hex')}`;
+}
+
+/** `redis://[user:password@]HOST[:PORT][/DB]` (or `rediss://` for TLS) as BullMQ connection options. */
+export function parseQueueUrl(url: string): RedisOptions & { host: string; port: number } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    u = new URL('invalid:');
+  }
+  const db = u.pathname.replace(/^\//, '');
+  if ((u.protocol !== 'redis:' && u.protocol !== 'rediss:') || u.hostname === '' || !/^\d*$/.test(db)) {
+    throw new ScenarioError(
+      '--queue',
+      url,
+      'redis://HOST[:PORT][/DB]',
+      `--queue: expected redis://HOST[:PORT][/DB], got '${url}'`,
+    );
+  }
+  const opts: RedisOptions & { host: string; port: number } = {
+    host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: u.port === '' ? 6379 : Number(u.port),
+  };
+  if (u.username !== '') opts.username = decodeURIComponent(u.username);
+  if (u.password !== '') opts.password = decodeURIComponent(u.password);
+  if (db !== '') opts.db = Number(db);
+  if (u.protocol === 'rediss:') opts.tls = {};
+  return opts;
+}
+
+/** The URL without its password, for logs and meta.json. */
+export const redactQueueUrl = (url: string) => url.replace(/\/\/([^/@]*):[^/@]*@/, '//$1:***@');
+
+/** Connect once without retrying, so an unreachable or wrong address fails at once with one line. */
+async function probe(url: string, connection: RedisOptions): Promise<void> {
+  const q = new Queue(queueName(), {
+    prefix: QUEUE_PREFIX,
+    connection: { ...connection, retryStrategy: () => null, enableOfflineQueue: false },
+  });
+  q.on('error', () => {});
+  try {
+    await q.waitUntilReady();
+  } catch (err) {
+    throw new ScenarioError(
+      '--queue',
+      url,
+      'a reachable Redis server',
+      `--queue: cannot reach Redis at ${redactQueueUrl(url)}: ${(err as Error).message}`,
+    );
+  } finally {
+    await q.close().catch(() => {});
+  }
+}
+
+// ---------------------------------------------------------------- producer: the sweep side
+
+export interface QueueTarget {
+  /** `redis://HOST:PORT[/DB]`. */
+  url: string;
+  /** Attempts per run before it is recorded as failed (default 3). */
+  attempts?: number;
+}
+
+export interface QueueRunOptions extends QueueTarget {
+  executor?: ExecutorKind;
+  onDone?: (index: number, outcome: PointOutcome) => void;
+  /** A connection error the client recovers from by reconnecting (default: ignored). */
+  onError?: (err: Error) => void;
+}
+
+/**
+ * Enqueue every scenario as a job (reusing jobs that already exist under the same id), wait for every
+ * job to finish on whatever workers serve the queue, and return the outcomes by input index. Jobs that
+ * completed earlier count at once; jobs that failed earlier are enqueued again.
+ */
+export async function runOnQueue(
+  scenarios: readonly Scenario[],
+  options: QueueRunOptions,
+): Promise<PointOutcome[]> {
+  const connection = parseQueueUrl(options.url);
+  if (scenarios.length === 0) return [];
+  await probe(options.url, connection);
+  const executor = options.executor ?? 'fast';
+  const attempts = Math.max(1, Math.floor(options.attempts ?? DEFAULT_ATTEMPTS));
+  const onError = (err: Error) => options.onError?.(err);
+
+  // Runs by job id: identical scenarios in one sweep share one job.
+  const byId = new Map<string, number[]>();
+  scenarios.forEach((scenario, index) => {
+    const id = pointJobId(scenario, executor);
+    const list = byId.get(id);
+    if (list) list.push(index);
+    else byId.set(id, [index]);
+  });
+  const outcomes = new Array<PointOutcome>(scenarios.length);
+  let pending = byId.size;
+  let allDone: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    allDone = resolve;
+  });
+  const settle = (id: string, outcome: PointOutcome) => {
+    const indices = byId.get(id);
+    if (indices === undefined || outcomes[indices[0]] !== undefined) return;
+    for (const i of indices) {
+      outcomes[i] = outcome;
+      options.onDone?.(i, outcome);
+    }
+    if (--pending === 0) allDone();
+  };
+
+  const queue = new Queue<PointJobData, RunResult>(queueName(), {
+    prefix: QUEUE_PREFIX,
+    connection,
+    // Completion events are how results arrive: keep enough of them for a whole sweep.
+    streams: { events: { maxLen: Math.max(10_000, 2 * byId.size) } },
+  });
+  queue.on('error', onError);
+  let events: QueueEvents | undefined;
+  try {
+    await queue.waitUntilReady();
+    // A failed job's error: name and message as the worker recorded them, else the queue's reason.
+    const failedJob = async (id: string, reason: string): Promise<PointOutcome> => {
+      const fallback: PointError = { name: 'Error', message: reason };
+      const job = await queue.getJob(id).catch(() => undefined);
+      return { ok: false, error: job?.data.error ?? fallback };
+    };
+
+    // Listen from a mark put at the events stream's end before looking at any job, so no finish is
+    // missed: a job that finished before the mark is seen by its state below, any later one by its event.
+    const client = await queue.client;
+    const mark = await client.xadd(queue.toKey('events'), '*', { event: 'vhost-sim:sweep-start' });
+    events = new QueueEvents(queueName(), { prefix: QUEUE_PREFIX, connection, lastEventId: mark });
+    events.on('error', onError);
+    events.on('completed', ({ jobId, returnvalue }) => {
+      if (byId.has(jobId)) settle(jobId, { ok: true, result: returnvalue as unknown as RunResult });
+    });
+    events.on('failed', ({ jobId, failedReason }) => {
+      if (byId.has(jobId)) void failedJob(jobId, failedReason).then((o) => settle(jobId, o));
+    });
+    await events.waitUntilReady();
+
+    // What each job id already is: finished (reuse), failed (run again), queued or running (wait), or new.
+    const toAdd: string[] = [];
+    await Promise.all(
+      [...byId.keys()].map(async (id) => {
+        const job = await queue.getJob(id);
+        if (job === undefined) {
+          toAdd.push(id);
+          return;
+        }
+        const state = await job.getState();
+        const settled = outcomes[(byId.get(id) as number[])[0]] !== undefined; // by an event meanwhile
+        if (settled) return;
+        if (state === 'completed' && job.returnvalue != null)
+          settle(id, { ok: true, result: job.returnvalue });
+        else if (state === 'completed' || state === 'failed') {
+          await job.remove();
+          toAdd.push(id);
+        }
+      }),
+    );
+    const indexOf = new Map([...byId].map(([id, indices]) => [id, indices[0]]));
+    toAdd.sort((a, b) => (indexOf.get(a) ?? 0) - (indexOf.get(b) ?? 0));
+    // Enqueue in grid order, in batches so a large sweep does not build one huge command.
+    for (let i = 0; i < toAdd.length; i += 500) {
+      await queue.addBulk(
+        toAdd.slice(i, i + 500).map((id) => ({
+          name: 'point',
+          data: { scenario: scenarios[indexOf.get(id) ?? 0], executor, version: VERSION },
+          opts: { jobId: id, attempts, removeOnComplete: false, removeOnFail: false },
+        })),
+      );
+    }
+    if (pending > 0) await finished;
+    return outcomes;
+  } finally {
+    await events?.close().catch(() => {});
+    await queue.close().catch(() => {});
+  }
+}
+
+// ---------------------------------------------------------------- consumer: `vhost-sim worker`
+
+export interface QueueWorkerOptions {
+  url: string;
+  /** Runs at a time, each on its own thread (default 1). */
+  concurrency?: number;
+  /** How long a job's lock lives without renewal (ms, default 30 000); a dead worker's job waits this long. */
+  lockDurationMs?: number;
+  /** How often this worker looks for jobs whose lock expired (ms, default 30 000). */
+  stalledIntervalMs?: number;
+  /** Times a job may lose its worker before it is failed (default 2). */
+  maxStalledCount?: number;
+  onStart?: (job: PointJobInfo) => void;
+  onFinish?: (job: PointJobInfo, outcome: PointOutcome) => void;
+  /** A connection or queue error the worker recovers from (default: ignored). */
+  onError?: (err: Error) => void;
+}
+
+export interface PointJobInfo {
+  id: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  scenario: Scenario;
+}
+
+export interface QueueWorkerHandle {
+  /**
+   * Stop taking jobs. Without `force`, let the running ones finish first; with it, put the running ones
+   * back in the queue at once (their attempt does not count) and stop.
+   */
+  close(force?: boolean): Promise<void>;
+  /** Runs currently in progress. */
+  readonly running: number;
+}
+
+class PointRunError extends Error {
+  constructor(e: PointError) {
+    super(e.message);
+    this.name = e.name;
+  }
+}
+
+/** Serve the queue at `url` until closed: each job runs on a piscina thread through worker.mjs. */
+export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorkerHandle> {
+  const connection = parseQueueUrl(o.url);
+  await probe(o.url, connection);
+  const concurrency = Math.max(1, Math.floor(o.concurrency ?? 1));
+  const { Piscina } = await import('piscina');
+  const pool = new Piscina<PointTask, PointOutcome>({
+    filename: new URL('./worker.mjs', import.meta.url).href,
+    minThreads: concurrency,
+    maxThreads: concurrency,
+    concurrentTasksPerWorker: 1,
+  });
+  let running = 0;
+  let leaving = false;
+  const active = new Map<string, { job: Job<PointJobData, RunResult>; token?: string }>();
+  const processor = async (job: Job<PointJobData, RunResult>, token?: string): Promise<RunResult> => {
+    const { scenario, executor, version } = job.data;
+    if (version !== VERSION) {
+      throw new UnrecoverableError(`job for vhost-sim ${version} reached a ${VERSION} worker`);
+    }
+    const info: PointJobInfo = { id: String(job.id), attempt: job.attemptsMade + 1, scenario };
+    running++;
+    active.set(info.id, { job, token });
+    o.onStart?.(info);
+    let outcome: PointOutcome;
+    try {
+      outcome = await pool.run({ scenario, executor });
+    } catch (err) {
+      // The thread itself died (crash, out of memory): this attempt failed.
+      outcome = { ok: false, error: toPointError(err) };
+    } finally {
+      running--;
+      active.delete(info.id);
+    }
+    // Left in a hurry: the job is already back in the queue (or its lock will expire), not failed.
+    if (leaving) throw new WaitingError();
+    o.onFinish?.(info, outcome);
+    if (outcome.ok) return outcome.result;
+    await job.updateData({ ...job.data, error: outcome.error });
+    throw new PointRunError(outcome.error);
+  };
+  const worker = new Worker<PointJobData, RunResult>(queueName(), processor, {
+    prefix: QUEUE_PREFIX,
+    connection,
+    concurrency,
+    lockDuration: o.lockDurationMs ?? 30_000,
+    stalledInterval: o.stalledIntervalMs ?? 30_000,
+    maxStalledCount: o.maxStalledCount ?? 2,
+    autorun: false,
+  });
+  worker.on('error', (err) => o.onError?.(err));
+  void worker.run().catch((err) => o.onError?.(err as Error));
+  await worker.waitUntilReady();
+  let closing: Promise<void> | undefined;
+  return {
+    get running() {
+      return running;
+    },
+    close(force = false) {
+      if (force) {
+        leaving = true;
+        const giveBack = [...active.values()].map(({ job, token }) => job.moveToWait(token).catch(() => {}));
+        closing = Promise.all(giveBack)
+          .then(() => Promise.all([worker.close(true), pool.destroy()]))
+          .then(() => {});
+        return closing;
+      }
+      closing ??= worker.close().then(() => pool.destroy());
+      return closing;
+    },
+  };
+}
