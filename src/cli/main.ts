@@ -4,7 +4,6 @@
  * Exit status: 0 success; 2 bad input (flags, scenario, files) with one `vhost-sim: error: ...` line on
  * stderr; 1 internal error (stack trace only with VHOST_SIM_DEBUG=1).
  */
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -35,6 +34,7 @@ import { executeSweep, type FailedPoint } from '../sweep/execute.ts';
 import { ResumeError } from '../sweep/journal.ts';
 import { defaultOutDir, preloadCharts, type SweepIdentity, writeResultsFolder } from '../sweep/output.ts';
 import { createProgress } from '../sweep/progress.ts';
+import { VERSION } from '../version.ts';
 import { addDiagramCommand } from './diagram.ts';
 import { formatReproduceTable, formatRunTable, formatSweepTable, runCsv, sweepCsv } from './format.ts';
 import { addInspectCommand } from './inspect.ts';
@@ -53,16 +53,6 @@ const MODELS: ModelName[] = ['per-device', 'per-cpu'];
 /** Every model a scenario may name. */
 const ALL_MODELS: readonly ModelName[] = modelNames;
 const REPRODUCE_VMS = [1, 2, 4, 6, 8, 12, 16, 24, 32];
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    return String(pkg.version);
-  } catch {
-    return 'unknown';
-  }
-}
-const VERSION = packageVersion();
 
 interface Meta {
   version: string;

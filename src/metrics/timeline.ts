@@ -20,12 +20,12 @@ import type { PcpuContext } from '../../machines/pcpu.machine.ts';
 import type { VhostWorkerContext } from '../../machines/vhostWorker.machine.ts';
 import type { Scenario } from '../model/scenario.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
+import { measureWindow } from '../runtime/measureWindow.ts';
 import type { RunResult } from '../runtime/runScenario.ts';
 import { SimSystem } from '../runtime/system.ts';
 import type { TraceEvent } from '../runtime/trace.ts';
 import { validateScenario } from '../scenario/schema.ts';
 import { CAT_IDLE, categories } from './categories.ts';
-import { diffCounters, readCounters } from './counters.ts';
 import { summarize } from './summary.ts';
 
 /** One Trace Event Format record (timestamps and durations in microseconds). */
@@ -323,19 +323,12 @@ export function runWithTimeline(input: Scenario, options: TimelineRunOptions = {
     onTrace: (ev) => builder?.onDeliver(ev),
   });
   builder = new TimelineBuilder(sys);
-  const warmupNs = Math.round(scenario.warmupS * 1e9);
-  const endNs = warmupNs + Math.round(scenario.durationS * 1e9);
-  sys.start();
-  sys.kernel.run({ untilNs: warmupNs });
-  sys.flushAccounting();
-  sys.host.recorder.reset();
-  builder.startWindow();
-  const before = readCounters(sys.host);
-  sys.kernel.run({ untilNs: endNs });
-  sys.flushAccounting();
-  builder.endWindow();
-  const after = readCounters(sys.host);
-  const metrics = summarize(sys.host, diffCounters(before, after), endNs - warmupNs);
+  const timeline = builder;
+  const { counters, windowNs } = measureWindow(sys, {
+    atStart: () => timeline.startWindow(),
+    atEnd: () => timeline.endWindow(),
+  });
+  const metrics = summarize(sys.host, counters, windowNs);
   const trace = builder.toTrace({
     generator: 'vhost-sim',
     scenario: {
@@ -344,7 +337,7 @@ export function runWithTimeline(input: Scenario, options: TimelineRunOptions = {
       seed: scenario.seed,
       profile: scenario.profile.name,
     },
-    windowNs: [warmupNs, endNs],
+    windowNs: [Math.round(scenario.warmupS * 1e9), Math.round(scenario.warmupS * 1e9) + windowNs],
   });
   const k = categories.length;
   const cpuNs = sys.host.recorder.cpuNs;

@@ -1,9 +1,9 @@
-import { diffCounters, readCounters } from '../metrics/counters.ts';
 import { type Metrics, summarize } from '../metrics/summary.ts';
 import type { Scenario } from '../model/scenario.ts';
 import type { Policy } from '../policies/policy.ts';
 import { validateScenario } from '../scenario/schema.ts';
 import type { ExecutorKind } from './executor.ts';
+import { measureWindow } from './measureWindow.ts';
 import { SimSystem } from './system.ts';
 import type { TraceEvent } from './trace.ts';
 
@@ -35,16 +35,7 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunResul
     onTrace: options.onTrace,
     policy: options.policy,
   });
-  const warmupNs = Math.round(scenario.warmupS * 1e9);
-  const endNs = warmupNs + Math.round(scenario.durationS * 1e9);
-  sys.start();
-  sys.kernel.run({ untilNs: warmupNs });
-  sys.flushAccounting();
-  sys.host.recorder.reset();
-  const before = readCounters(sys.host);
-  sys.kernel.run({ untilNs: endNs });
-  sys.flushAccounting();
-  const after = readCounters(sys.host);
-  const metrics = summarize(sys.host, diffCounters(before, after), endNs - warmupNs);
+  const { counters, windowNs } = measureWindow(sys);
+  const metrics = summarize(sys.host, counters, windowNs);
   return { scenario, metrics, events: sys.kernel.eventsFired };
 }

@@ -39,12 +39,6 @@ export function renderValue(value: unknown): string {
 // the same whether the value has the wrong type or is out of range.
 const intIn = (lo: number, hi: number, what = `an integer ${lo}..${hi}`) =>
   z.int({ error: what }).min(lo, { error: what }).max(hi, { error: what });
-/** Largest value any plain number field takes: keeps every sum of times and costs exact in doubles. */
-const MAX_NUMBER = 1e12;
-const nonNeg = (what = 'a finite number 0..1e12') =>
-  z.number({ error: what }).min(0, { error: what }).max(MAX_NUMBER, { error: what });
-const positive = (what = 'a finite number > 0 and <= 1e12') =>
-  z.number({ error: what }).gt(0, { error: what }).max(MAX_NUMBER, { error: what });
 const numIn = (lo: number, hi: number, what = `a number ${lo}..${hi}`) =>
   z.number({ error: what }).min(lo, { error: what }).max(hi, { error: what });
 /**

@@ -12,7 +12,6 @@
  * with its error and the sweep goes on.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   type Job,
   Queue,
@@ -26,18 +25,10 @@ import type { Scenario } from '../model/scenario.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
 import type { RunResult } from '../runtime/runScenario.ts';
 import { ScenarioError } from '../scenario/schema.ts';
+import { VERSION } from '../version.ts';
 import { type PointError, type PointOutcome, type PointTask, toPointError } from './task.ts';
 
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    return String(pkg.version);
-  } catch {
-    return 'unknown';
-  }
-}
-/** The vhost-sim version: part of every job id and of the queue name. */
-export const VERSION = packageVersion();
+export { VERSION };
 
 /** Key prefix of every vhost-sim key in Redis. */
 export const QUEUE_PREFIX = 'vhost-sim';

@@ -1,4 +1,5 @@
 import type { ModelName, Scenario } from '../../src/model/scenario.ts';
+import { measureWindow } from '../../src/runtime/measureWindow.ts';
 import { SimSystem, type SystemOptions } from '../../src/runtime/system.ts';
 import { defaultScenario } from '../../src/scenario/defaults.ts';
 
@@ -26,13 +27,5 @@ export function drive(
 ): { sys: SimSystem; windowNs: number } {
   const sys = new SimSystem(scenario, options);
   beforeStart?.(sys);
-  const warmupNs = Math.round(scenario.warmupS * 1e9);
-  const endNs = warmupNs + Math.round(scenario.durationS * 1e9);
-  sys.start();
-  sys.kernel.run({ untilNs: warmupNs });
-  sys.flushAccounting();
-  sys.host.recorder.reset();
-  sys.kernel.run({ untilNs: endNs });
-  sys.flushAccounting();
-  return { sys, windowNs: endNs - warmupNs };
+  return { sys, windowNs: measureWindow(sys).windowNs };
 }
