@@ -4,7 +4,6 @@ import { allowedOn } from '../../src/sched/task.ts';
 /**
  * Scheduler invariants that must hold between any two deliveries: a core runs at most one thread, a thread
  * is in at most one place, and the run-queue bookkeeping agrees with the task states and the pcpu machines.
- * (The same check as test/runtime/accounting.test.ts.)
  */
 export function checkScheduler(sys: SimSystem): string | null {
   const { rqs, tasks, cpuActor } = sys.host;
