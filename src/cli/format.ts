@@ -77,14 +77,19 @@ export function formatRunTable(
     ['Throughput', `${fmtRate(m.throughput.value)} ${m.throughput.unit}`],
     [
       'Latency',
-      `p50 ${d1.format(m.latencyUs.p50)} µs, p99 ${d1.format(m.latencyUs.p99)} µs, mean ${d1.format(m.latencyUs.mean)} µs`,
+      m.throughput.unit === 'Gbit/s'
+        ? 'n/a (a stream has no transactions)'
+        : `p50 ${d1.format(m.latencyUs.p50)} µs, p99 ${d1.format(m.latencyUs.p99)} µs, mean ${d1.format(m.latencyUs.mean)} µs`,
     ],
     ['CPU utilization', `${fmtPct(m.cpuUtilization)} of ${cores} cores`],
     ['CPU breakdown', breakdown],
-    ['Efficiency', `${fmtInt(m.efficiency.value)} ${m.efficiency.unit}`],
+    ['Efficiency', `${fmtRate(m.efficiency.value)} ${m.efficiency.unit}`],
     [
       'Context switches/s',
-      `${fmtInt(cs.voluntary + cs.involuntary)} (voluntary ${fmtInt(cs.voluntary)}, involuntary ${fmtInt(cs.involuntary)}), ${d2.format(m.contextSwitchesPerTransaction)} per transaction`,
+      `${fmtInt(cs.voluntary + cs.involuntary)} (voluntary ${fmtInt(cs.voluntary)}, involuntary ${fmtInt(cs.involuntary)})` +
+        (m.throughput.unit === 'Gbit/s'
+          ? ''
+          : `, ${d2.format(m.contextSwitchesPerTransaction)} per transaction`),
     ],
     ['Core switches/s', fmtInt(m.coreSwitchesPerSec)],
     ['Migrations/s', fmtInt(m.migrationsPerSec)],
