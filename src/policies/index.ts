@@ -7,7 +7,7 @@ import { PmdPolicy } from './pmd.ts';
 import type { Policy } from './policy.ts';
 import { SidecorePolicy } from './sidecore.ts';
 
-export const modelNames: readonly ModelName[] = names;
+export { modelNames } from '../model/scenario.ts';
 
 export function createPolicy(name: ModelName, scenario: Scenario): Policy {
   switch (name) {

@@ -178,9 +178,10 @@ export class Host {
       this.recorder.coalesced++;
       return -1;
     }
+    const nowNs = this.now();
     work.queued = true;
-    work.queuedAtNs = this.now();
-    const w = this.policy.selectWorker(work, fromCpu, this.now());
+    work.queuedAtNs = nowNs;
+    const w = this.policy.selectWorker(work, fromCpu, nowNs);
     work.worker = w;
     // The running worker requeueing onto itself appends to its own list (llist_add) and needs no wake-up;
     // any other worker learns of the work through its link.

@@ -7,17 +7,7 @@ import { loadScenarioFile } from '../../src/scenario/load.ts';
 import { profiles } from '../../src/scenario/profiles.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
 import { ScenarioError, validateScenario } from '../../src/scenario/schema.ts';
-
-/** Run `fn`, expecting a ScenarioError, and return it. */
-function scenarioError(fn: () => unknown): ScenarioError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScenarioError);
-    return err as ScenarioError;
-  }
-  throw new Error('expected a ScenarioError');
-}
+import { scenarioError } from './scenarioError.ts';
 
 describe('resolveScenario', () => {
   it('with no input is the validated default scenario', () => {

@@ -4,17 +4,7 @@ import { defaultScenario } from '../../src/scenario/defaults.ts';
 import { scenarioJsonSchema } from '../../src/scenario/jsonSchema.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
 import { ScenarioError } from '../../src/scenario/schema.ts';
-
-/** The ScenarioError `fn` throws (fails the test when it throws nothing or something else). */
-function scenarioError(fn: () => unknown): ScenarioError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScenarioError);
-    return err as ScenarioError;
-  }
-  throw new Error('expected a ScenarioError');
-}
+import { scenarioError } from './scenarioError.ts';
 
 describe('validation: ranges, integers, non-finite values', () => {
   const cases: [string, unknown, string][] = [
