@@ -1,36 +1,27 @@
-import type { Guard, Recipe, SimMachine } from '../../machines/define.ts';
+import type { SimMachine } from '../../machines/define.ts';
 import type { ActorId, SimMsg } from '../../machines/port.ts';
+import {
+  type CompiledState,
+  type DispatchedActor,
+  type DispatchFn,
+  generateDispatch,
+  type Transition,
+} from './dispatchCode.ts';
 import type { Executor } from './executor.ts';
 import type { SimPort } from './simPort.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: compiled tables are shared by machines of every context type.
 type AnyCtx = any;
 
-interface Transition {
-  /** The target state, resolved at compile time; null for a targetless (self, no exit) transition. */
-  target: CompiledState | null;
-  guard: Guard<AnyCtx, SimMsg> | null;
-  actions: Recipe<AnyCtx, SimMsg>[];
-}
-
-/**
- * One state, precompiled: `on` is a dictionary object (null prototype) from event type to its candidate
- * transitions, so dispatch is one keyed load on the actor's current state, with no Map or name lookups.
- */
-interface CompiledState {
-  name: string;
-  on: Record<string, Transition[] | undefined>;
-  always: Transition[] | null;
-}
-
 interface Compiled {
   initial: CompiledState;
+  /** By name; each state's `on` maps an event type to its candidate transitions. */
   states: Record<string, CompiledState>;
+  dispatch: DispatchFn;
 }
 
-interface FastActor {
-  state: CompiledState;
-  ctx: AnyCtx;
+interface FastActor extends DispatchedActor {
+  dispatch: DispatchFn;
 }
 
 const cache = new WeakMap<object, Compiled>();
@@ -47,8 +38,9 @@ export function compileMachine(def: SimMachine<AnyCtx, SimMsg>): Compiled {
     states: Record<string, Record<string, unknown>>;
   };
   const states: Record<string, CompiledState> = Object.create(null);
-  for (const name of Object.keys(config.states))
-    states[name] = { name, on: Object.create(null), always: null };
+  Object.keys(config.states).forEach((name, index) => {
+    states[name] = { name, index, on: Object.create(null), always: null };
+  });
   const toTransitions = (raw: unknown, where: string): Transition[] => {
     const list = (Array.isArray(raw) ? raw : [raw]) as {
       target?: string;
@@ -90,17 +82,16 @@ export function compileMachine(def: SimMachine<AnyCtx, SimMsg>): Compiled {
   }
   const initial = states[config.initial];
   if (initial === undefined) throw new Error(`unknown initial state ${config.initial}`);
-  const result = { initial, states };
+  const id = (def.machine as { id: string }).id;
+  const result = { initial, states, dispatch: generateDispatch(id, Object.values(states)) };
   cache.set(def, result);
   return result;
 }
 
-/** Eventless transitions taken in a row before we call it a loop (XState would spin forever). */
-const MAX_EVENTLESS = 64;
-
 /**
- * The fast executor: walks the compiled table and applies the very same recipes in place, without the
- * interpreter's snapshots, immer drafts or mailboxes.
+ * The fast executor: runs each machine's generated dispatch (see {@link generateDispatch}) over the
+ * compiled table and applies the very same recipes in place, without the interpreter's snapshots, immer
+ * drafts or mailboxes.
  */
 export class FastExecutor implements Executor {
   readonly kind = 'fast' as const;
@@ -110,24 +101,14 @@ export class FastExecutor implements Executor {
 
   spawn(def: SimMachine<AnyCtx, SimMsg>, context: object): ActorId {
     const compiled = compileMachine(def);
-    this.actors.push({ state: compiled.initial, ctx: context });
+    this.actors.push({ state: compiled.initial, ctx: context, dispatch: compiled.dispatch });
     return this.actors.length - 1;
   }
 
   deliver(id: ActorId, ev: SimMsg): void {
     const actor = this.actors[id];
-    const port = this.port;
-    port.self = id;
-    const candidates = actor.state.on[ev.type];
-    if (candidates === undefined) return;
-    const ctx = actor.ctx;
-    for (let i = 0; i < candidates.length; i++) {
-      const t = candidates[i];
-      if (t.guard !== null && !t.guard(ctx, ev, port)) continue;
-      take(actor, t, ev, port);
-      if (actor.state.always !== null) eventless(actor, ev, port);
-      return;
-    }
+    this.port.self = id;
+    actor.dispatch(actor, ev, this.port);
   }
 
   read<T>(id: ActorId): T {
@@ -137,28 +118,4 @@ export class FastExecutor implements Executor {
   stateOf(id: ActorId): string {
     return this.actors[id].state.name;
   }
-}
-
-function take(actor: FastActor, t: Transition, ev: SimMsg, port: SimPort): void {
-  const actions = t.actions;
-  for (let i = 0; i < actions.length; i++) actions[i](actor.ctx, ev, port);
-  if (t.target !== null) actor.state = t.target;
-}
-
-/** Eventless (`always`) transitions, taken until none applies, as XState does after each transition. */
-function eventless(actor: FastActor, ev: SimMsg, port: SimPort): void {
-  for (let guardRail = 0; guardRail < MAX_EVENTLESS; guardRail++) {
-    const always = actor.state.always;
-    if (always === null) return;
-    let taken = false;
-    for (let i = 0; i < always.length; i++) {
-      const t = always[i];
-      if (t.guard !== null && !t.guard(actor.ctx, ev, port)) continue;
-      take(actor, t, ev, port);
-      taken = true;
-      break;
-    }
-    if (!taken) return;
-  }
-  throw new Error(`eventless transitions loop in state ${actor.state.name}`);
 }
