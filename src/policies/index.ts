@@ -1,5 +1,4 @@
-import type { Scenario } from '../model/scenario.ts';
-import { type ModelName, modelNames as names } from '../model/scenario.ts';
+import type { ModelName, Scenario } from '../model/scenario.ts';
 import { MultiWorkerPolicy } from './multiWorker.ts';
 import { PerCpuPolicy } from './perCpu.ts';
 import { PerDevicePolicy } from './perDevice.ts';

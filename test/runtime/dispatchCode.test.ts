@@ -40,7 +40,10 @@ const toy = defineMachine<Toy, SimMsg>({
     },
     cooling: {
       description: 'passes straight through',
-      always: [{ guard: 'never', target: 'idle' }, { target: 'done', actions: ['mark'] }],
+      always: [
+        { guard: 'never', target: 'idle' },
+        { target: 'done', actions: ['mark'] },
+      ],
     },
     done: {
       description: 'ends; can restart or spin',

@@ -6,7 +6,7 @@ import { defaultScenario } from '../../src/scenario/defaults.ts';
 import { loadScenarioFile } from '../../src/scenario/load.ts';
 import { profiles } from '../../src/scenario/profiles.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
-import { ScenarioError, validateScenario } from '../../src/scenario/schema.ts';
+import { validateScenario } from '../../src/scenario/schema.ts';
 import { scenarioError } from './scenarioError.ts';
 
 describe('resolveScenario', () => {

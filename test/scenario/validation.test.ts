@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../../src/scenario/defaults.ts';
 import { scenarioJsonSchema } from '../../src/scenario/jsonSchema.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
-import { ScenarioError } from '../../src/scenario/schema.ts';
 import { scenarioError } from './scenarioError.ts';
 
 describe('validation: ranges, integers, non-finite values', () => {
