@@ -88,7 +88,7 @@ const fastBest = best(fastRuns);
 const loopBest = best(loopRuns);
 const ratios = fastRuns.map((f, i) => f / loopRuns[i]);
 
-const dispatch = [8, 64, 512, 4096].map((w) => benchDispatch(w));
+const dispatch = [8, 64, 512, 4096].map((w) => benchDispatch(w, 0.25, quick ? 1 : 3));
 
 // ---- scaling on the 2 x 64-core profile --------------------------------------------------------------
 const scaleVms = [8, 16, 64, 256, 1024];
