@@ -24,8 +24,11 @@ export interface VhostWorkerContext {
   bytes: number;
   /** Packet whose processing is the current CPU segment. */
   pkt: Packet | null;
-  /** The segment being run: a cgroup attach, a packet, a busy-poll spin, a poll pass, or nothing. */
-  phase: 'none' | 'attach' | 'pkt' | 'spin' | 'poll';
+  /**
+   * The segment being run: a cgroup attach, a packet, signalling the guest after an RX packet
+   * (vhost_signal), a busy-poll spin, a poll pass, or nothing.
+   */
+  phase: 'none' | 'attach' | 'pkt' | 'signal' | 'spin' | 'poll';
   /** How the thread runs (see WorkerSpec): sleeping on an empty list, or polling its queues forever. */
   mode: 'sleep' | 'poll';
   datapath: 'kernel' | 'dpdk';
@@ -121,12 +124,12 @@ function packetCost(
   let base: number;
   if (ctx.datapath === 'dpdk') {
     // vhost-user in a userspace switch: burst dequeue/enqueue and a flow lookup, no tap or bridge.
-    base = c.pmdPktNs + (work.dir === 'rx' ? c.vhostSignalNs : 0);
+    base = c.pmdPktNs;
   } else if (work.dir === 'tx') {
     // East-west: the sending vhost thread also runs the bridge forwarding into the other VM's tap (softirq).
     base = c.vhostTxPktNs + (pkt.dst >= 0 ? c.bridgeForwardNs : 0);
   } else {
-    base = c.vhostRxPktNs + c.vhostSignalNs;
+    base = c.vhostRxPktNs;
   }
   const copy = (base + pkt.bytes * c.vhostPerByteNs) * port.host.numaFactor(work.vm, cpu, c.vhostMemFraction);
   return copy + cacheTransferNs(port, vq.lastCpu, cpu);
@@ -250,11 +253,18 @@ function pollPass(ctx: VhostWorkerContext, port: Port): boolean {
   return found;
 }
 
-/** The packet's segment is over: hand it on. Returns false if the handler hit its weight and requeued. */
+/**
+ * The packet's segment is over: hand it on. An RX packet goes to the used ring; when the guest wants an
+ * interrupt (vhost_notify), signalling it is a segment of its own and this returns true: the handler goes
+ * on when that segment ends. Otherwise the handler goes on at once (see `nextPacket`).
+ */
 function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boolean {
   const h = port.host;
   const pkt = plain(ctx.pkt as Packet);
   ctx.pkt = null;
+  ctx.pkts++;
+  ctx.bytes += pkt.bytes;
+  ctx.stats.pkts++;
   if (work.dir === 'tx') {
     h.recorder.txPkts++;
     if (pkt.dst < 0) port.send(h.nicActor, { type: 'nic.tx', pkt, cpu: ctx.cpu });
@@ -266,15 +276,28 @@ function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boo
   } else {
     h.recorder.rxPkts++;
     port.call(work.vq, { type: 'vq.pushUsed', pkt });
-    // vhost_signal(): interrupt the guest unless its driver suppressed interrupts.
+    // vhost_signal(): eventfd -> irqfd -> the guest's interrupt, unless its driver suppressed
+    // interrupts; then vhost_notify() decides against it and nothing more is paid.
     if (port.read<VirtqueueContext>(work.vq).guestIrq) {
-      h.recorder.irqInjections++;
-      port.send(h.vcpuActor[work.vm][h.irqVcpu(work.dev)], { type: 'irq.inject', dev: work.dev });
+      ctx.phase = 'signal';
+      h.workNs[work.wid] += h.costs.vhostSignalNs;
+      h.exec(ctx.tid, h.costs.vhostSignalNs, work.vm);
+      return true;
     }
   }
-  ctx.pkts++;
-  ctx.bytes += pkt.bytes;
-  ctx.stats.pkts++;
+  return false;
+}
+
+/** The signal's segment is over: the interrupt reaches the guest. */
+function signalGuest(port: Port, work: VhostWork): void {
+  const h = port.host;
+  h.recorder.irqInjections++;
+  port.send(h.vcpuActor[work.vm][h.irqVcpu(work.dev)], { type: 'irq.inject', dev: work.dev });
+}
+
+/** After a packet: go on with the handler, unless it hit its weight and requeued (returns false). */
+function nextPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boolean {
+  const h = port.host;
   const s = h.scenario.vhost;
   if (ctx.pkts >= s.weightPkts || ctx.bytes >= s.byteWeight) {
     // vhost_exceeds_weight(): let other works run; requeue at the tail.
@@ -284,7 +307,7 @@ function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boo
     if (h.queueWork(work.wid, ctx.cpu, ctx.worker) === ctx.worker) ctx.list.push(work.wid);
     return false;
   }
-  return true;
+  return handlerStep(ctx, port, work, false);
 }
 
 function endWork(ctx: VhostWorkerContext, port: Port, work: VhostWork): void {
@@ -328,8 +351,10 @@ const actions: Record<string, A> = {
       if (phase === 'attach') {
         if (handlerStep(ctx, port, work, true)) return;
         endWork(ctx, port, work);
-      } else if (phase === 'pkt') {
-        if (finishPacket(ctx, port, work) && handlerStep(ctx, port, work, false)) return;
+      } else if (phase === 'pkt' || phase === 'signal') {
+        if (phase === 'pkt' && finishPacket(ctx, port, work)) return;
+        if (phase === 'signal') signalGuest(port, work);
+        if (nextPacket(ctx, port, work)) return;
         if (ctx.cur >= 0) endWork(ctx, port, work);
       } else if (phase === 'spin') {
         if (hasInput(port, work)) ctx.stats.spinHits++;
