@@ -3,7 +3,7 @@
  * the sweep has axes) and metric, one line per model, error bars with replications, the crossover marked
  * with a vertical rule and a label. Pure data: rendering is in render.ts.
  */
-import { type CrossoverStatus, crossoverStatus } from '../metrics/crossover.ts';
+import { type CrossoverStatus, crossoverStatus, seedSpread } from '../metrics/crossover.ts';
 import type { Metrics } from '../metrics/summary.ts';
 import {
   efficiencyOf,
@@ -11,6 +11,7 @@ import {
   type MainMetric,
   modelSeries,
   type SweepPoint,
+  seedCrossovers,
   throughputOf,
 } from '../scenario/sweep.ts';
 
@@ -177,7 +178,10 @@ export function chartSpecs(points: readonly SweepPoint[]): ChartSpec[] {
         $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
         title: {
           text: `${group}: ${metric.label.toLowerCase()} vs VMs`,
-          subtitle: [describeRun(g.points), crossoverNote(status)],
+          subtitle: [
+            describeRun(g.points),
+            crossoverNote(status) + seedSpread(seedCrossovers(g.points, metric.id)),
+          ],
         },
         width: 640,
         height: 360,

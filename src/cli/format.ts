@@ -1,4 +1,4 @@
-import { type CrossoverStatus, crossoverStatus } from '../metrics/crossover.ts';
+import { type CrossoverStatus, crossoverStatus, seedSpread } from '../metrics/crossover.ts';
 import type { Metrics } from '../metrics/summary.ts';
 import type { Scenario } from '../model/scenario.ts';
 import {
@@ -8,6 +8,7 @@ import {
   mainMetrics,
   modelSeries,
   type SweepPoint,
+  seedCrossovers,
   throughputOf,
 } from '../scenario/sweep.ts';
 import { defaultMessageBytes } from '../workloads/stream.ts';
@@ -199,7 +200,10 @@ export function crossoverLines(points: readonly SweepPoint[]): string[] {
     const prefix = g.axes || groups.size > 1 ? `[${key}] ` : '';
     const tp = crossoverStatus(modelSeries(g.points, throughputOf));
     const eff = crossoverStatus(modelSeries(g.points, efficiencyOf));
-    lines.push(prefix + describeCrossover('throughput', tp), prefix + describeCrossover('efficiency', eff));
+    lines.push(
+      prefix + describeCrossover('throughput', tp) + seedSpread(seedCrossovers(g.points, 'throughput')),
+      prefix + describeCrossover('efficiency', eff) + seedSpread(seedCrossovers(g.points, 'efficiency')),
+    );
   }
   return lines;
 }

@@ -44,3 +44,19 @@ export function crossoverStatus(points: readonly CrossoverPoint[]): CrossoverSta
   if (ps.length > 0 && ps[0].b > ps[0].a) return { kind: 'ahead-from-start', from: ps[0].vms };
   return { kind: 'never', upTo: ps.length > 0 ? ps[ps.length - 1].vms : null };
 }
+
+const fmt1 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/** `; per seed 5.9–12.4 (median 7.9)`: how much the crossover moves from one seed to the next. */
+export function seedSpread(bySeed: readonly (number | null)[] | undefined): string {
+  if (bySeed === undefined) return '';
+  const at = bySeed.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  const n = bySeed.length;
+  if (at.length === 0) return `; no crossing in any of ${n} seeds`;
+  const mid = at.length >> 1;
+  const median = at.length % 2 === 1 ? at[mid] : (at[mid - 1] + at[mid]) / 2;
+  const range =
+    at.length === 1 ? fmt1.format(at[0]) : `${fmt1.format(at[0])}–${fmt1.format(at[at.length - 1])}`;
+  const which = at.length === n ? '' : `, ${at.length} of ${n} seeds cross`;
+  return `; per seed ${range} (median ${fmt1.format(median)}${which})`;
+}

@@ -47,6 +47,8 @@ export interface SweepPoint {
   metrics: Metrics;
   /** 95 % confidence intervals (Student t) of the main metrics over the replications (reps > 1 only). */
   ci95?: Record<MainMetric, { low: number; high: number }>;
+  /** Each replication's throughput and efficiency, in seed order (reps > 1 only): per-seed crossovers. */
+  bySeed?: { throughput: number[]; efficiency: number[] };
 }
 
 /** The metrics that get confidence intervals, and how each is read from a run's metrics. */
@@ -66,6 +68,11 @@ export interface CrossoverEntry {
   throughput: number | null;
   /** The same for efficiency. */
   efficiency: number | null;
+  /**
+   * With replications, the crossover of each seed's own curves (seed k of per-device against seed k of
+   * per-cpu): how far the crossover of the mean curves can be trusted.
+   */
+  bySeed?: { throughput: (number | null)[]; efficiency: (number | null)[] };
   /** The other axes' values of this group (only when the sweep has axes). */
   axes?: Record<string, unknown>;
 }
@@ -252,11 +259,15 @@ export function groupPoints(
 
 /** per-device (`a`) vs per-cpu (`b`) values of one metric at every VM count where both models ran. */
 export function modelSeries(points: readonly SweepPoint[], pick: (m: Metrics) => number): CrossoverPoint[] {
+  return seriesOf(points, (p) => pick(p.metrics));
+}
+
+function seriesOf(points: readonly SweepPoint[], value: (p: SweepPoint) => number): CrossoverPoint[] {
   const byVms = new Map<number, { a?: number; b?: number }>();
   for (const p of points) {
     const e = byVms.get(p.vms) ?? {};
-    if (p.model === 'per-device') e.a = pick(p.metrics);
-    else if (p.model === 'per-cpu') e.b = pick(p.metrics);
+    if (p.model === 'per-device') e.a = value(p);
+    else if (p.model === 'per-cpu') e.b = value(p);
     byVms.set(p.vms, e);
   }
   const out: CrossoverPoint[] = [];
@@ -266,6 +277,21 @@ export function modelSeries(points: readonly SweepPoint[], pick: (m: Metrics) =>
 
 export const throughputOf = (m: Metrics) => m.throughput.value;
 export const efficiencyOf = (m: Metrics) => m.efficiency.value;
+
+/**
+ * Each seed's crossover for one metric, or undefined without replications. Replication k of every
+ * point ran with the same seed, so seed k's per-device and per-cpu curves are compared with each other.
+ */
+export function seedCrossovers(
+  points: readonly SweepPoint[],
+  metric: 'throughput' | 'efficiency',
+): (number | null)[] | undefined {
+  const reps = Math.min(...points.map((p) => p.bySeed?.[metric].length ?? 0));
+  if (!Number.isFinite(reps) || reps < 2) return undefined;
+  return Array.from({ length: reps }, (_, k) =>
+    crossover(seriesOf(points, (p) => p.bySeed?.[metric][k] ?? Number.NaN)),
+  );
+}
 
 /**
  * Crossover of per-cpu over per-device, per workload kind and (with axes) per combination of the
@@ -279,6 +305,9 @@ export function sweepCrossover(points: readonly SweepPoint[]): Record<string, Cr
       throughput: crossover(modelSeries(g.points, throughputOf)),
       efficiency: crossover(modelSeries(g.points, efficiencyOf)),
     };
+    const tp = seedCrossovers(g.points, 'throughput');
+    const eff = seedCrossovers(g.points, 'efficiency');
+    if (tp !== undefined && eff !== undefined) entry.bySeed = { throughput: tp, efficiency: eff };
     if (g.axes) entry.axes = g.axes;
     out[key] = entry;
   }

@@ -193,7 +193,11 @@ export async function executeSweep(o: ExecuteSweepOptions): Promise<SweepExecuti
       if (reps > 1) p.reps = reps;
       p.scenario = ok[0].scenario;
       p.metrics = meanMetrics(metrics);
-      if (reps > 1) p.ci95 = confidence(metrics);
+      if (reps > 1) {
+        p.ci95 = confidence(metrics);
+        const { throughput, efficiency } = mainMetrics;
+        p.bySeed = { throughput: metrics.map(throughput), efficiency: metrics.map(efficiency) };
+      }
       points.push(p);
     });
     journal?.finish(entries as JournalEntry[]);

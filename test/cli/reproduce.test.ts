@@ -51,6 +51,11 @@ describe('vhost-sim reproduce --workloads / --models', () => {
       new Set(['UDP_RR', 'TCP_STREAM']),
     );
     expect(Object.keys(json.crossover).sort()).toEqual(['TCP_STREAM', 'UDP_RR']);
+    // The study's default is 5 seeds per point, with the crossover of each seed beside the means'.
+    expect(r.stdout).toContain('(+4 more seeds per point)');
+    expect(json.points[0].reps).toBe(5);
+    expect(json.points[0].bySeed.throughput).toHaveLength(5);
+    expect(json.crossover.UDP_RR.bySeed.throughput).toHaveLength(5);
   }, 120_000);
 
   it('refuses an unknown workload with a one-line error', async () => {

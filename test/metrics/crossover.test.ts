@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { crossover, crossoverStatus } from '../../src/metrics/crossover.ts';
+import { crossover, crossoverStatus, seedSpread } from '../../src/metrics/crossover.ts';
+import type { ModelName } from '../../src/model/scenario.ts';
+import { type SweepPoint, seedCrossovers, sweepCrossover } from '../../src/scenario/sweep.ts';
 
 const pts = (rows: [number, number, number][]) => rows.map(([vms, a, b]) => ({ vms, a, b }));
 
@@ -104,5 +106,44 @@ describe('crossover', () => {
       ),
     ).toEqual({ kind: 'never', upTo: 4 });
     expect(crossoverStatus([])).toEqual({ kind: 'never', upTo: null });
+  });
+});
+
+describe('crossover per seed', () => {
+  // Two seeds: seed 0 crosses between 4 and 8 VMs, seed 1 never; the means cross too.
+  const point = (model: ModelName, vms: number, tp: [number, number]) =>
+    ({
+      model,
+      vms,
+      workload: 'TCP_RR',
+      reps: 2,
+      metrics: { throughput: { value: (tp[0] + tp[1]) / 2 }, efficiency: { value: 1 } },
+      bySeed: { throughput: tp, efficiency: [1, 1] },
+    }) as unknown as SweepPoint;
+  const points = [
+    point('per-device', 4, [10, 10]),
+    point('per-cpu', 4, [8, 8]),
+    point('per-device', 8, [10, 10]),
+    point('per-cpu', 8, [12, 9]),
+  ];
+
+  it('compares seed k of one model with seed k of the other', () => {
+    // seed 0: diff -2 at 4, +2 at 8 -> 6; seed 1: -2, -1 -> none.
+    expect(seedCrossovers(points, 'throughput')).toEqual([6, null]);
+    expect(seedCrossovers(points, 'efficiency')).toEqual([null, null]);
+    expect(sweepCrossover(points).TCP_RR.bySeed).toEqual({ throughput: [6, null], efficiency: [null, null] });
+  });
+
+  it('is absent without replications', () => {
+    const single = points.map(({ bySeed: _, reps: __, ...p }) => p as SweepPoint);
+    expect(seedCrossovers(single, 'throughput')).toBeUndefined();
+    expect(sweepCrossover(single).TCP_RR.bySeed).toBeUndefined();
+  });
+
+  it('is described as a range, a median and how many seeds cross', () => {
+    expect(seedSpread(undefined)).toBe('');
+    expect(seedSpread([7.64, 12.04, 7.81])).toBe('; per seed 7.6–12.0 (median 7.8)');
+    expect(seedSpread([6, null])).toBe('; per seed 6.0 (median 6.0, 1 of 2 seeds cross)');
+    expect(seedSpread([null, null])).toBe('; no crossing in any of 2 seeds');
   });
 });
