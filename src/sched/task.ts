@@ -15,6 +15,11 @@ export interface Task {
   vm: number;
   /** CPUs the thread may run on (sched_setaffinity); null = any. */
   allowed: number[] | null;
+  /**
+   * `allowed` indexed by CPU (1 = allowed), like the kernel's `cpus_mask`: wake-up placement and
+   * balancing test many CPUs per wake-up, and a list search per test is O(CPUs) on a 128-core host.
+   */
+  cpusMask: Uint8Array | null;
   state: 'blocked' | 'runnable' | 'running';
   /** CPU whose run queue holds the thread, or where it last ran. */
   cpu: number;
@@ -50,6 +55,7 @@ export function newTask(
     owner,
     vm,
     allowed,
+    cpusMask: allowed === null ? null : cpusMaskOf(allowed),
     state: 'blocked',
     cpu,
     vruntime: 0,
@@ -65,6 +71,12 @@ export function newTask(
   };
 }
 
+function cpusMaskOf(allowed: readonly number[]): Uint8Array {
+  const mask = new Uint8Array(allowed.length === 0 ? 0 : Math.max(...allowed) + 1);
+  for (const cpu of allowed) mask[cpu] = 1;
+  return mask;
+}
+
 export function allowedOn(task: Task, cpu: number): boolean {
-  return task.allowed === null || task.allowed.includes(cpu);
+  return task.cpusMask === null || task.cpusMask[cpu] === 1;
 }
