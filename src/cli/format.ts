@@ -1,3 +1,4 @@
+import { categories } from '../metrics/categories.ts';
 import { type CrossoverStatus, crossoverStatus, seedSpread } from '../metrics/crossover.ts';
 import type { Metrics } from '../metrics/summary.ts';
 import type { Scenario } from '../model/scenario.ts';
@@ -111,6 +112,16 @@ export function formatRunTable(
   ];
   const w = Math.max(...kv.map(([k]) => k.length));
   const title = `vhost-sim: ${describeScenario(scenario)}; ${meta.executor} executor, ${fmtInt(meta.events)} events`;
+  const perCpu = renderTable(
+    ['core', 'node', 'busy', ...categories.filter((c) => c !== 'idle')],
+    m.perCpu.map((c) => [
+      String(c.cpu),
+      String(c.node),
+      fmtPct(1 - c.idle),
+      ...categories.filter((k) => k !== 'idle').map((k) => fmtPct(c[k])),
+    ]),
+    style,
+  );
   const perVm = renderTable(
     ['VM', 'node', `throughput (${m.throughput.unit})`, 'CPU (CPU-s/s)'],
     m.perVm.map((p) => [String(p.vm), String(p.node), fmtRate(p.throughput), d3.format(p.cpu)]),
@@ -127,11 +138,25 @@ export function formatRunTable(
             'md',
           ),
           '',
+          '### Per core',
+          '',
+          perCpu,
+          '',
           '### Per VM',
           '',
           perVm,
         ]
-      : [title, '', ...kv.map(([k, val]) => `${k.padEnd(w)}  ${val}`), '', 'Per VM', perVm];
+      : [
+          title,
+          '',
+          ...kv.map(([k, val]) => `${k.padEnd(w)}  ${val}`),
+          '',
+          'Per core (share of the core)',
+          perCpu,
+          '',
+          'Per VM',
+          perVm,
+        ];
   return `${lines.join('\n')}\n`;
 }
 

@@ -12,6 +12,9 @@ export interface VmMetrics {
   cpu: number;
 }
 
+/** One core's time in the measured window, as shares of it per category (they sum to 1). */
+export type CpuMetrics = { cpu: number; node: number } & Record<Category, number>;
+
 /** What a run reports (MODEL.md §6). Rates are per second of measured virtual time. */
 export interface Metrics {
   /** Transactions/s for request/response workloads, Gbit/s of payload delivered for streams. */
@@ -46,6 +49,8 @@ export interface Metrics {
   kicksPerSec: number;
   interruptsInjectedPerSec: number;
   nicInterruptsPerSec: number;
+  /** Per core, by category: where each core's time went (guest, vhost, irq, switch, idle). */
+  perCpu: CpuMetrics[];
   perVm: VmMetrics[];
   jainFairness: number;
 }
@@ -77,6 +82,10 @@ export function summarize(host: Host, counters: Counters, windowNs: number): Met
   const breakdown = Object.fromEntries(
     categories.map((c, k) => [c, round(byCat[k] / totalCoreNs)]),
   ) as Record<Category, number>;
+  const perCpu = Array.from({ length: host.topo.cpus }, (_, cpu) => {
+    const shares = categories.map((c, k) => [c, round(r.cpuNs[cpu * categories.length + k] / windowNs)]);
+    return { cpu, node: host.topo.nodeOf[cpu], ...Object.fromEntries(shares) } as CpuMetrics;
+  });
   const perVm = Array.from(r.vmTxns, (t, vm) => ({
     vm,
     node: host.vmNode[vm],
@@ -123,6 +132,7 @@ export function summarize(host: Host, counters: Counters, windowNs: number): Met
     kicksPerSec: round(r.kicks / secs, 2),
     interruptsInjectedPerSec: round(r.irqInjections / secs, 2),
     nicInterruptsPerSec: round(r.nicIrqs / secs, 2),
+    perCpu,
     perVm,
     jainFairness: round(jainIndex(perVm.map((v) => v.throughput))),
   };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CAT_GUEST, CAT_VHOST, categories } from '../../src/metrics/categories.ts';
 import type { ModelName } from '../../src/model/scenario.ts';
+import { runScenario } from '../../src/runtime/runScenario.ts';
 import type { SimSystem } from '../../src/runtime/system.ts';
 import type { TraceEvent } from '../../src/runtime/trace.ts';
 import { checkScheduler } from '../invariants/checks.ts';
@@ -74,5 +75,24 @@ describe('CPU accounting and scheduler invariants', () => {
       expect(r.vmTxns[vm], `vm${vm} transactions`).toBeGreaterThan(0);
       expect(r.vmNs[vm], `vm${vm} cgroup`).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('reported CPU use per core', () => {
+  it('each core sums to its whole time and the cores average to the host breakdown', () => {
+    const { metrics: m } = runScenario(small('per-device', 6, { durationS: 0.02, warmupS: 0.005 }));
+    expect(m.perCpu).toHaveLength(8);
+    expect(m.perCpu.map((c) => c.node)).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+    for (const c of m.perCpu) {
+      const sum = categories.reduce((a, k) => a + c[k], 0);
+      expect(sum, `cpu${c.cpu}`).toBeCloseTo(1, 3);
+    }
+    for (const k of categories) {
+      const mean = m.perCpu.reduce((a, c) => a + c[k], 0) / m.perCpu.length;
+      expect(mean, k).toBeCloseTo(m.cpuBreakdown[k], 3);
+    }
+    // Six per-device VMs on eight cores: some cores work, and not all alike.
+    const busy = m.perCpu.map((c) => 1 - c.idle);
+    expect(Math.max(...busy)).toBeGreaterThan(Math.min(...busy));
   });
 });
