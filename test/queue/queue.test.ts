@@ -197,7 +197,9 @@ describe.skipIf(!REDIS)('sweeps on a Redis queue', () => {
   });
 
   it('a worker killed with SIGKILL mid-job loses nothing: its job is retried on the other', async () => {
-    const args = ['sweep', '--vms-list', '8,16', '--duration', '0.1', '--warmup', '0.005'];
+    // Points long enough (≈ 0.5 s each) that the victim cannot finish its job between being seen to
+    // start it and the kill.
+    const args = ['sweep', '--vms-list', '8,16', '--duration', '0.4', '--warmup', '0.005'];
     const common = [...args, '--format', 'json', '--no-charts'];
     const [victim, survivor] = await startWorkers(2, 2);
     const queued = cli([...common, '--queue', url(2), '--out', join(tmp, 'kill-q')]);
