@@ -352,8 +352,8 @@ const actions: Record<string, A> = {
         if (handlerStep(ctx, port, work, true)) return;
         endWork(ctx, port, work);
       } else if (phase === 'pkt' || phase === 'signal') {
-        if (phase === 'pkt' && finishPacket(ctx, port, work)) return;
         if (phase === 'signal') signalGuest(port, work);
+        else if (finishPacket(ctx, port, work)) return; // the guest is signalled first
         if (nextPacket(ctx, port, work)) return;
         if (ctx.cur >= 0) endWork(ctx, port, work);
       } else if (phase === 'spin') {
