@@ -7,7 +7,7 @@
  * load from another process hits both sides alike and does not decide the ratio.
  *
  * Options: `--quick` (fewer rounds, no long 1,024-VM point), `--skip-scaling`, `--reproduce` (also time
- * `vhost-sim reproduce --jobs 1` end to end, default settings, no charts; minutes).
+ * `vhost-sim reproduce` end to end with `--jobs 1` and with all cores, default settings, no charts).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,20 +24,25 @@ const quick = process.argv.includes('--quick');
 const skipScaling = process.argv.includes('--skip-scaling');
 const timeReproduce = process.argv.includes('--reproduce');
 
-/** Wall time of `vhost-sim reproduce --jobs 1` (a child process), or why it was not measured. */
-function reproduceWall(): { seconds: number | null; note: string } {
+/** Wall time of `vhost-sim reproduce --jobs N` (a child process), or why it was not measured. */
+function reproduceWall(jobs: number): { jobs: number; seconds: number | null; note: string } {
   const cli = ['--import', 'tsx', 'src/cli/main.ts', 'reproduce'];
   const help = spawnSync(process.execPath, [...cli, '--help'], { encoding: 'utf8' });
-  if (!help.stdout.includes('--jobs')) return { seconds: null, note: 'vhost-sim reproduce has no --jobs' };
+  if (!help.stdout.includes('--jobs'))
+    return { jobs, seconds: null, note: 'vhost-sim reproduce has no --jobs' };
   const out = mkdtempSync(path.join(os.tmpdir(), 'vhost-sim-bench-'));
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [...cli, '--jobs', '1', '--no-charts', '--out', out], {
+  const r = spawnSync(process.execPath, [...cli, '--jobs', String(jobs), '--no-charts', '--out', out], {
     encoding: 'utf8',
   });
   const seconds = (performance.now() - t0) / 1000;
   rmSync(out, { recursive: true, force: true });
-  if (r.status !== 0) return { seconds: null, note: `reproduce failed: ${r.stderr.slice(0, 200)}` };
-  return { seconds: +seconds.toFixed(1), note: 'reproduce --jobs 1 --no-charts, default settings' };
+  if (r.status !== 0) return { jobs, seconds: null, note: `reproduce failed: ${r.stderr.slice(0, 200)}` };
+  return {
+    jobs,
+    seconds: +seconds.toFixed(1),
+    note: `reproduce --jobs ${jobs} --no-charts, default settings`,
+  };
 }
 
 function standardScenario(durationS: number): Scenario {
@@ -135,7 +140,9 @@ const slopes = (['per-cpu', 'per-device'] as const).map((model) => {
   };
 });
 
-const reproduce = timeReproduce ? reproduceWall() : { seconds: null, note: 'not run (pass --reproduce)' };
+const reproduce = [1, os.availableParallelism()].map((jobs) =>
+  timeReproduce ? reproduceWall(jobs) : { jobs, seconds: null, note: 'not run (pass --reproduce)' },
+);
 
 const results = {
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version },
@@ -162,7 +169,7 @@ const results = {
     linearScanPicksPerSec: Math.round(d.linearPicksPerSec),
     speedupOverScan: +d.speedup.toFixed(2),
   })),
-  reproduceJobs1: reproduce,
+  reproduce,
   scaling: {
     profile: '2x64',
     durationS: scaleDurationS,
@@ -235,9 +242,11 @@ if (!skipScaling) {
     );
   }
 }
-console.log(
-  `\nvhost-sim reproduce --jobs 1: ${reproduce.seconds === null ? '—' : `${reproduce.seconds} s`} (${reproduce.note})`,
-);
+for (const r of reproduce) {
+  console.log(
+    `${r.jobs === 1 ? '\n' : ''}vhost-sim reproduce --jobs ${r.jobs}: ${r.seconds === null ? '—' : `${r.seconds} s`} (${r.note})`,
+  );
+}
 mkdirSync('results', { recursive: true });
 writeFileSync('results/bench.json', `${JSON.stringify(results, null, 2)}\n`);
 console.log('\nwrote results/bench.json');
