@@ -7,6 +7,7 @@ import type { Scenario } from '../model/scenario.ts';
 import type { Topology } from '../model/topology.ts';
 import type { Policy } from '../policies/policy.ts';
 import { placeWoken, renormalize } from '../sched/cfs.ts';
+import { findNumaMigration } from '../sched/numaBalance.ts';
 import { newRunQueue, type RunQueue } from '../sched/runQueue.ts';
 import { selectCpu } from '../sched/selectCpu.ts';
 import type { Task } from '../sched/task.ts';
@@ -150,6 +151,21 @@ export class Host {
     task.state = 'runnable';
     rq.queue.push(tid);
     this.link(this.cpuActor[cpu], { type: 'rq.wake' }, 0);
+  }
+
+  /** Periodic balancing between sockets (findNumaMigration): move one waiting thread, tell its new CPU. */
+  numaBalance(): void {
+    const m = findNumaMigration(this.rqs, this.tasks, this.topo);
+    if (m === null) return;
+    const from = this.rqs[m.from];
+    const to = this.rqs[m.to];
+    const tid = from.queue.splice(m.index, 1)[0];
+    const task = this.tasks[tid];
+    renormalize(task, from, to);
+    task.migrations++;
+    task.cpu = m.to;
+    to.queue.push(tid);
+    this.link(this.cpuActor[m.to], { type: 'rq.wake' }, 0);
   }
 
   /** The owner asks for `costNs` of CPU for its thread, charged to `vm` (-1: host). */

@@ -56,6 +56,7 @@ export const x3650m2: Profile = {
     minGranularityNs: 3_000_000,
     wakeupGranularityNs: 4_000_000,
     migrationCostNs: 500_000,
+    numaBalanceIntervalNs: 0,
   },
 };
 

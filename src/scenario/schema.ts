@@ -90,12 +90,15 @@ const costsSchema = z.strictObject(
   { error: 'an object of costs' },
 );
 
+const BALANCE_WHAT = '0 (off) or an integer number of ns 100000..10000000000';
 const schedSchema = z.strictObject(
   {
     latencyNs: ns(),
     minGranularityNs: ns(),
     wakeupGranularityNs: ns(),
     migrationCostNs: ns(),
+    // A balancing pass costs a scan of every run queue: not more often than every 100 µs.
+    numaBalanceIntervalNs: ns(BALANCE_WHAT).refine((v) => v === 0 || v >= 100_000, { error: BALANCE_WHAT }),
   },
   { error: 'an object of scheduler tunables' },
 );

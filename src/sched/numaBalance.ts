@@ -1,0 +1,49 @@
+import type { Topology } from '../model/topology.ts';
+import type { RunQueue } from './runQueue.ts';
+import { allowedOn, type Task } from './task.ts';
+
+/** A waiting task to move: from CPU `from` (its index in that run queue) to CPU `to`. */
+export interface Migration {
+  from: number;
+  index: number;
+  to: number;
+}
+
+const nrRunning = (rq: RunQueue) => rq.queue.length + (rq.curr >= 0 ? 1 : 0);
+
+/**
+ * Periodic load balancing across the NUMA domain (load_balance() at the sockets' level, run every
+ * `balanceIntervalNs`), reduced to its core: when the busiest socket has at least two more runnable
+ * threads than the least busy one, move one waiting thread that may run there (the first in the busiest
+ * run queue of the busiest socket) to the least loaded CPU of the least busy socket, idle first. Load is
+ * the instantaneous number of runnable threads (the kernel averages it over time, PELT); running threads
+ * are never moved. Ties go to the lowest node and CPU ids. Returns null when the sockets are balanced or
+ * nothing may move.
+ */
+export function findNumaMigration(
+  rqs: readonly RunQueue[],
+  tasks: readonly Task[],
+  topo: Topology,
+): Migration | null {
+  const load = topo.cpusOf.map((cpus) => cpus.reduce((n, cpu) => n + nrRunning(rqs[cpu]), 0));
+  let busiest = 0;
+  let idlest = 0;
+  for (let node = 1; node < load.length; node++) {
+    if (load[node] > load[busiest]) busiest = node;
+    if (load[node] < load[idlest]) idlest = node;
+  }
+  if (load[busiest] - load[idlest] < 2) return null;
+  // Source run queues of the busiest socket, longest queue first.
+  const sources = [...topo.cpusOf[busiest]]
+    .filter((cpu) => rqs[cpu].queue.length > 0)
+    .sort((a, b) => rqs[b].queue.length - rqs[a].queue.length || a - b);
+  const targets = [...topo.cpusOf[idlest]].sort((a, b) => nrRunning(rqs[a]) - nrRunning(rqs[b]) || a - b);
+  for (const from of sources) {
+    const queue = rqs[from].queue;
+    for (let index = 0; index < queue.length; index++) {
+      const to = targets.find((cpu) => allowedOn(tasks[queue[index]], cpu));
+      if (to !== undefined) return { from, index, to };
+    }
+  }
+  return null;
+}

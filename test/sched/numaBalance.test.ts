@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { Metrics } from '../../src/metrics/summary.ts';
+import { runScenario } from '../../src/runtime/runScenario.ts';
+import { resolveScenario } from '../../src/scenario/resolve.ts';
+import { findNumaMigration } from '../../src/sched/numaBalance.ts';
+import { addTask, host, occupy } from './helpers.ts';
+
+describe('findNumaMigration (periodic balancing between sockets)', () => {
+  it('does nothing while the sockets differ by fewer than two runnable threads', () => {
+    const { topo, rqs, tasks } = host();
+    occupy(rqs, tasks, 0, 1); // node 0: 2 runnable
+    occupy(rqs, tasks, 4); // node 1: 1
+    expect(findNumaMigration(rqs, tasks, topo)).toBeNull();
+  });
+
+  it('moves a waiting thread of the busiest socket to the least loaded core of the other, idle first', () => {
+    const { topo, rqs, tasks } = host();
+    occupy(rqs, tasks, 1, 1);
+    occupy(rqs, tasks, 2, 3); // the longest queue on node 0
+    occupy(rqs, tasks, 4);
+    occupy(rqs, tasks, 5); // node 1: cores 4 and 5 busy, 6 and 7 idle
+    expect(findNumaMigration(rqs, tasks, topo)).toEqual({ from: 2, index: 0, to: 6 });
+  });
+
+  it('never moves a running thread, and respects affinity', () => {
+    const { topo, rqs, tasks } = host();
+    occupy(rqs, tasks, 0);
+    occupy(rqs, tasks, 1);
+    occupy(rqs, tasks, 2);
+    expect(findNumaMigration(rqs, tasks, topo)).toBeNull(); // 3 against 0, but nothing waits
+    const pinned = addTask(tasks, 3, { allowed: [0, 1, 2, 3] });
+    pinned.state = 'runnable';
+    rqs[3].queue.push(pinned.tid);
+    expect(findNumaMigration(rqs, tasks, topo)).toBeNull();
+    const free = addTask(tasks, 3, { allowed: [3, 7] });
+    free.state = 'runnable';
+    rqs[3].queue.push(free.tid);
+    expect(findNumaMigration(rqs, tasks, topo)).toEqual({ from: 3, index: 1, to: 7 });
+  });
+});
+
+describe('periodic NUMA balancing in a run', () => {
+  // Seed 4 packs the per-device vhost threads of 16 VMs on socket 0 (docs/reproduction.md).
+  const run = (intervalNs: number): Metrics =>
+    runScenario(
+      resolveScenario({ vms: 16, seed: 4, durationS: 0.05, warmupS: 0.2 }, [
+        `profile.sched.numaBalanceIntervalNs=${intervalNs}`,
+      ]),
+    ).metrics;
+  const socketBusy = (m: Metrics, node: number) =>
+    m.perCpu.filter((c) => c.node === node).reduce((a, c) => a + 1 - c.idle, 0) / 4;
+
+  it('spreads threads packed on one socket back over both, and completes more transactions', () => {
+    const off = run(0);
+    const on = run(8_000_000);
+    expect(socketBusy(off, 0) - socketBusy(off, 1)).toBeGreaterThan(0.3);
+    expect(Math.abs(socketBusy(on, 0) - socketBusy(on, 1))).toBeLessThan(0.1);
+    expect(on.throughput.value).toBeGreaterThan(off.throughput.value * 1.1);
+  });
+});
