@@ -106,8 +106,8 @@ export interface SchedTunables {
   /** sysctl_sched_migration_cost: new-idle balancing is skipped when the core's average idle is shorter. */
   migrationCostNs: number;
   /**
-   * Periodic balancing between sockets (the NUMA domain's load_balance), every this many ns; 0 = off,
-   * the default: threads then cross sockets only through new-idle pulls (docs/reproduction.md).
+   * Periodic balancing between sockets (the NUMA domain's load_balance), every this many ns; 0 = off:
+   * threads then cross sockets only through new-idle pulls (docs/reproduction.md).
    */
   numaBalanceIntervalNs: number;
 }

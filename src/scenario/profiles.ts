@@ -56,7 +56,8 @@ export const x3650m2: Profile = {
     minGranularityNs: 3_000_000,
     wakeupGranularityNs: 4_000_000,
     migrationCostNs: 500_000,
-    numaBalanceIntervalNs: 0,
+    // sd_numa_init(): the NUMA domain's min_interval is its weight in ms (8 CPUs).
+    numaBalanceIntervalNs: 8_000_000,
   },
 };
 
@@ -67,6 +68,7 @@ export const modern2x64: Profile = {
   description:
     'A large 2-socket host (2 x 64 cores) with the x3650-m2 per-operation costs, for scale studies',
   cpu: { sockets: 2, coresPerSocket: 64, ghz: 2.4 },
+  sched: { ...x3650m2.sched, numaBalanceIntervalNs: 128_000_000 },
 };
 
 export const profiles: Record<string, Profile> = {

@@ -1,5 +1,6 @@
 import type { Topology } from '../model/topology.ts';
 import type { RunQueue } from './runQueue.ts';
+import { isIdle } from './selectCpu.ts';
 import { allowedOn, type Task } from './task.ts';
 
 /** A waiting task to move: from CPU `from` (its index in that run queue) to CPU `to`. */
@@ -13,12 +14,13 @@ const nrRunning = (rq: RunQueue) => rq.queue.length + (rq.curr >= 0 ? 1 : 0);
 
 /**
  * Periodic load balancing across the NUMA domain (load_balance() at the sockets' level, run every
- * `balanceIntervalNs`), reduced to its core: when the busiest socket has at least two more runnable
- * threads than the least busy one, move one waiting thread that may run there (the first in the busiest
- * run queue of the busiest socket) to the least loaded CPU of the least busy socket, idle first. Load is
- * the instantaneous number of runnable threads (the kernel averages it over time, PELT); running threads
- * are never moved. Ties go to the lowest node and CPU ids. Returns null when the sockets are balanced or
- * nothing may move.
+ * `balanceIntervalNs`), reduced to its core: a socket that is overloaded — every core busy and threads
+ * waiting — while the other socket has an idle core, and has at least two more runnable threads than it,
+ * gives one waiting thread that may run there to that socket's first idle core. The kernel weighs load
+ * averaged over time (PELT) against `imbalance_pct`; asking for a fully busy source and an idle target
+ * keeps a momentary queue (a thread waiting behind its waker on an otherwise idle socket) from being sent
+ * away from its memory. Running threads are never moved. Ties go to the lowest node and CPU ids. Returns
+ * null when nothing should or may move.
  */
 export function findNumaMigration(
   rqs: readonly RunQueue[],
@@ -33,11 +35,13 @@ export function findNumaMigration(
     if (load[node] < load[idlest]) idlest = node;
   }
   if (load[busiest] - load[idlest] < 2) return null;
+  if (topo.cpusOf[busiest].some((cpu) => rqs[cpu].curr < 0)) return null; // not overloaded
+  const targets = topo.cpusOf[idlest].filter((cpu) => isIdle(rqs[cpu]));
+  if (targets.length === 0) return null; // no spare capacity
   // Source run queues of the busiest socket, longest queue first.
-  const sources = [...topo.cpusOf[busiest]]
+  const sources = topo.cpusOf[busiest]
     .filter((cpu) => rqs[cpu].queue.length > 0)
     .sort((a, b) => rqs[b].queue.length - rqs[a].queue.length || a - b);
-  const targets = [...topo.cpusOf[idlest]].sort((a, b) => nrRunning(rqs[a]) - nrRunning(rqs[b]) || a - b);
   for (const from of sources) {
     const queue = rqs[from].queue;
     for (let index = 0; index < queue.length; index++) {

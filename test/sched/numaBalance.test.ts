@@ -13,21 +13,32 @@ describe('findNumaMigration (periodic balancing between sockets)', () => {
     expect(findNumaMigration(rqs, tasks, topo)).toBeNull();
   });
 
-  it('moves a waiting thread of the busiest socket to the least loaded core of the other, idle first', () => {
+  it('moves a waiting thread of an overloaded socket to the first idle core of the other', () => {
     const { topo, rqs, tasks } = host();
+    occupy(rqs, tasks, 0);
     occupy(rqs, tasks, 1, 1);
     occupy(rqs, tasks, 2, 3); // the longest queue on node 0
+    occupy(rqs, tasks, 3);
     occupy(rqs, tasks, 4);
     occupy(rqs, tasks, 5); // node 1: cores 4 and 5 busy, 6 and 7 idle
     expect(findNumaMigration(rqs, tasks, topo)).toEqual({ from: 2, index: 0, to: 6 });
   });
 
-  it('never moves a running thread, and respects affinity', () => {
+  it('leaves a momentary queue alone: the busier socket still has an idle core, or the other has none', () => {
     const { topo, rqs, tasks } = host();
-    occupy(rqs, tasks, 0);
+    occupy(rqs, tasks, 0, 3); // a waker and the threads it woke, on an otherwise idle socket
+    expect(findNumaMigration(rqs, tasks, topo)).toBeNull();
     occupy(rqs, tasks, 1);
     occupy(rqs, tasks, 2);
-    expect(findNumaMigration(rqs, tasks, topo)).toBeNull(); // 3 against 0, but nothing waits
+    occupy(rqs, tasks, 3); // node 0 now overloaded (7 runnable) ...
+    for (const cpu of [4, 5, 6, 7]) occupy(rqs, tasks, cpu); // ... but node 1 (4) has no idle core
+    expect(findNumaMigration(rqs, tasks, topo)).toBeNull();
+  });
+
+  it('never moves a running thread, and respects affinity', () => {
+    const { topo, rqs, tasks } = host();
+    for (const cpu of [0, 1, 2, 3]) occupy(rqs, tasks, cpu);
+    expect(findNumaMigration(rqs, tasks, topo)).toBeNull(); // 4 against 0, but nothing waits
     const pinned = addTask(tasks, 3, { allowed: [0, 1, 2, 3] });
     pinned.state = 'runnable';
     rqs[3].queue.push(pinned.tid);
