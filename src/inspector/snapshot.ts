@@ -30,6 +30,8 @@ export interface Totals {
   involuntary: number;
   vhostNs: number;
   vhostRemoteNs: number;
+  /** Busy (not idle) nanoseconds per core. */
+  coreBusyNs: number[];
 }
 
 export interface Rates {
@@ -65,6 +67,8 @@ export interface CoreView {
   queue: string[];
   switches: number;
   irqs: number;
+  /** Busy share of this core over the cards' window (null before there is a window). */
+  busy: number | null;
 }
 
 export interface ThreadCounters {
@@ -148,13 +152,17 @@ export function readTotals(sys: SystemView): Totals {
   const r = sys.host.recorder;
   let busyNs = 0;
   let switchNs = 0;
+  const coreBusyNs: number[] = [];
   const k = categories.length;
   for (let cpu = 0; cpu < r.cpus; cpu++) {
+    let core = 0;
     for (let c = 0; c < k; c++) {
       const ns = r.cpuNs[cpu * k + c];
-      if (c !== CAT_IDLE) busyNs += ns;
+      if (c !== CAT_IDLE) core += ns;
       if (c === CAT_SWITCH) switchNs += ns;
     }
+    coreBusyNs.push(core);
+    busyNs += core;
   }
   let txns = 0;
   for (const t of r.vmTxns) txns += t;
@@ -174,6 +182,7 @@ export function readTotals(sys: SystemView): Totals {
     involuntary,
     vhostNs: r.vhostNs,
     vhostRemoteNs: r.vhostRemoteNs,
+    coreBusyNs,
   };
 }
 
@@ -216,6 +225,8 @@ function jobName(job: VcpuContext['job']): string | null {
  */
 export function buildSnapshot(sys: SystemView, model: string, base?: Totals): SystemSnapshot {
   const { host: h, executor: ex, keys } = sys;
+  const totals = readTotals(sys);
+  const windowNs = base === undefined ? 0 : totals.atNs - base.atNs;
   const threadCounters = (tid: number): ThreadCounters => {
     const t = h.tasks[tid];
     return { cpu: t.cpu, sched: t.state, nvcsw: t.nvcsw, nivcsw: t.nivcsw, migrations: t.migrations };
@@ -240,6 +251,10 @@ export function buildSnapshot(sys: SystemView, model: string, base?: Totals): Sy
         queue: rq.queue.map((tid) => h.tasks[tid].name),
         switches: rq.switches,
         irqs: ctx.irqs,
+        busy:
+          base === undefined || windowNs <= 0
+            ? null
+            : Math.min(1, (totals.coreBusyNs[cpu] - base.coreBusyNs[cpu]) / windowNs),
       };
     }),
   }));
@@ -301,7 +316,6 @@ export function buildSnapshot(sys: SystemView, model: string, base?: Totals): Sy
   });
 
   const nicCtx = ex.read<{ stats: { txPkts: number; rxPkts: number } }>(h.nicActor);
-  const totals = readTotals(sys);
   let migrations = 0;
   for (const t of h.tasks) migrations += t.migrations;
   let coreSwitches = 0;

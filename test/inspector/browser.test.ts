@@ -100,6 +100,17 @@ describe.skipIf(!present)('inspector in Chromium', () => {
       ),
     );
     expect(await page.locator('#model-per-cpu .log div').count()).toBeGreaterThan(0);
+    // Each core shows its busy share over the cards' window, and some core has been busy.
+    await page.waitForFunction(() =>
+      [...(globalThis as unknown as Win).document.querySelectorAll('#model-per-cpu .core .busy')].some(
+        (e) => Number(e.dataset.busy) > 0,
+      ),
+    );
+    const shares = await page
+      .locator('#model-per-device .core .busy')
+      .evaluateAll((els) => els.map((e) => Number((e as unknown as El).dataset.busy)));
+    expect(shares).toHaveLength(8);
+    for (const b of shares) expect(b >= 0 && b <= 1).toBe(true);
   });
 
   it('pauses, then steps exactly one event', async () => {

@@ -85,7 +85,13 @@ describe('buildSnapshot', () => {
     expect(txns).toBeGreaterThan(0);
     expect(r?.throughput).toBeCloseTo(txns / 0.002, 6);
     expect(r?.switchesPerTxn).toBeGreaterThan(0);
+    // Each core's busy share over the same window; together they make the host's utilization.
+    const cores = snap.sockets.flatMap((s) => s.cores);
+    for (const c of cores) expect(c.busy).toBeGreaterThanOrEqual(0);
+    const mean = cores.reduce((a, c) => a + (c.busy ?? 0), 0) / cores.length;
+    expect(mean).toBeCloseTo(r?.cpuUtilization ?? -1, 6);
     expect(buildSnapshot(sys, 'per-device').rates).toBeNull();
+    expect(buildSnapshot(sys, 'per-device').sockets[0].cores[0].busy).toBeNull();
   });
 });
 
@@ -100,6 +106,7 @@ describe('ratesBetween', () => {
     involuntary: 0,
     vhostNs: 0,
     vhostRemoteNs: 0,
+    coreBusyNs: [],
     ...over,
   });
   it('divides the deltas', () => {
