@@ -1,6 +1,6 @@
 import { CAT_GUEST, CAT_IDLE, CAT_IRQ, CAT_SWITCH, CAT_VHOST } from '../src/metrics/categories.ts';
 import type { Packet } from '../src/model/packet.ts';
-import { pickNextIndex, renormalize, updateMinVruntime, wakeupPreempts } from '../src/sched/cfs.ts';
+import { moveWaiting, pickNextIndex, updateMinVruntime, wakeupPreempts } from '../src/sched/cfs.ts';
 import { findPull, recordIdle } from '../src/sched/idleBalance.ts';
 import { defineMachine, type Guard, plain, type Recipe } from './define.ts';
 import type { Port } from './port.ts';
@@ -206,13 +206,7 @@ const actions: Record<string, A> = {
     if (rq.queue.length === 0) {
       const pull = findPull(rq, h.rqs, h.tasks, h.tun.migrationCostNs);
       if (pull === null) throw new Error(`cpu${ctx.cpu}: switch with nothing to run`);
-      const from = h.rqs[pull.from];
-      const tid = from.queue.splice(pull.index, 1)[0];
-      const task = h.tasks[tid];
-      renormalize(task, from, rq);
-      task.cpu = ctx.cpu;
-      task.migrations++;
-      rq.queue.push(tid);
+      moveWaiting(h.tasks, h.rqs[pull.from], pull.index, rq);
     }
     const tid = rq.queue.splice(pickNextIndex(rq, h.tasks), 1)[0];
     rq.curr = tid;

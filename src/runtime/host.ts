@@ -6,7 +6,7 @@ import type { Costs, SchedTunables } from '../model/profile.ts';
 import type { Scenario } from '../model/scenario.ts';
 import type { Topology } from '../model/topology.ts';
 import type { Policy } from '../policies/policy.ts';
-import { placeWoken, renormalize } from '../sched/cfs.ts';
+import { moveWaiting, placeWoken, renormalize } from '../sched/cfs.ts';
 import { findNumaMigration } from '../sched/numaBalance.ts';
 import { newRunQueue, type RunQueue } from '../sched/runQueue.ts';
 import { selectCpu } from '../sched/selectCpu.ts';
@@ -157,14 +157,7 @@ export class Host {
   numaBalance(): void {
     const m = findNumaMigration(this.rqs, this.tasks, this.topo);
     if (m === null) return;
-    const from = this.rqs[m.from];
-    const to = this.rqs[m.to];
-    const tid = from.queue.splice(m.index, 1)[0];
-    const task = this.tasks[tid];
-    renormalize(task, from, to);
-    task.migrations++;
-    task.cpu = m.to;
-    to.queue.push(tid);
+    moveWaiting(this.tasks, this.rqs[m.from], m.index, this.rqs[m.to]);
     this.link(this.cpuActor[m.to], { type: 'rq.wake' }, 0);
   }
 

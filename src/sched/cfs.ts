@@ -40,6 +40,17 @@ export function renormalize(task: Task, from: RunQueue, to: RunQueue): void {
   task.vruntime = task.vruntime - from.minVruntime + to.minVruntime;
 }
 
+/** Migrate the waiting task at `index` of `from`'s queue to the tail of `to`'s (a pull or a balance). */
+export function moveWaiting(tasks: Task[], from: RunQueue, index: number, to: RunQueue): number {
+  const tid = from.queue.splice(index, 1)[0];
+  const task = tasks[tid];
+  renormalize(task, from, to);
+  task.cpu = to.cpu;
+  task.migrations++;
+  to.queue.push(tid);
+  return tid;
+}
+
 /** check_preempt_wakeup(): does the best waiting task lead the running one by more than the granularity? */
 export function wakeupPreempts(
   rq: RunQueue,
