@@ -279,15 +279,16 @@ export const throughputOf = (m: Metrics) => m.throughput.value;
 export const efficiencyOf = (m: Metrics) => m.efficiency.value;
 
 /**
- * Each seed's crossover for one metric, or undefined without replications. Replication k of every
- * point ran with the same seed, so seed k's per-device and per-cpu curves are compared with each other.
+ * Each seed's crossover for one metric, or undefined without replications or without both models at
+ * some VM count. Replication k of every point ran with the same seed, so seed k's per-device and
+ * per-cpu curves are compared with each other.
  */
 export function seedCrossovers(
   points: readonly SweepPoint[],
   metric: 'throughput' | 'efficiency',
 ): (number | null)[] | undefined {
   const reps = Math.min(...points.map((p) => p.bySeed?.[metric].length ?? 0));
-  if (!Number.isFinite(reps) || reps < 2) return undefined;
+  if (!Number.isFinite(reps) || reps < 2 || seriesOf(points, () => 0).length === 0) return undefined;
   return Array.from({ length: reps }, (_, k) =>
     crossover(seriesOf(points, (p) => p.bySeed?.[metric][k] ?? Number.NaN)),
   );

@@ -134,6 +134,12 @@ describe('crossover per seed', () => {
     expect(sweepCrossover(points).TCP_RR.bySeed).toEqual({ throughput: [6, null], efficiency: [null, null] });
   });
 
+  it('is absent when only one of the two models ran', () => {
+    const devices = points.filter((p) => p.model === 'per-device');
+    expect(seedCrossovers(devices, 'throughput')).toBeUndefined();
+    expect(sweepCrossover(devices).TCP_RR.bySeed).toBeUndefined();
+  });
+
   it('is absent without replications', () => {
     const single = points.map(({ bySeed: _, reps: __, ...p }) => p as SweepPoint);
     expect(seedCrossovers(single, 'throughput')).toBeUndefined();
