@@ -1,23 +1,31 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The README's command lines keep working: every `npx vhost-sim …` line of its shell blocks runs (but
- * `inspect`, a server with tests of its own), as written, with only its files moved to a temporary
- * folder and the simulated time cut short (the same options the line would take anyway).
+ * The documented command lines keep working: every `npx vhost-sim …` line of a shell block in the README
+ * and in docs/ runs as written (but `inspect` and `worker`, servers with tests of their own, and
+ * `--queue` lines, which need Redis), with only its files moved to a temporary folder and the simulated
+ * time cut short (options the line takes anyway; the last of a repeated option wins).
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'vhost-sim.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'vhost-sim-readme-'));
 writeFileSync(join(tmp, 'my-scenario.yaml'), 'vms: 2\nmodel: per-cpu\n');
 
-function readmeCommands(): string[][] {
-  const text = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
+const markdown = (dir: string) =>
+  readdirSync(join(ROOT, dir))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join(dir, f));
+const DOCS = ['README.md', ...markdown('docs'), ...markdown('docs/guide')];
+
+/** The `npx vhost-sim` lines of a file's shell blocks, continuations joined, as argument lists. */
+function commandsIn(file: string): string[][] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1].replace(/\\\n\s*/g, ' '));
   return blocks
     .flatMap((b) => b.split('\n'))
     .map((line) => line.replace(/\s+#.*$/, '').trim())
@@ -58,22 +66,26 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   });
 }
 
-describe('README command lines', () => {
-  const commands = readmeCommands();
+const runnable = (args: string[]) =>
+  args[0] !== 'inspect' && args[0] !== 'worker' && !args.includes('--queue');
 
-  it('finds the quick start and the examples', () => {
-    expect(commands.map((c) => c[0])).toEqual(
+describe('documented command lines', () => {
+  it('finds the README examples', () => {
+    expect(commandsIn('README.md').map((c) => c[0])).toEqual(
       expect.arrayContaining(['run', 'sweep', 'reproduce', 'diagram', 'validate']),
     );
-    expect(commands.length).toBeGreaterThanOrEqual(10);
+    expect(commandsIn('docs/guide/tutorial.md').length).toBeGreaterThanOrEqual(5);
   });
 
-  it('runs every one of them, in order, with exit status 0', async () => {
-    for (const args of commands) {
-      if (args[0] === 'inspect') continue;
-      const r = await cli(shortened(args));
-      expect(r.code, `vhost-sim ${args.join(' ')}: ${r.stderr}`).toBe(0);
-      expect(r.stdout.length, `vhost-sim ${args.join(' ')}`).toBeGreaterThan(0);
-    }
-  }, 300_000);
+  it.each(DOCS.filter((f) => commandsIn(f).some(runnable)))(
+    '%s: every one runs, in order, with exit status 0',
+    async (file) => {
+      for (const args of commandsIn(file).filter(runnable)) {
+        const r = await cli(shortened(args));
+        expect(r.code, `${file}: vhost-sim ${args.join(' ')}: ${r.stderr}`).toBe(0);
+        expect(r.stdout.length, `${file}: vhost-sim ${args.join(' ')}`).toBeGreaterThan(0);
+      }
+    },
+    300_000,
+  );
 });
