@@ -1,8 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Metrics } from '../../src/metrics/summary.ts';
 import { runScenario } from '../../src/runtime/runScenario.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
 import { findNumaMigration } from '../../src/sched/numaBalance.ts';
+import { isIdle } from '../../src/sched/selectCpu.ts';
+import { allowedOn } from '../../src/sched/task.ts';
 import { addTask, host, occupy } from './helpers.ts';
 
 describe('findNumaMigration (periodic balancing between sockets)', () => {
@@ -47,6 +50,52 @@ describe('findNumaMigration (periodic balancing between sockets)', () => {
     free.state = 'runnable';
     rqs[3].queue.push(free.tid);
     expect(findNumaMigration(rqs, tasks, topo)).toEqual({ from: 3, index: 1, to: 7 });
+  });
+});
+
+describe('findNumaMigration, property', () => {
+  it('moves only a waiting thread, to an idle core it may run on, from an overloaded socket 2+ busier', () => {
+    fc.assert(
+      fc.property(
+        // Per core: absent (idle), or a running thread plus waiting ones, each pinned to its node or free.
+        fc.array(fc.option(fc.array(fc.boolean(), { maxLength: 3 })), { minLength: 8, maxLength: 8 }),
+        (cores) => {
+          const { topo, rqs, tasks } = host();
+          cores.forEach((waiting, cpu) => {
+            if (waiting === null) return;
+            occupy(rqs, tasks, cpu);
+            for (const pinned of waiting) {
+              const t = addTask(tasks, cpu, { allowed: pinned ? topo.cpusOf[topo.nodeOf[cpu]] : null });
+              t.state = 'runnable';
+              rqs[cpu].queue.push(t.tid);
+            }
+          });
+          const m = findNumaMigration(rqs, tasks, topo);
+          const load = (node: number) =>
+            topo.cpusOf[node].reduce((n, cpu) => n + rqs[cpu].queue.length + (rqs[cpu].curr >= 0 ? 1 : 0), 0);
+          // Complete: an overloaded socket 2+ busier than one with an idle core, holding a free waiting
+          // thread, always gives one up.
+          const mustMove = [0, 1].some(
+            (a) =>
+              topo.cpusOf[a].every((cpu) => rqs[cpu].curr >= 0) &&
+              load(a) - load(1 - a) >= 2 &&
+              topo.cpusOf[1 - a].some((cpu) => isIdle(rqs[cpu])) &&
+              topo.cpusOf[a].some((cpu) => rqs[cpu].queue.some((tid) => tasks[tid].allowed === null)),
+          );
+          if (mustMove) expect(m).not.toBeNull();
+          if (m === null) return;
+          const tid = rqs[m.from].queue[m.index];
+          expect(tid).toBeDefined(); // a waiting thread, never the running one
+          expect(allowedOn(tasks[tid], m.to)).toBe(true);
+          expect(isIdle(rqs[m.to])).toBe(true);
+          const from = topo.nodeOf[m.from];
+          const to = topo.nodeOf[m.to];
+          expect(to).not.toBe(from);
+          expect(topo.cpusOf[from].every((cpu) => rqs[cpu].curr >= 0)).toBe(true);
+          expect(load(from) - load(to)).toBeGreaterThanOrEqual(2);
+        },
+      ),
+    );
   });
 });
 
