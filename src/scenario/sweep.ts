@@ -288,7 +288,8 @@ export function seedCrossovers(
   metric: 'throughput' | 'efficiency',
 ): (number | null)[] | undefined {
   const reps = Math.min(...points.map((p) => p.bySeed?.[metric].length ?? 0));
-  if (!Number.isFinite(reps) || reps < 2 || seriesOf(points, () => 0).length === 0) return undefined;
+  const bothModelsSomewhere = seriesOf(points, () => 0).length > 0;
+  if (!Number.isFinite(reps) || reps < 2 || !bothModelsSomewhere) return undefined;
   return Array.from({ length: reps }, (_, k) =>
     crossover(seriesOf(points, (p) => p.bySeed?.[metric][k] ?? Number.NaN)),
   );

@@ -1,34 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { type CliOut, runCli } from '../cliRun.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'vhost-sim.mjs');
 const SHORT = ['--duration', '0.02', '--warmup', '0.005'];
 
-interface Out {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run the CLI as a user would (CI set, so no progress output). */
-function cli(...args: string[]): Promise<Out> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: ROOT, env: { ...process.env, CI: '1', VHOST_SIM_DEBUG: '' }, maxBuffer: 64 << 20 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = (...args: string[]) => runCli(args);
 
 const dir = mkdtempSync(join(tmpdir(), 'vhost-sim-cli-'));
 function file(name: string, text: string): string {
@@ -38,7 +16,7 @@ function file(name: string, text: string): string {
 }
 
 /** One `vhost-sim: error:` line naming `field`, exit 2, no stack trace. */
-function expectUsageError(out: Out, field: string): void {
+function expectUsageError(out: CliOut, field: string): void {
   expect(out.code).toBe(2);
   expect(out.stdout).toBe('');
   const lines = out.stderr.trimEnd().split('\n');

@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../cliRun.ts';
 
 /**
  * The documented command lines keep working: every `npx vhost-sim …` line of a shell block in the README
@@ -11,8 +10,6 @@ import { describe, expect, it } from 'vitest';
  * `--queue` lines, which need Redis), with only its files moved to a temporary folder and the simulated
  * time cut short (options the line takes anyway; the last of a repeated option wins).
  */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'vhost-sim.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'vhost-sim-readme-'));
 writeFileSync(join(tmp, 'my-scenario.yaml'), 'vms: 2\nmodel: per-cpu\n');
 
@@ -54,17 +51,7 @@ function shortened(args: string[]): string[] {
   return out;
 }
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: tmp, env: { ...process.env, CI: '1' }, maxBuffer: 64 << 20 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[]) => runCli(args, { cwd: tmp });
 
 const runnable = (args: string[]) =>
   args[0] !== 'inspect' && args[0] !== 'worker' && !args.includes('--queue');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VhostWorkerContext } from '../../machines/vhostWorker.machine.ts';
 import type { VirtqueueContext } from '../../machines/virtqueue.machine.ts';
-import type { ModelName } from '../../src/model/scenario.ts';
+import type { ModelName, Scenario } from '../../src/model/scenario.ts';
 import { runScenario } from '../../src/runtime/runScenario.ts';
 import { SimSystem } from '../../src/runtime/system.ts';
 import { drive, small } from '../runtime/drive.ts';
@@ -9,6 +9,22 @@ import { drive, small } from '../runtime/drive.ts';
 const models: ModelName[] = ['per-device', 'per-cpu'];
 
 /** A freshly built system whose workload is not started: only what the test queues happens. */
+/**
+ * One per-device VM whose TX ring holds `pkts` packets before anything runs; its TX work is queued and the
+ * system run until `untilNs`.
+ */
+function txBacklog(pkts: number, untilNs: number, tune: (s: Scenario) => void): SimSystem {
+  const s = small('per-device', 1);
+  tune(s);
+  const sys = new SimSystem(s);
+  const h = sys.host;
+  for (let i = 0; i < pkts; i++)
+    sys.executor.deliver(h.txVq[0][0], { type: 'vq.add', pkt: h.newPacket(0, -1, 0, 0, 1, 'data', 0, 0) });
+  h.queueWork(h.txWork[0][0], 0);
+  sys.kernel.run({ untilNs });
+  return sys;
+}
+
 function idle(model: ModelName): SimSystem {
   return new SimSystem(small(model, 1));
 }
@@ -104,15 +120,11 @@ describe('vhost weight (vhost_exceeds_weight)', () => {
   });
 
   it('a requeued TX work drains the ring over several runs, one packet per run', () => {
-    const s = small('per-device', 1);
-    s.vhost.weightPkts = 1;
-    const sys = new SimSystem(s);
+    const sys = txBacklog(3, 2_000_000, (s) => {
+      s.vhost.weightPkts = 1;
+    });
     const h = sys.host;
     const vq = h.txVq[0][0];
-    for (let i = 0; i < 3; i++)
-      sys.executor.deliver(vq, { type: 'vq.add', pkt: h.newPacket(0, -1, 0, 0, 1, 'data', 0, 0) });
-    h.queueWork(h.txWork[0][0], 0);
-    sys.kernel.run({ untilNs: 2_000_000 });
     expect(sys.executor.read<VirtqueueContext>(vq).ring).toHaveLength(0);
     expect(h.recorder.txPkts).toBe(3);
     expect(h.recorder.requeues).toBe(3);
@@ -125,15 +137,10 @@ describe('vhost weight (vhost_exceeds_weight)', () => {
 describe('weight requeue keeps the worker on the CPU', () => {
   /** One TX work over a preloaded ring of 2,560 packets with the default weight (256): 10 requeues. */
   function drain(): { sys: SimSystem; ctx: VhostWorkerContext; nvcsw: number } {
-    const s = small('per-device', 1);
-    s.ringSize = 4096;
-    const sys = new SimSystem(s);
+    const sys = txBacklog(2560, 100_000_000, (s) => {
+      s.ringSize = 4096;
+    });
     const h = sys.host;
-    const vq = h.txVq[0][0];
-    for (let i = 0; i < 2560; i++)
-      sys.executor.deliver(vq, { type: 'vq.add', pkt: h.newPacket(0, -1, 0, 0, 1, 'data', 0, 0) });
-    h.queueWork(h.txWork[0][0], 0);
-    sys.kernel.run({ untilNs: 100_000_000 });
     const ctx = sys.executor.read<VhostWorkerContext>(h.workerActor[0]);
     return { sys, ctx, nvcsw: h.tasks[ctx.tid].nvcsw };
   }

@@ -4,20 +4,18 @@
  * locally. Without redis-server the tests fail under CI=true (.ci/run installs it) and are skipped
  * elsewhere.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scenario } from '../../src/model/scenario.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
 import { runPoints } from '../../src/scenario/sweep.ts';
 import { parseQueueUrl, pointJobId, redactQueueUrl } from '../../src/sweep/queue.ts';
+import { BIN, ROOT, runCli } from '../cliRun.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'vhost-sim.mjs');
 const REDIS = (process.env.PATH ?? '')
   .split(delimiter)
   .map((d) => join(d, 'redis-server'))
@@ -55,13 +53,7 @@ const exited = (c: ChildProcess) =>
     else c.once('exit', (code, signal) => resolve({ code, signal }));
   });
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: ENV, maxBuffer: 64 << 20 }, (err, o, e) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout: o, stderr: e }),
-    );
-  });
-}
+const cli = (args: string[]) => runCli(args);
 
 /** A `vhost-sim worker` process and its stderr log. */
 class WorkerProc {

@@ -1,36 +1,16 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
 import { defaultOutDir, sweepHash } from '../../src/sweep/output.ts';
+import { BIN, ROOT, runCli } from '../cliRun.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'vhost-sim.mjs');
 // One job unless a test is about jobs: worker threads cost a start-up each.
 const SHORT = ['--duration', '0.01', '--warmup', '0.002'];
 
-interface Out {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string | undefined> = { CI: '1' }): Promise<Out> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: ROOT, env: { ...process.env, VHOST_SIM_DEBUG: '', ...env }, maxBuffer: 64 << 20 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = (args: string[], env?: Record<string, string | undefined>) => runCli(args, { env });
 
 const tmp = mkdtempSync(join(tmpdir(), 'vhost-sim-sweep-cli-'));
 const read = (...p: string[]) => readFileSync(join(...p), 'utf8');
