@@ -9,6 +9,8 @@ import { BIN, ROOT, runCli } from '../cliRun.ts';
 
 // One job unless a test is about jobs: worker threads cost a start-up each.
 const SHORT = ['--duration', '0.01', '--warmup', '0.002'];
+/** A one-point sweep: per-cpu, 1 VM, short. */
+const ONE_POINT = ['sweep', '--vms-list', '1', '--models', 'per-cpu', ...SHORT];
 
 const cli = (args: string[], env?: Record<string, string | undefined>) => runCli(args, { env });
 
@@ -105,25 +107,10 @@ describe.concurrent('sweep results, jobs, resume', () => {
 
   it('--resume refuses a folder from another sweep (exit 2, one line)', async () => {
     const dir = join(tmp, 'other');
-    const a = await cli([
-      'sweep',
-      '--vms-list',
-      '1',
-      '--models',
-      'per-cpu',
-      ...SHORT,
-      '--no-charts',
-      '--out',
-      dir,
-    ]);
+    const a = await cli([...ONE_POINT, '--no-charts', '--out', dir]);
     expect(a.code, a.stderr).toBe(0);
     const b = await cli([
-      'sweep',
-      '--vms-list',
-      '1',
-      '--models',
-      'per-cpu',
-      ...SHORT,
+      ...ONE_POINT,
       '--seed',
       '5',
       '--no-charts',
@@ -139,19 +126,7 @@ describe.concurrent('sweep results, jobs, resume', () => {
   });
 
   it('--reps: JSON has reps and ci95, tables show ± and md renders Markdown', async () => {
-    const args = [
-      'sweep',
-      '--vms-list',
-      '1',
-      '--models',
-      'per-cpu',
-      ...SHORT,
-      '--reps',
-      '3',
-      '--no-charts',
-      '--jobs',
-      '1',
-    ];
+    const args = [...ONE_POINT, '--reps', '3', '--no-charts', '--jobs', '1'];
     const [js, md, csv] = await Promise.all([
       cli([...args, '--format', 'json', '--out', join(tmp, 'reps-json')]),
       cli([...args, '--format', 'md', '--out', join(tmp, 'reps-md')]),
@@ -175,22 +150,9 @@ describe.concurrent('sweep results, jobs, resume', () => {
   });
 
   it('no progress bar when stderr is not a terminal, even outside CI', async () => {
-    const out = await cli(
-      [
-        'sweep',
-        '--vms-list',
-        '1',
-        '--models',
-        'per-cpu',
-        ...SHORT,
-        '--no-charts',
-        '--out',
-        join(tmp, 'quiet'),
-      ],
-      {
-        CI: undefined,
-      },
-    );
+    const out = await cli([...ONE_POINT, '--no-charts', '--out', join(tmp, 'quiet')], {
+      CI: undefined,
+    });
     expect(out.code, out.stderr).toBe(0);
     expect(out.stderr).not.toContain('\r');
     expect(out.stderr).not.toContain('ETA');
