@@ -1,6 +1,6 @@
 /**
  * A host profile: topology plus every cost the simulation charges. Profiles are data; each value's
- * source or stated assumption is in docs/calibration.md.
+ * source or stated assumption, kind and plausible range are in src/model/calibration.ts (docs/calibration.md).
  */
 export interface Profile {
   name: string;

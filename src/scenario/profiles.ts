@@ -2,7 +2,7 @@ import type { Profile } from '../model/profile.ts';
 
 /**
  * The talk's host: IBM x3650-M2, 2 x Xeon E5530 (Nehalem-EP, 2.4 GHz, 4 cores each), HT off, X540 10GbE.
- * Every number is explained in docs/calibration.md; only `nic.peerTurnaroundNs` was fitted (to the
+ * Every number is explained in src/model/calibration.ts (docs/calibration.md); only `nic.peerTurnaroundNs` was fitted (to the
  * published 1-VM TCP_RR rate), everything else is a cited figure or a stated assumption.
  */
 export const x3650m2: Profile = {

@@ -1,0 +1,611 @@
+/**
+ * The calibration table: every cost and tunable of the default scenario and profile, with its unit, the
+ * kind of evidence behind its value, and a plausible range. docs/calibration.md is generated from it
+ * (`npm run gen:calibration`), and `vhost-sim sensitivity` / `reproduce --uncertainty` sample the ranges.
+ *
+ * Adding a cost: add one row to the right section below (its `path` is the `--set` path), then run
+ * `npm run gen:calibration`. A test fails when a numeric profile field has no row or the doc is stale.
+ * The value itself is never repeated here: it is read from the default scenario.
+ */
+
+/** What the value rests on. */
+export type CalibrationKind =
+  /** A published measurement on comparable hardware (the source says what was measured). */
+  | 'measured'
+  /** A documented fact: a kernel default, a datasheet figure, or arithmetic on one. */
+  | 'sourced'
+  /** A figure chosen by us, stated so it can be challenged. */
+  | 'assumed'
+  /** Chosen so that a published result is reproduced. */
+  | 'fitted';
+
+export interface PlausibleRange {
+  lo: number;
+  hi: number;
+  /** Why a real host of the kind could lie anywhere in [lo, hi]. */
+  why: string;
+}
+
+export interface CalibrationRow {
+  /** Scenario path, as `--set` takes it: `profile.costs.vmExitNs`. */
+  path: string;
+  unit: string;
+  kind: CalibrationKind;
+  /** Where the value comes from, in markdown, with its public source. */
+  source: string;
+  /** Where a plausible host could lie; `null` for a fact of the machine or a documented default. */
+  range: PlausibleRange | null;
+  /** Shown instead of the default scenario's value (for values that differ by workload or profile). */
+  shown?: string;
+}
+
+export interface CalibrationSection {
+  title: string;
+  rows: CalibrationRow[];
+}
+
+/** Public sources the rows cite, by short name. */
+export const sources = {
+  talk: 'the talk: Ma and Fastabend, "KVM Performance – Vhost Scalability", KVM Forum 2012',
+  rfc: '[the 2012 per-CPU vhost RFC](https://www.mail-archive.com/kvm@vger.kernel.org/msg69868.html)',
+  splitx:
+    '[SplitX](https://m.moam.info/splitx-split-guest-hypervisor-execution-on-multi-core-usenix_59e5379e1723ddf9a2a71953.html) (Landau, Ben-Yehuda, Gordon; Xeon X5570, KVM 2.6.34, EPT+VPID)',
+  eli: '[ELI](https://vdocument.in/eli-bare-metal-performance-for-io-to-resume-the-guest-again-the-chain-of-events.html) (ASPLOS 2012)',
+  ioeventfd: '[QEMU VirtioIoeventfd](https://wiki.qemu.org/Features/VirtioIoeventfd)',
+  tsuna:
+    "[tsuna's context-switch benchmark](https://blog.tsunanet.net/2010/11/how-long-does-it-take-to-make-context.html) (Nehalem E5520/X5550, 2.6.28–2.6.32)",
+  ctxModern:
+    '[pipe ping-pong on Linux 6.6](https://ddumbying.vercel.app/experiments/ctx-switch-overhead) (~1.1 µs thread, ~2.4 µs process switch)',
+  nehalemMem:
+    '[HP Nehalem-EP memory whitepaper](https://manualsdump.com/en/manuals/hp-smartcache/285990/3) (32 GB/s per socket)',
+  sandra:
+    '[SiSoft Sandra on X5570](http://www.anandtech.com/show/2978/amd-s-12-core-magny-cours-opteron-6174-vs-intel-s-6-core-xeon/5) (L3 47 cycles, memory 81 ns)',
+  ibmEx5:
+    '[IBM eX5 guide](https://easymanua.ls/ibm/system-x3850-x5/manual/564010?p=160) (remote memory "more than 50 % higher than local")',
+  vhostPerf:
+    '[a vhost-net perf profile](https://gist.github.com/gilou/15b620a7a067fd1d58a7616942e025b4) (`vhost_get_vq_desc` 9.9 %, `vhost_signal` 4.4 %, `__apic_accept_irq` 3.5 %)',
+  mstRr:
+    '[MST, virtio-net header inline, 2013](https://thr3ads.net/linux-virtualization/2013/06/2836885-PATCH-virtio-net-put-virtio-net-header-inline-with-data) (TCP_RR 12,931 → 14,151 transactions/s)',
+  lineRate: '[10GbE line rate](http://slidesha.re/USYQAU) (14.8 Mpps of 64-byte frames, 67 ns each)',
+  vhostNet: '`New-B/Linux3.6:drivers/vhost/net.c`',
+  fair: '`New-B/Linux3.6:kernel/sched/fair.c`',
+  core: '`New-B/Linux3.6:kernel/sched/core.c`',
+  intelIdle:
+    '`New-B/Linux3.6:drivers/idle/intel_idle.c` (`nehalem_cstates`: C1 exit 3 µs, C3 20 µs, C6 200 µs)',
+  ixgbe: '`torvalds/linux:drivers/net/ethernet/intel/ixgbe/ixgbe_main.c`',
+  ovsPmd: '`openvswitch/ovs:Documentation/topics/dpdk/pmd.rst`',
+  qemuPollUs: '`qemu/qemu:net/tap.c` (`poll-us`)',
+} as const;
+
+const S = sources;
+
+export const calibration: CalibrationSection[] = [
+  {
+    title: 'Host',
+    rows: [
+      {
+        path: 'profile.cpu.sockets',
+        unit: 'sockets',
+        kind: 'sourced',
+        source: `IBM x3650-M2 with two Xeon E5530 (${S.talk}).`,
+        range: null,
+      },
+      {
+        path: 'profile.cpu.coresPerSocket',
+        unit: 'cores',
+        kind: 'sourced',
+        source: `Xeon E5530: 4 cores, HT disabled (${S.talk}).`,
+        range: null,
+      },
+      {
+        path: 'profile.cpu.ghz',
+        unit: 'GHz',
+        kind: 'sourced',
+        source: 'Xeon E5530 nominal clock. Used to turn cycle counts into ns.',
+        range: null,
+      },
+    ],
+  },
+  {
+    title: 'Guest ↔ host transitions',
+    rows: [
+      {
+        path: 'profile.costs.vmExitNs',
+        unit: 'ns',
+        kind: 'measured',
+        source: `${S.splitx} measured 2,000 cycles for the direct cost of an exit and re-entry; 2,000 / 2.4 GHz = 833 ns.`,
+        range: {
+          lo: 600,
+          hi: 1_250,
+          why: '1,500–3,000 cycles: the direct cost varies with EPT/VPID, guest state and microcode.',
+        },
+      },
+      {
+        path: 'profile.costs.kickHandleNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `Handling on top of the direct exit for an ioeventfd kick (MMIO/PIO decode in KVM, \`eventfd_signal\`, the \`vhost_poll\` wake-up callback). ${S.splitx}: handling "can be an order of magnitude higher" than the direct cost; ioeventfd is the light path (${S.ioeventfd}), so ~1.5× the direct cost.`,
+        range: {
+          lo: 400,
+          hi: 3_000,
+          why: "From half the direct exit (PIO fast path) to a few exits' worth (MMIO decode, cold caches).",
+        },
+      },
+      {
+        path: 'profile.costs.haltExitNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `HLT exit (830 ns direct) plus \`kvm_vcpu_block\` bookkeeping before \`schedule()\`.`,
+        range: {
+          lo: 900,
+          hi: 3_000,
+          why: 'At least the direct exit; at most about two more exits of bookkeeping.',
+        },
+      },
+      {
+        path: 'profile.costs.irqEntryNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `Interrupt injection on VM entry plus the guest's EOI write, which traps on Nehalem (no APICv or posted interrupts; ${S.eli} describes these extra exits): about two exits' worth.`,
+        range: {
+          lo: 1_000,
+          hi: 4_000,
+          why: "One to four exits' worth (injection, EOI, and the exits ELI counts per interrupt).",
+        },
+      },
+      {
+        path: 'profile.costs.exitlessIrqEntryNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `With exitless interrupts (${S.eli}) the guest takes the interrupt and its EOI without exits, so only the handler entry remains (compare \`irqEntryNs\`).`,
+        range: {
+          lo: 200,
+          hi: 1_000,
+          why: 'A guest interrupt handler entry and EOI without exits: a few hundred cycles to ~2,400.',
+        },
+      },
+    ],
+  },
+  {
+    title: 'Guest network stack (netperf inside the VM)',
+    rows: [
+      {
+        path: 'profile.costs.guestTxPktNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `\`send()\` syscall, TCP/IP output and virtio-net \`start_xmit\` for a small message on a 2.4 GHz Nehalem guest (~10k cycles).`,
+        range: {
+          lo: 2_000,
+          hi: 8_000,
+          why: 'Half to twice the assumed 10k cycles: no per-packet guest figure was found.',
+        },
+      },
+      {
+        path: 'profile.costs.guestRxPktNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `NAPI poll, \`netif_receive_skb\`, TCP input, waking netperf and its \`recv()\` (~12k cycles).`,
+        range: { lo: 2_500, hi: 10_000, why: 'Half to twice the assumed 12k cycles.' },
+      },
+      {
+        path: 'profile.costs.guestPerByteNs',
+        unit: 'ns/byte',
+        kind: 'assumed',
+        source: `~10 GB/s copy bandwidth per core (Nehalem-EP: 32 GB/s per socket, ${S.nehalemMem}). Irrelevant for 1-byte TCP_RR.`,
+        range: { lo: 0.05, hi: 0.3, why: '3–20 GB/s per core, cold to warm caches.' },
+      },
+      {
+        path: 'profile.costs.guestMemFraction',
+        unit: 'fraction',
+        kind: 'assumed',
+        source: `Share of guest network work stalled on memory, for the remote-NUMA penalty.`,
+        range: {
+          lo: 0.1,
+          hi: 0.6,
+          why: 'Network stacks are partly memory-bound (skb, socket, copies); no measurement found.',
+        },
+      },
+      {
+        path: 'profile.costs.udpStackFactor',
+        unit: '× TCP',
+        kind: 'assumed',
+        source: `UDP's per-packet stack work (no connection state, ACK clocking or retransmit queue) relative to TCP's, for the guest's send and receive costs.`,
+        range: { lo: 0.6, hi: 1, why: 'UDP does less per packet than TCP, never more.' },
+      },
+    ],
+  },
+  {
+    title: 'vhost',
+    rows: [
+      {
+        path: 'profile.costs.vhostTxPktNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `\`handle_tx\` per packet: descriptor fetch (\`vhost_get_vq_desc\`, ~10 % of ${S.vhostPerf}), copy into an skb, tap \`sendmsg\`, bridge, ixgbe \`xmit\` — the host TX stack runs in the vhost thread.`,
+        range: {
+          lo: 2_000,
+          hi: 8_000,
+          why: 'Half to twice the assumption: the host TX stack costs several µs per packet in the 2012 kernels.',
+        },
+      },
+      {
+        path: 'profile.costs.vhostRxPktNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `\`handle_rx\` per packet: socket peek, buffer fetch, copy to the guest, used ring update.`,
+        range: { lo: 1_250, hi: 5_000, why: 'Half to twice the assumption.' },
+      },
+      {
+        path: 'profile.costs.vhostSignalNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `\`vhost_signal\` → eventfd → irqfd → \`kvm_set_irq\` → vCPU kick (\`__apic_accept_irq\` and \`vhost_signal\` are ~4 % each of ${S.vhostPerf}). Paid only when the guest wants the interrupt (\`vhost_notify\`).`,
+        range: { lo: 400, hi: 2_000, why: 'An eventfd write and an irqfd injection: 1k–5k cycles.' },
+      },
+      {
+        path: 'profile.costs.vhostPerByteNs',
+        unit: 'ns/byte',
+        kind: 'assumed',
+        source: 'As `guestPerByteNs`.',
+        range: { lo: 0.05, hi: 0.3, why: 'As `guestPerByteNs`.' },
+      },
+      {
+        path: 'profile.costs.vhostMemFraction',
+        unit: 'fraction',
+        kind: 'assumed',
+        source: `vhost work is mostly copies and ring/descriptor accesses in guest memory, so half memory-bound.`,
+        range: {
+          lo: 0.2,
+          hi: 0.8,
+          why: 'Copies and ring accesses dominate, but part of the work is the host stack in cache.',
+        },
+      },
+      {
+        path: 'profile.costs.vqCacheTransferLocalNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `A vq's backend state (vq struct, ring indices, descriptors, tap socket): ~30 cache lines × ~20 ns L3 hit on the same socket (${S.sandra}). Paid when a vq's handler runs on a core other than the one that ran it last.`,
+        range: { lo: 200, hi: 1_500, why: '10–50 lines at 20–30 ns.' },
+      },
+      {
+        path: 'profile.costs.vqCacheTransferRemoteNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `The same 30 lines fetched across QPI at ~80 ns each (remote memory more than 50 % dearer than local, ${S.ibmEx5}; a cache-to-cache transfer across sockets costs more than a local memory access of 81 ns, ${S.sandra}).`,
+        range: { lo: 1_000, hi: 5_000, why: '10–50 lines at 80–100 ns.' },
+      },
+      {
+        path: 'profile.costs.cgroupAttachNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `A shared worker switching to another VM's work: moving the task to the VM's cgroup and \`use_mm\` of the VM's address space (TLB flush). The RFC's design needs this per VM change (${S.rfc}); no measurement was found.`,
+        range: {
+          lo: 0,
+          hi: 3_000,
+          why: 'From free (charging without moving the thread) to a few µs (`cgroup_attach_task` plus `use_mm` and the TLB refill).',
+        },
+      },
+      {
+        path: 'vhost.weightPkts',
+        unit: 'packets',
+        kind: 'sourced',
+        source: `\`VHOST_NET_PKT_WEIGHT\` (later kernels; \`torvalds/linux:drivers/vhost/net.c\`).`,
+        range: null,
+      },
+      {
+        path: 'vhost.byteWeight',
+        unit: 'bytes',
+        kind: 'sourced',
+        source: `\`VHOST_NET_WEIGHT\` 0x80000 (${S.vhostNet}).`,
+        range: null,
+      },
+      {
+        path: 'ringSize',
+        unit: 'descriptors',
+        kind: 'sourced',
+        source: "QEMU's default virtio-net queue size.",
+        range: null,
+      },
+    ],
+  },
+  {
+    title: 'Later designs, workloads and paths',
+    rows: [
+      {
+        path: 'profile.costs.nicRxIrqNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `NIC receive interrupt plus softirq per packet: NAPI, \`netif_receive_skb\`, bridge, tap enqueue and the wake-up of the vhost thread.`,
+        range: { lo: 2_000, hi: 8_000, why: 'Half to twice the assumption.' },
+      },
+      {
+        path: 'profile.costs.bridgeForwardNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `East-west: the receive half a NIC softirq would do (netif_receive on the bridge, FDB lookup, the other tap's enqueue and wake-up), run in the sending vhost thread. Set below \`nicRxIrqNs\`, which also pays the hard interrupt and NAPI.`,
+        range: { lo: 1_500, hi: 6_000, why: 'Half to twice the assumption.' },
+      },
+      {
+        path: 'profile.costs.pollCheckNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `One look at one queue by a polling thread: the avail index and the socket head, a couple of cache lines.`,
+        range: { lo: 50, hi: 300, why: 'Two L3 hits to two remote cache lines.' },
+      },
+      {
+        path: 'profile.costs.pmdPktNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `OVS-DPDK per packet: vhost-user burst dequeue or enqueue (a descriptor walk and a copy in userspace) plus the EMC/flow lookup; DPDK forwards 64-byte frames at line rate (${S.lineRate}) on one core, and vhost-user costs several times that.`,
+        range: { lo: 200, hi: 1_000, why: '3–15× a line-rate packet time.' },
+      },
+      {
+        path: 'profile.nic.mssBytes',
+        unit: 'bytes',
+        kind: 'sourced',
+        source: 'TCP payload per 1,500-byte frame with timestamps (1500 − 20 − 20 − 12).',
+        range: null,
+      },
+      {
+        path: 'profile.nic.txRingFrames',
+        unit: 'frames',
+        kind: 'sourced',
+        source: `ixgbe's default transmit ring (512 descriptors, ${S.ixgbe}).`,
+        range: null,
+      },
+      {
+        path: 'policy.busyPollUs',
+        unit: 'µs',
+        kind: 'sourced',
+        source: `A common \`poll-us\` setting for QEMU's tap backend (${S.qemuPollUs}); the kernel default is 0 (off).`,
+        range: null,
+      },
+      {
+        path: 'policy.sidecoresPerNode',
+        unit: 'cores',
+        kind: 'assumed',
+        source: `One dedicated core per socket, as OVS-DPDK deployments pin one PMD per NUMA node at least (\`policy.pmdCores\` empty: the last core of each node).`,
+        range: null,
+      },
+      {
+        path: 'policy.autoLbIntervalS',
+        unit: 's',
+        kind: 'sourced',
+        source: `OVS-DPDK \`pmd-auto-lb\` default (${S.ovsPmd}).`,
+        range: null,
+      },
+      {
+        path: 'policy.autoLbLoadThreshold',
+        unit: 'fraction',
+        kind: 'sourced',
+        source: `OVS-DPDK \`pmd-auto-lb-load-threshold\` default 95 % (${S.ovsPmd}).`,
+        range: null,
+      },
+      {
+        path: 'policy.autoLbImprovementThreshold',
+        unit: 'fraction',
+        kind: 'sourced',
+        source: `OVS-DPDK \`pmd-auto-lb-improvement-threshold\` default 25 % (${S.ovsPmd}).`,
+        range: null,
+      },
+      {
+        path: 'policy.autoLbRebalIntervalS',
+        unit: 's',
+        kind: 'sourced',
+        source: `OVS-DPDK \`pmd-auto-lb-rebal-interval\` default 1 minute (${S.ovsPmd}).`,
+        range: null,
+      },
+      {
+        path: 'workload.windowBytes',
+        unit: 'bytes',
+        kind: 'assumed',
+        source: `A TCP send window of 256 KiB, below autotuning's maximum; the 10GbE bandwidth-delay product here is ~60 KiB, so the window is not what limits a stream.`,
+        range: null,
+      },
+      {
+        path: 'workload.gsoBytes',
+        unit: 'bytes',
+        kind: 'sourced',
+        source: 'GSO/TSO super-packets of 45 × 1,448 bytes (the largest multiple of the MSS under 64 KiB).',
+        range: null,
+      },
+      {
+        path: 'workload.messageBytes',
+        unit: 'bytes',
+        kind: 'sourced',
+        shown: '16,384 (TCP), 1,472 (UDP)',
+        source:
+          "netperf's default send size is the socket buffer size (16 KiB on Linux for TCP); for UDP, a datagram that fits one frame (1500 − 28). `0` in a scenario means these defaults.",
+        range: null,
+      },
+    ],
+  },
+  {
+    title: 'Host scheduler and cores',
+    rows: [
+      {
+        path: 'profile.costs.ctxSwitchNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `Within the published range: ~1.1 µs per thread switch and ~2.4 µs per process switch on a modern core (${S.ctxModern}); Nehalem with a 2.6.32-era \`schedule()\` (CFS pick, mm switch for vhost's \`use_mm\`) sits in between.`,
+        range: { lo: 1_000, hi: 3_000, why: 'From a modern thread switch to an older process switch.' },
+      },
+      {
+        path: 'profile.costs.cacheRefillNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `Indirect cost of a switch when another thread ran on the core since this one last ran there: the cost "grows with working-set size" and affinity "greatly improves" it (${S.tsuna}); ~3k ns ≈ refilling ~40 lines from memory plus TLB misses.`,
+        range: { lo: 1_000, hi: 8_000, why: '10–100 lines from memory plus TLB misses, by working set.' },
+      },
+      {
+        path: 'profile.costs.idleExitNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `Wake-up IPI plus exit from C1 on Nehalem (${S.intelIdle}). Only paid by a core that has actually been idle.`,
+        range: {
+          lo: 2_000,
+          hi: 10_000,
+          why: 'C1 exit (3 µs) to a mix with C3 (20 µs, chosen by the governor only after idles of 80 µs or more).',
+        },
+      },
+      {
+        path: 'profile.costs.remoteNumaPenalty',
+        unit: '× extra',
+        kind: 'measured',
+        source: `Remote memory access "more than 50 % higher than local" (${S.ibmEx5}; a Nehalem-EX figure, EP is similar). Applied to the memory-bound fraction of work done off the VM's node.`,
+        range: {
+          lo: 0.3,
+          hi: 1,
+          why: 'Nehalem-EP remote/local latency ratios of 1.3–2 (local 81 ns, remote over QPI).',
+        },
+      },
+      {
+        path: 'profile.sched.latencyNs',
+        unit: 'ns',
+        kind: 'sourced',
+        source: `\`sysctl_sched_latency\` 6 ms × (1 + log2 8 CPUs), the kernel's default scaling (${S.fair}).`,
+        range: null,
+      },
+      {
+        path: 'profile.sched.minGranularityNs',
+        unit: 'ns',
+        kind: 'sourced',
+        source: `\`sysctl_sched_min_granularity\` 0.75 ms × 4 (${S.fair}). µs bursts never reach it.`,
+        range: null,
+      },
+      {
+        path: 'profile.sched.wakeupGranularityNs',
+        unit: 'ns',
+        kind: 'sourced',
+        source: `\`sysctl_sched_wakeup_granularity\` 1 ms × 4 (${S.fair}).`,
+        range: null,
+      },
+      {
+        path: 'profile.sched.migrationCostNs',
+        unit: 'ns',
+        kind: 'sourced',
+        source: `\`sysctl_sched_migration_cost\` default; new-idle balancing is skipped when \`avg_idle\` is shorter (${S.fair}).`,
+        range: null,
+      },
+      {
+        path: 'profile.sched.numaBalanceIntervalNs',
+        unit: 'ns',
+        kind: 'sourced',
+        shown: '8 ms (x3650-m2), 128 ms (2x64)',
+        source: `\`sd_numa_init()\` (${S.core}): a NUMA domain's \`min_interval\` is its weight in ms (8 and 128 CPUs). **Simplified:** one waiting thread moves per interval from a socket whose cores are all busy to an idle core of the other, when the first has two or more runnable threads more (the kernel compares PELT load averages against \`imbalance_pct\` 125 and balances busy CPUs \`busy_factor\` 32 times less often). \`0\` turns it off (threads then cross sockets only through new-idle pulls).`,
+        range: null,
+      },
+    ],
+  },
+  {
+    title: 'NIC, wire and the external peer',
+    rows: [
+      {
+        path: 'profile.nic.lineRateGbps',
+        unit: 'Gbit/s',
+        kind: 'sourced',
+        source: `X540-SR1 10GbE (${S.talk}).`,
+        range: null,
+      },
+      {
+        path: 'profile.nic.frameOverheadBytes',
+        unit: 'bytes',
+        kind: 'sourced',
+        source: 'Ethernet (14 + 4 FCS + 8 preamble + 12 IFG) + IPv4 20 + TCP 20 with timestamps 12.',
+        range: null,
+      },
+      {
+        path: 'profile.nic.txNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `Descriptor write, doorbell, DMA read over PCIe 2.0.`,
+        range: { lo: 500, hi: 2_000, why: 'One to a few PCIe round trips (~250–500 ns each).' },
+      },
+      {
+        path: 'profile.nic.wireNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `One-way fibre plus one switch hop on 10GbE.`,
+        range: {
+          lo: 500,
+          hi: 5_000,
+          why: 'A cut-through switch (~0.5 µs) to a store-and-forward one and longer fibre.',
+        },
+      },
+      {
+        path: 'profile.nic.irqDelayNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `ixgbe interrupt moderation (adaptive ITR, ${S.ixgbe}) on a latency-sensitive flow.`,
+        range: {
+          lo: 2_000,
+          hi: 20_000,
+          why: 'Adaptive ITR settles between its lowest-latency and its bulk setting depending on the traffic it sees.',
+        },
+      },
+      {
+        path: 'profile.nic.steering',
+        unit: '',
+        kind: 'sourced',
+        source: `ixgbe enables Flow Director ATR by default (${S.ixgbe}): receive interrupts follow the CPU that last transmitted on the flow. The 2012 RFC notes results "seem related to NIC flow steering" (${S.rfc}).`,
+        range: null,
+      },
+      {
+        path: 'profile.nic.irqCpus',
+        unit: 'CPU ids',
+        kind: 'assumed',
+        source: `With \`fixed\` steering, receive interrupts on CPU 0 (an unbalanced IRQ affinity).`,
+        range: null,
+      },
+      {
+        path: 'profile.nic.peerTurnaroundNs',
+        unit: 'ns',
+        kind: 'fitted',
+        source: `The only fitted value: the external netperf server's receive, turnaround and send, chosen so that the default scenario (1 VM, 1 vCPU, 1 device, 1 TCP_RR instance, per-device) lands at the middle of the published 12.9k–14.2k transactions/s (${S.mstRr}). A bare-metal 2012 peer answering in ~20–25 µs is in line with bare-metal 10GbE TCP_RR of that era (~25–30k transactions/s for both ends together).`,
+        range: {
+          lo: 21_000,
+          hi: 27_000,
+          why: 'The published range (70.7–77.3 µs per transaction) allows ±3.3 µs around the fit.',
+        },
+      },
+      {
+        path: 'profile.nic.peerJitterCv',
+        unit: 'CV',
+        kind: 'assumed',
+        source: `The peer's turnaround is lognormal with this coefficient of variation: the external host is not a perfect clock. This is where seeds make runs differ.`,
+        range: { lo: 0.02, hi: 0.3, why: 'From a quiet dedicated peer to a busy one.' },
+      },
+      {
+        path: 'pinning.vcpu',
+        unit: '',
+        kind: 'assumed',
+        source: `About the talk's setup: each VM's vCPU threads bound to its memory node (\`numactl --cpunodebind\`), VMs spread over the nodes round-robin. vhost kthreads are children of kthreadd and do not inherit that binding — the NUMA-unawareness the talk names.`,
+        range: null,
+      },
+    ],
+  },
+];
+
+/** Every row, in table order. */
+export function calibrationRows(): CalibrationRow[] {
+  return calibration.flatMap((s) => s.rows);
+}
+
+/** The row of a `--set` path, or undefined. */
+export function calibrationRow(path: string): CalibrationRow | undefined {
+  return calibrationRows().find((r) => r.path === path);
+}
+
+/** Rows with a plausible range: the parameters sensitivity analysis and `--uncertainty` can vary. */
+export function rangedRows(): (CalibrationRow & { range: PlausibleRange })[] {
+  return calibrationRows().filter((r): r is CalibrationRow & { range: PlausibleRange } => r.range !== null);
+}
+
+/** Units whose values the scenario schema requires to be integers. */
+const INTEGER_UNITS = new Set(['ns', 'bytes', 'frames', 'packets', 'descriptors', 'cores', 'sockets']);
+
+/** The value at fraction `u` in [0, 1] of a row's range, rounded when the field is an integer. */
+export function valueInRange(row: CalibrationRow & { range: PlausibleRange }, u: number): number {
+  const v = row.range.lo + u * (row.range.hi - row.range.lo);
+  return INTEGER_UNITS.has(row.unit) ? Math.round(v) : v;
+}
