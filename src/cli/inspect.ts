@@ -5,7 +5,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { SPEED_MAX, SPEED_MIN } from '../inspector/commands.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, startInspector } from '../inspector/server.ts';
-import { DEFAULT_SPEED } from '../inspector/session.ts';
+import { DEFAULT_SPEED, MAX_VMS, tooBigToInspect } from '../inspector/session.ts';
 import type { ModelName } from '../model/scenario.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { profiles } from '../scenario/profiles.ts';
@@ -51,6 +51,9 @@ async function inspectCommand(file: string | undefined, o: InspectOpts): Promise
   if (o.model !== undefined) flags.model = o.model;
   const scenario = resolveScenario(deepMerge(fromFile, flags), o.set);
   const models = o.model !== undefined ? [o.model] : MODELS;
+  // The flag's bound, applied to whatever the file asked for too.
+  const tooBig = tooBigToInspect(scenario);
+  if (tooBig !== null) throw new InvalidArgumentError(`scenario.${tooBig}`);
 
   if (o.host !== undefined && o.host !== DEFAULT_HOST) {
     process.stderr.write(
@@ -111,7 +114,7 @@ export function addInspectCommand(program: Command): Command {
       `listen address (default ${DEFAULT_HOST}; anything else is reachable from outside)`,
     )
     .addOption(new Option('--model <model>', 'show only this model (default: both)').choices(MODELS))
-    .option('--vms <n>', 'number of VMs', integer(1, 256))
+    .option('--vms <n>', 'number of VMs', integer(1, MAX_VMS))
     .option('--seed <n>', 'random seed', integer(0, 2 ** 31 - 1))
     .addOption(new Option('--profile <name>', 'host profile').choices(Object.keys(profiles)))
     .option(

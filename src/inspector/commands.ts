@@ -16,6 +16,7 @@ export type Command =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'step' }
+  | { type: 'cancel' }
   | { type: 'stepUs'; us: number }
   | { type: 'speed'; factor: number }
   | { type: 'select'; model: string; actor: string }
@@ -51,6 +52,7 @@ export function parseCommand(raw: string, models: readonly string[]): CommandRes
     case 'pause':
     case 'resume':
     case 'step':
+    case 'cancel':
     case 'deselect': {
       const extra = onlyKeys(m, ['type']);
       return extra ? fail(extra) : { ok: true, command: { type: m.type } };

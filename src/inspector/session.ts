@@ -20,6 +20,22 @@ import {
 } from './snapshot.ts';
 
 export const DEFAULT_SPEED = 0.001;
+/**
+ * The most VMs, and simulated threads (vCPUs + queue pairs, as `scenario.vms` counts them), one session
+ * shows: every state message carries every actor, and a page cannot draw more than a few hundred.
+ */
+export const MAX_VMS = 256;
+export const MAX_THREADS = 1024;
+
+/** Why the inspector cannot show `s` (a one-line reason naming the field), or null when it can. */
+export function tooBigToInspect(s: Scenario): string | null {
+  if (s.vms > MAX_VMS) return `vms: the inspector shows at most ${MAX_VMS} VMs (here ${s.vms})`;
+  const threads = s.vms * (s.vcpusPerVm + s.devicesPerVm * s.queuePairs);
+  if (threads > MAX_THREADS) {
+    return `vms: the inspector shows at most ${MAX_THREADS} threads and queue pairs, vms x (vcpusPerVm + devicesPerVm x queuePairs) (here ${threads})`;
+  }
+  return null;
+}
 /** Rates (throughput, efficiency, ...) are computed over about this much virtual time. */
 const RATE_WINDOW_NS = 2_000_000;
 /** Trace lines kept per system between two state messages. */
@@ -28,6 +44,19 @@ const LOG_CAP = 300;
 const TICK_MS = 100;
 /** A slow slice (busy machine) is not caught up beyond this much wall time. */
 const MAX_CATCH_UP_MS = 250;
+/**
+ * Wall time one slice may compute before the session yields to the event loop (the server's sockets,
+ * a cancel): a long step is many slices, never one blocking run.
+ */
+const SLICE_BUDGET_MS = 50;
+/** The achieved rate is measured over about this much wall time of running. */
+const ACHIEVED_WINDOW_MS = 3000;
+/** Bounds of the adaptive chunk of virtual time run between two looks at the wall clock. */
+const CHUNK_MIN_NS = 1_000;
+const CHUNK_MAX_NS = 10_000_000;
+/** A chunk aims to take between these many wall milliseconds. */
+const CHUNK_FAST_MS = 2;
+const CHUNK_SLOW_MS = 10;
 
 export interface TraceLine {
   atNs: number;
@@ -52,10 +81,21 @@ export interface SelectedView {
   context: unknown;
 }
 
+/** A long step in progress: from where, to where, and where the shared clock is now. */
+export interface StepProgress {
+  fromNs: number;
+  targetNs: number;
+  atNs: number;
+}
+
 export interface StateMessage {
   type: 'state';
   paused: boolean;
   speed: number;
+  /** Virtual seconds per wall second actually achieved while running (null: not running or not yet measured). */
+  achieved: number | null;
+  /** The `stepUs` being computed, slice by slice (null: none). */
+  step: StepProgress | null;
   viewers: number;
   systems: (SystemSnapshot & { log: TraceLine[]; logDropped: number })[];
   selected: SelectedView | null;
@@ -76,6 +116,8 @@ export interface SessionOptions {
   paused?: boolean;
   /** An XState inspection observer per system (e.g. Stately Inspect), given the actor keys. */
   inspectFor?: (model: string, keys: () => readonly string[]) => (ev: unknown) => void;
+  /** Wall clock in ms (tests inject one); only pacing and slicing read it, never the simulation. */
+  wallMs?: () => number;
 }
 
 export class InspectorSession {
@@ -87,13 +129,23 @@ export class InspectorSession {
   private selected: { model: string; actor: string } | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastTickMs = 0;
+  private lastBroadcastMs = 0;
+  private readonly wallMs: () => number;
+  /** Virtual time run between two looks at the wall clock; adapts to the cost of an event. */
+  private chunkNs = 10_000;
+  private job: { fromNs: number; targetNs: number } | null = null;
+  /** (wall ms, virtual ns) while running, for the achieved rate. */
+  private pace: { wallMs: number; nowNs: number }[] = [];
   /** Called after every slice and every command (the server broadcasts). */
   onChange: () => void = () => {};
   /** Whether anything (a page, Stately) is watching: the simulation advances only then. */
   externalViewer = false;
 
   constructor(opts: SessionOptions) {
+    const tooBig = tooBigToInspect(opts.scenario);
+    if (tooBig !== null) throw new RangeError(tooBig);
     this.scenario = opts.scenario;
+    this.wallMs = opts.wallMs ?? (() => performance.now());
     this.speed = opts.speed ?? DEFAULT_SPEED;
     this.paused = opts.paused ?? false;
     this.sides = opts.models.map((model) => {
@@ -131,16 +183,69 @@ export class InspectorSession {
     return Math.max(...this.sides.map((s) => s.sys.kernel.nowNs));
   }
 
-  /** Advance every system to the same virtual instant `untilNs`. */
+  /** The earliest clock among the systems. */
+  private get minNowNs(): number {
+    return Math.min(...this.sides.map((s) => s.sys.kernel.nowNs));
+  }
+
+  /** Advance every system to the same virtual instant `untilNs` (in one go: for tests and short steps). */
   runUntil(untilNs: number): void {
     for (const s of this.sides) s.sys.kernel.run({ untilNs: Math.max(untilNs, s.sys.kernel.nowNs) });
     this.sample();
   }
 
-  /** Fire exactly one event in each system (kernel.step()). */
-  stepOne(): void {
-    for (const s of this.sides) s.sys.kernel.step();
+  /**
+   * Advance every system towards `untilNs` in chunks, all to the same instant chunk by chunk, until it is
+   * reached or `budgetMs` of wall time is spent. Returns whether it was reached. `kernel.run` windows
+   * partition time, so the result does not depend on the chunking.
+   */
+  advance(untilNs: number, budgetMs: number): boolean {
+    const t0 = this.wallMs();
+    let reached = this.minNowNs >= untilNs;
+    while (!reached) {
+      const c0 = this.wallMs();
+      const end = Math.min(untilNs, this.minNowNs + this.chunkNs);
+      for (const s of this.sides) if (s.sys.kernel.nowNs < end) s.sys.kernel.run({ untilNs: end });
+      const c1 = this.wallMs();
+      if (c1 - c0 < CHUNK_FAST_MS) this.chunkNs = Math.min(CHUNK_MAX_NS, this.chunkNs * 2);
+      else if (c1 - c0 > CHUNK_SLOW_MS) this.chunkNs = Math.max(CHUNK_MIN_NS, Math.floor(this.chunkNs / 2));
+      reached = end >= untilNs;
+      if (c1 - t0 >= budgetMs) break;
+    }
     this.sample();
+    return reached;
+  }
+
+  /**
+   * Fire the one event that comes next across all systems (the one whose next event is earliest, the
+   * first on a tie): the systems share one clock, as if their events were merged into one queue.
+   */
+  stepOne(): void {
+    let next: Side | null = null;
+    let nextAt = Number.POSITIVE_INFINITY;
+    for (const s of this.sides) {
+      const at = s.sys.kernel.nextAtNs;
+      if (at !== null && at < nextAt) {
+        next = s;
+        nextAt = at;
+      }
+    }
+    next?.sys.kernel.step();
+    this.sample();
+  }
+
+  /** The long step being computed, if any. */
+  get stepProgress(): StepProgress | null {
+    return this.job === null ? null : { ...this.job, atNs: this.minNowNs };
+  }
+
+  /** Virtual seconds per wall second over the recent running window (null: too little to tell). */
+  get achieved(): number | null {
+    if (this.paused || this.pace.length < 2) return null;
+    const a = this.pace[0];
+    const b = this.pace[this.pace.length - 1];
+    const wall = b.wallMs - a.wallMs;
+    return wall < TICK_MS ? null : (b.nowNs - a.nowNs) / (wall * 1e6);
   }
 
   private sample(): void {
@@ -157,22 +262,30 @@ export class InspectorSession {
   apply(cmd: Command): void {
     switch (cmd.type) {
       case 'pause':
+      case 'cancel':
         this.paused = true;
+        this.job = null;
         break;
       case 'resume':
         this.paused = false;
-        this.lastTickMs = performance.now();
+        this.job = null;
+        this.lastTickMs = this.wallMs();
+        this.pace = [];
         break;
       case 'step':
         this.paused = true;
+        this.job = null;
         this.stepOne();
         break;
       case 'stepUs':
+        // Computed slice by slice by the loop (`pump`), which yields between slices.
         this.paused = true;
-        this.runUntil(this.nowNs + cmd.us * 1000);
+        this.job = { fromNs: this.minNowNs, targetNs: this.minNowNs + cmd.us * 1000 };
+        this.kick();
         break;
       case 'speed':
         this.speed = cmd.factor;
+        this.pace = [];
         break;
       case 'select':
         this.selected = { model: cmd.model, actor: cmd.actor };
@@ -184,26 +297,58 @@ export class InspectorSession {
     this.onChange();
   }
 
-  /** One slice: virtual time = speed x wall time since the last slice (bounded). */
+  /**
+   * One slice of a long step: at most `SLICE_BUDGET_MS` of computing. Broadcasts at most every
+   * `TICK_MS` while the step goes on, and once when it ends. Returns whether a step remains.
+   */
+  pump(): boolean {
+    if (this.job === null) return false;
+    if (this.advance(this.job.targetNs, SLICE_BUDGET_MS)) this.job = null;
+    const nowMs = this.wallMs();
+    if (this.job === null || nowMs - this.lastBroadcastMs >= TICK_MS) {
+      this.lastBroadcastMs = nowMs;
+      this.onChange();
+    }
+    return this.job !== null;
+  }
+
+  /**
+   * One slice of running: virtual time = speed x wall time since the last slice (bounded), computed for
+   * at most `SLICE_BUDGET_MS`. A machine too slow for the chosen speed falls behind, and `achieved`
+   * says by how much: the lost time is not made up later.
+   */
   tick(): void {
-    const nowMs = performance.now();
+    const nowMs = this.wallMs();
     const wallMs = Math.min(MAX_CATCH_UP_MS, nowMs - this.lastTickMs);
     this.lastTickMs = nowMs;
     if (this.paused || (this.viewers === 0 && !this.externalViewer)) return;
     const sliceNs = Math.max(1, Math.round(this.speed * wallMs * 1e6));
-    this.runUntil(this.nowNs + sliceNs);
+    this.advance(this.nowNs + sliceNs, SLICE_BUDGET_MS);
+    this.pace.push({ wallMs: this.wallMs(), nowNs: this.nowNs });
+    while (this.pace.length > 2 && this.pace[1].wallMs <= nowMs - ACHIEVED_WINDOW_MS) this.pace.shift();
     this.onChange();
   }
 
+  /** The loop: a slice of a long step as soon as the event loop is free, else a tick every `TICK_MS`. */
   start(): void {
-    this.lastTickMs = performance.now();
-    const loop = () => {
-      const t0 = performance.now();
+    this.lastTickMs = this.wallMs();
+    this.schedule(TICK_MS);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const t0 = this.wallMs();
+      if (this.pump()) return this.schedule(0);
       this.tick();
-      const spent = performance.now() - t0;
-      this.timer = setTimeout(loop, Math.max(10, TICK_MS - spent));
-    };
-    this.timer = setTimeout(loop, TICK_MS);
+      this.schedule(Math.max(10, TICK_MS - (this.wallMs() - t0)));
+    }, delayMs);
+  }
+
+  /** Start computing a new long step at once (if the loop runs). */
+  private kick(): void {
+    if (this.timer !== null) this.schedule(0);
   }
 
   stop(): void {
@@ -247,6 +392,8 @@ export class InspectorSession {
       type: 'state',
       paused: this.paused,
       speed: this.speed,
+      achieved: this.achieved,
+      step: this.stepProgress,
       viewers: this.viewers,
       systems,
       selected: this.selectedView(),

@@ -94,6 +94,16 @@ export class SimKernel {
     this.cancelledPending++;
   }
 
+  /**
+   * The virtual time the next `step()` would move the clock to, or null when no event remains. Lets a
+   * viewer of several kernels fire their events in one merged time order.
+   */
+  get nextAtNs(): number | null {
+    const slot = this.peekLive();
+    if (this.nowFirst(slot)) return this.now;
+    return slot < 0 ? null : this.queue.atNs(slot);
+  }
+
   /** Fire the next live event, advancing the clock to its time. Returns false when none remain. */
   step(): boolean {
     const slot = this.peekLive();

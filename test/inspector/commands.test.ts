@@ -12,7 +12,7 @@ const parse = (msg: unknown) => parseCommand(typeof msg === 'string' ? msg : JSO
 
 describe('parseCommand', () => {
   it('accepts the whitelisted commands', () => {
-    for (const type of ['pause', 'resume', 'step', 'deselect']) {
+    for (const type of ['pause', 'resume', 'step', 'cancel', 'deselect']) {
       expect(parse({ type })).toEqual({ ok: true, command: { type } });
     }
     expect(parse({ type: 'stepUs', us: 250 })).toEqual({ ok: true, command: { type: 'stepUs', us: 250 } });

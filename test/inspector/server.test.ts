@@ -57,6 +57,23 @@ const next = (messages: unknown[], count: number) =>
     poll();
   });
 
+/** The first message from index `from` on that satisfies `ok` (waits for it). */
+function until<T>(
+  messages: unknown[],
+  from: number,
+  ok: (m: T) => boolean,
+): Promise<{ msg: T; index: number }> {
+  return new Promise((resolve) => {
+    const poll = () => {
+      for (let i = from; i < messages.length; i++) {
+        if (ok(messages[i] as T)) return resolve({ msg: messages[i] as T, index: i });
+      }
+      setTimeout(poll, 10);
+    };
+    poll();
+  });
+}
+
 describe('inspector server', () => {
   it('listens on 127.0.0.1 and serves one self-contained page with a strict CSP', async () => {
     expect(inspector.host).toBe('127.0.0.1');
@@ -80,7 +97,7 @@ describe('inspector server', () => {
     await expect(connect('null')).rejects.toThrow('refused: 403');
   });
 
-  it('streams hello and state, validates commands, and steps exactly one event', async () => {
+  it('streams hello and state, validates commands, and steps the next event across both systems', async () => {
     const { ws, messages } = await connect(`http://127.0.0.1:${inspector.port}`);
     const [hello, state] = messages as [
       { type: string; models: string[]; machines: Record<string, unknown> },
@@ -99,29 +116,80 @@ describe('inspector server', () => {
     await next(messages, 3);
     expect(messages[2]).toEqual({ type: 'error', error: 'unknown command type' });
 
+    type State = typeof state & { step: unknown };
     ws.send(JSON.stringify({ type: 'stepUs', us: 200 }));
-    await next(messages, 4);
-    const after = messages[3] as unknown as typeof state;
+    const { msg: after, index } = await until<State>(
+      messages,
+      3,
+      (m) => m.type === 'state' && m.step === null,
+    );
     for (const s of after.systems) expect(s.nowNs).toBe(200_000);
 
+    // One event, the next across both systems: exactly one of them fires it.
     ws.send(JSON.stringify({ type: 'step' }));
-    await next(messages, 5);
-    const stepped = messages[4] as unknown as typeof state;
-    stepped.systems.forEach((s, i) => {
-      expect(s.events).toBe(after.systems[i].events + 1);
-      expect(s.nowNs).toBeGreaterThanOrEqual(200_000);
-      expect(s.log.at(-1)?.atNs).toBe(s.nowNs);
-    });
+    await next(messages, index + 2);
+    const stepped = messages[index + 1] as unknown as State;
+    const moved = stepped.systems.filter((s, i) => s.events !== after.systems[i].events);
+    expect(moved).toHaveLength(1);
+    expect(moved[0].events).toBe(after.systems[stepped.systems.indexOf(moved[0])].events + 1);
+    expect(moved[0].log.at(-1)?.atNs).toBe(moved[0].nowNs);
+    const at = messages.length;
 
     ws.send(JSON.stringify({ type: 'select', model: 'per-cpu', actor: 'cpu0' }));
-    await next(messages, 6);
+    await next(messages, at + 1);
     const sel = (
-      messages[5] as unknown as { selected: { machine: string; state: string; context: { cpu: number } } }
+      messages[at] as unknown as { selected: { machine: string; state: string; context: { cpu: number } } }
     ).selected;
     expect(sel.machine).toBe('pcpu');
     expect(sel.context.cpu).toBe(0);
     ws.close();
   });
+
+  it('keeps serving while a long stepUs runs in slices, shows its progress and cancels it', async () => {
+    const big = await startInspector({
+      scenario: resolveScenario({ vms: 16 }),
+      models: ['per-device', 'per-cpu'],
+      port: 0,
+      paused: true,
+    });
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${big.port}/ws`, { origin: big.url.slice(0, -1) });
+      const messages: { type: string; step?: { atNs: number; targetNs: number } | null }[] = [];
+      ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
+      await new Promise((resolve) => ws.once('open', resolve));
+      await next(messages, 2);
+      // 1 s of virtual time for 16 VMs in both models: tens of seconds of work, in one command.
+      ws.send(JSON.stringify({ type: 'stepUs', us: 1_000_000 }));
+      const inFlight = (m: (typeof messages)[number]) =>
+        m.type === 'state' && m.step != null && m.step.atNs > 0 && m.step.atNs < m.step.targetNs;
+      await until(messages, 2, inFlight);
+      // The server still answers HTTP while the step goes on.
+      const res = await new Promise<number>((resolve, reject) => {
+        request(
+          { host: '127.0.0.1', port: big.port, path: '/', headers: { Host: `127.0.0.1:${big.port}` } },
+          (r) => {
+            r.resume();
+            resolve(r.statusCode ?? 0);
+          },
+        )
+          .on('error', reject)
+          .end();
+      });
+      expect(res).toBe(200);
+      expect(big.session.stepProgress).not.toBeNull();
+      ws.send(JSON.stringify({ type: 'cancel' }));
+      const from = messages.length;
+      const { msg } = await until<{ type: string; step: unknown; systems: { nowNs: number }[] }>(
+        messages,
+        from,
+        (m) => m.type === 'state' && m.step === null,
+      );
+      for (const s of msg.systems) expect(s.nowNs).toBeLessThan(1_000_000_000);
+      ws.close();
+    } finally {
+      await big.close();
+    }
+  }, 60_000);
 
   it('accepts only its own host names, and IP literals on a wildcard bind', () => {
     const local = hostChecker('127.0.0.1', 8000);
