@@ -1,4 +1,4 @@
-import { CAT_GUEST, CAT_IDLE, CAT_IRQ, CAT_SWITCH, CAT_VHOST } from '../src/metrics/categories.ts';
+import { CAT_GUEST, CAT_IDLE, CAT_IRQ, CAT_SWITCH, CAT_VHOST } from '../src/host/categories.ts';
 import type { Packet } from '../src/model/packet.ts';
 import { moveWaiting, pickNextIndex, updateMinVruntime, wakeupPreempts } from '../src/sched/cfs.ts';
 import { findPull, recordIdle } from '../src/sched/idleBalance.ts';

@@ -1,12 +1,7 @@
-import type { Host } from '../src/runtime/host.ts';
+import type { Host } from '../src/host/host.ts';
+import type { ActorId, SimMsg } from '../src/model/actor.ts';
 
-/** Actors are numbered; ids are plain data that can sit in a context or an event. */
-export type ActorId = number;
-
-export interface SimMsg {
-  type: string;
-  [field: string]: unknown;
-}
+export type { ActorId, SimMsg };
 
 /**
  * What a machine's actions may do besides updating their own context. Both executors provide the same

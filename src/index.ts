@@ -26,14 +26,6 @@ export {
   crossoverStatus,
 } from './metrics/crossover.ts';
 export type { Metrics, VmMetrics } from './metrics/summary.ts';
-export {
-  type ChromeTrace,
-  type ChromeTraceEvent,
-  runWithTimeline,
-  TimelineBuilder,
-  type TimelineRun,
-  traceJson,
-} from './metrics/timeline.ts';
 export type { Costs, CpuSpec, NicSpec, Profile, SchedTunables } from './model/profile.ts';
 export type {
   ModelName,
@@ -49,6 +41,14 @@ export type { Policy, PolicyInput, WorkerSpec } from './policies/policy.ts';
 export type { ExecutorKind } from './runtime/executor.ts';
 export { type RunOptions, type RunResult, runScenario } from './runtime/runScenario.ts';
 export { SimSystem } from './runtime/system.ts';
+export {
+  type ChromeTrace,
+  type ChromeTraceEvent,
+  runWithTimeline,
+  TimelineBuilder,
+  type TimelineRun,
+  traceJson,
+} from './runtime/timeline.ts';
 export type { TraceEvent } from './runtime/trace.ts';
 export { defaultScenario } from './scenario/defaults.ts';
 export { loadScenarioFile } from './scenario/load.ts';
@@ -63,5 +63,5 @@ export {
   type SweepPoint,
   type SweepSpec,
   sweepCrossover,
-} from './scenario/sweep.ts';
+} from './sweep/sweep.ts';
 export type { VhostWork } from './vhost/vhostWork.ts';

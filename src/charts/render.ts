@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { SweepPoint } from '../scenario/sweep.ts';
+import type { SweepPoint } from '../sweep/sweep.ts';
 import { type ChartSpec, chartSpecs } from './spec.ts';
 
 /** PNG pixels per SVG pixel: 2 gives a crisp 1350-pixel-wide image. */

@@ -13,7 +13,7 @@ import {
   type SweepPoint,
   seedCrossovers,
   throughputOf,
-} from '../scenario/sweep.ts';
+} from '../sweep/sweep.ts';
 
 export interface ChartMetric {
   /** File-name stem and the key into a point's `ci95`. */

@@ -1,4 +1,4 @@
-import { categories } from '../metrics/categories.ts';
+import { categories } from '../host/categories.ts';
 import { type CrossoverStatus, crossoverStatus, seedSpread } from '../metrics/crossover.ts';
 import type { Metrics } from '../metrics/summary.ts';
 import type { Scenario } from '../model/scenario.ts';
@@ -11,7 +11,7 @@ import {
   type SweepPoint,
   seedCrossovers,
   throughputOf,
-} from '../scenario/sweep.ts';
+} from '../sweep/sweep.ts';
 import { defaultMessageBytes } from '../workloads/stream.ts';
 
 const nf = (digits: number) =>

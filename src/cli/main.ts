@@ -21,6 +21,10 @@ import { loadScenarioFile } from '../scenario/load.ts';
 import { profiles } from '../scenario/profiles.ts';
 import { deepMerge, resolveScenario, type ScenarioInput } from '../scenario/resolve.ts';
 import { ScenarioError } from '../scenario/schema.ts';
+import { executeSweep, type FailedPoint } from '../sweep/execute.ts';
+import { ResumeError } from '../sweep/journal.ts';
+import { defaultOutDir, preloadCharts, type SweepIdentity, writeResultsFolder } from '../sweep/output.ts';
+import { createProgress } from '../sweep/progress.ts';
 import {
   buildGrid,
   type CrossoverEntry,
@@ -29,11 +33,7 @@ import {
   type SweepAxis,
   type SweepPoint,
   sweepCrossover,
-} from '../scenario/sweep.ts';
-import { executeSweep, type FailedPoint } from '../sweep/execute.ts';
-import { ResumeError } from '../sweep/journal.ts';
-import { defaultOutDir, preloadCharts, type SweepIdentity, writeResultsFolder } from '../sweep/output.ts';
-import { createProgress } from '../sweep/progress.ts';
+} from '../sweep/sweep.ts';
 import { VERSION } from '../version.ts';
 import { addDiagramCommand } from './diagram.ts';
 import { formatReproduceTable, formatRunTable, formatSweepTable, runCsv, sweepCsv } from './format.ts';
@@ -232,7 +232,7 @@ async function runCommand(file: string | undefined, o: RunOpts): Promise<void> {
   const scenario = resolveScenario(baseInput(file, o), o.set);
   let result: { metrics: Metrics; events: number };
   if (o.trace !== undefined) {
-    const { runWithTimeline, traceJson } = await import('../metrics/timeline.ts');
+    const { runWithTimeline, traceJson } = await import('../runtime/timeline.ts');
     const r = runWithTimeline(scenario, { executor: o.executor });
     try {
       await writeFile(o.trace, traceJson(r.trace));

@@ -4,12 +4,12 @@
  * writes, never looks at the wall clock.
  */
 import type { PcpuContext } from '../../machines/pcpu.machine.ts';
-import type { ActorId } from '../../machines/port.ts';
 import type { VcpuContext } from '../../machines/vcpu.machine.ts';
 import type { VhostWorkerContext } from '../../machines/vhostWorker.machine.ts';
 import type { VirtqueueContext } from '../../machines/virtqueue.machine.ts';
-import { CAT_IDLE, CAT_SWITCH, categories } from '../metrics/categories.ts';
-import type { Host } from '../runtime/host.ts';
+import { CAT_IDLE, CAT_SWITCH, categories } from '../host/categories.ts';
+import type { Host } from '../host/host.ts';
+import type { ActorId } from '../model/actor.ts';
 
 /** What the snapshot needs of a `SimSystem` (a structural subset, so tests can hand in a stub). */
 export interface SystemView {

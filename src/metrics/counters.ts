@@ -1,4 +1,4 @@
-import type { Host } from '../runtime/host.ts';
+import type { Host } from '../host/host.ts';
 
 /** Monotonic counters outside the recorder, read at the window's start and end. */
 export interface Counters {

@@ -1,6 +1,6 @@
+import { CAT_IDLE, type Category, categories } from '../host/categories.ts';
+import type { Host } from '../host/host.ts';
 import type { DropReason } from '../model/packet.ts';
-import type { Host } from '../runtime/host.ts';
-import { CAT_IDLE, type Category, categories } from './categories.ts';
 import type { Counters } from './counters.ts';
 import { jainIndex, percentile } from './percentile.ts';
 

@@ -1,5 +1,5 @@
 import type { Guard, Recipe } from '../../machines/define.ts';
-import type { SimMsg } from '../../machines/port.ts';
+import type { SimMsg } from '../model/actor.ts';
 import type { SimPort } from './simPort.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: one generator serves machines of every context type.

@@ -1,5 +1,5 @@
 import type { SimMachine } from '../../machines/define.ts';
-import type { ActorId, SimMsg } from '../../machines/port.ts';
+import type { ActorId, SimMsg } from '../model/actor.ts';
 
 export type ExecutorKind = 'fast' | 'xstate';
 

@@ -1,7 +1,7 @@
 import type { ActorId, Port, SimMsg } from '../../machines/port.ts';
+import type { Host } from '../host/host.ts';
 import type { SimKernel } from '../kernel/simKernel.ts';
 import type { Executor } from './executor.ts';
-import type { Host } from './host.ts';
 
 /** The port both executors hand to actions; `self` follows nested synchronous calls. */
 export class SimPort implements Port {

@@ -1,8 +1,8 @@
 import { type AnyActorRef, createActor } from 'xstate';
 import { type SimMachine, withPort } from '../../machines/define.ts';
-import type { ActorId, SimMsg } from '../../machines/port.ts';
 import type { SimKernel } from '../kernel/simKernel.ts';
 import { createSimClock } from '../kernel/xstateClock.ts';
+import type { ActorId, SimMsg } from '../model/actor.ts';
 import type { Executor } from './executor.ts';
 import type { SimPort } from './simPort.ts';
 

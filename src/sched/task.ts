@@ -1,4 +1,4 @@
-import type { ActorId } from '../../machines/port.ts';
+import type { ActorId } from '../model/actor.ts';
 
 export type TaskKind = 'vcpu' | 'vhost';
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelName, Scenario } from '../model/scenario.ts';
-import type { SweepAxis, SweepPoint } from '../scenario/sweep.ts';
+import type { SweepAxis, SweepPoint } from './sweep.ts';
 
 export interface SweepIdentity {
   command: string;

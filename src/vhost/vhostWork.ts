@@ -1,4 +1,4 @@
-import type { ActorId } from '../../machines/port.ts';
+import type { ActorId } from '../model/actor.ts';
 
 /**
  * A `struct vhost_work`: the handler of one virtqueue (handle_tx_kick / handle_rx_kick). It is data, not an

@@ -6,7 +6,7 @@ import { renderSvg, svgToPng, writeCharts } from '../../src/charts/render.ts';
 import { chartSpecs, slug } from '../../src/charts/spec.ts';
 import type { Metrics } from '../../src/metrics/summary.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
-import type { SweepPoint } from '../../src/scenario/sweep.ts';
+import type { SweepPoint } from '../../src/sweep/sweep.ts';
 
 const scenario = resolveScenario({});
 const metrics = (tps: number, eff: number) =>

@@ -1,9 +1,9 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import type { VhostWorkerContext } from '../../machines/vhostWorker.machine.ts';
-import { CAT_GUEST, CAT_VHOST, categories } from '../../src/metrics/categories.ts';
-import { census } from '../../src/metrics/census.ts';
+import { CAT_GUEST, CAT_VHOST, categories } from '../../src/host/categories.ts';
 import type { Scenario } from '../../src/model/scenario.ts';
+import { census } from '../../src/runtime/census.ts';
 import { runScenario } from '../../src/runtime/runScenario.ts';
 import type { SimSystem } from '../../src/runtime/system.ts';
 import type { TraceEvent } from '../../src/runtime/trace.ts';

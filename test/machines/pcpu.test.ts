@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CAT_SWITCH, categories } from '../../src/metrics/categories.ts';
+import { CAT_SWITCH, categories } from '../../src/host/categories.ts';
 import type { ModelName } from '../../src/model/scenario.ts';
 import { runScenario } from '../../src/runtime/runScenario.ts';
 import { drive, small } from '../runtime/drive.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crossover, crossoverStatus, seedSpread } from '../../src/metrics/crossover.ts';
 import type { ModelName } from '../../src/model/scenario.ts';
-import { type SweepPoint, seedCrossovers, sweepCrossover } from '../../src/scenario/sweep.ts';
+import { type SweepPoint, seedCrossovers, sweepCrossover } from '../../src/sweep/sweep.ts';
 
 const pts = (rows: [number, number, number][]) => rows.map(([vms, a, b]) => ({ vms, a, b }));
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { VcpuContext } from '../../machines/vcpu.machine.ts';
 import type { VhostWorkerContext } from '../../machines/vhostWorker.machine.ts';
-import { CAT_GUEST, categories } from '../../src/metrics/categories.ts';
-import { census } from '../../src/metrics/census.ts';
+import { CAT_GUEST, categories } from '../../src/host/categories.ts';
 import { modelNames, type Scenario, workloadKinds } from '../../src/model/scenario.ts';
 import { MultiWorkerPolicy } from '../../src/policies/multiWorker.ts';
 import type { PmdPolicy } from '../../src/policies/pmd.ts';
+import { census } from '../../src/runtime/census.ts';
 import type { SimSystem } from '../../src/runtime/system.ts';
 import { drive, small } from '../runtime/drive.ts';
 

@@ -12,8 +12,8 @@ import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scenario } from '../../src/model/scenario.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
-import { runPoints } from '../../src/scenario/sweep.ts';
 import { parseQueueUrl, pointJobId, redactQueueUrl } from '../../src/sweep/queue.ts';
+import { runPoints } from '../../src/sweep/sweep.ts';
 import { BIN, ROOT, runCli } from '../cliRun.ts';
 
 const REDIS = (process.env.PATH ?? '')

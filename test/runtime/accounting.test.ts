@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CAT_GUEST, CAT_VHOST, categories } from '../../src/metrics/categories.ts';
+import { CAT_GUEST, CAT_VHOST, categories } from '../../src/host/categories.ts';
 import type { ModelName } from '../../src/model/scenario.ts';
 import { runScenario } from '../../src/runtime/runScenario.ts';
 import type { SimSystem } from '../../src/runtime/system.ts';

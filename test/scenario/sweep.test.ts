@@ -10,7 +10,7 @@ import {
   type SweepPoint,
   splitTopLevel,
   sweepCrossover,
-} from '../../src/scenario/sweep.ts';
+} from '../../src/sweep/sweep.ts';
 
 const base = resolveScenario({ durationS: 0.005, warmupS: 0.001 });
 

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../src/model/scenario.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
-import { buildGrid, runPoints } from '../../src/scenario/sweep.ts';
 import { executeSweep } from '../../src/sweep/execute.ts';
 import { JOURNAL, ResumeError } from '../../src/sweep/journal.ts';
+import { buildGrid, runPoints } from '../../src/sweep/sweep.ts';
 
 const base = resolveScenario({ durationS: 0.004, warmupS: 0.001 });
 const grid = buildGrid({ base, models: ['per-device', 'per-cpu'], vmsList: [1, 2] });

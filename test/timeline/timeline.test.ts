@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/runtime/runScenario.ts';
 import {
   type ChromeTrace,
   type ChromeTraceEvent,
   runWithTimeline,
   traceJson,
-} from '../../src/metrics/timeline.ts';
-import { runScenario } from '../../src/runtime/runScenario.ts';
+} from '../../src/runtime/timeline.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NicContext } from '../../machines/nic.machine.ts';
-import { census } from '../../src/metrics/census.ts';
 import { workloadKinds } from '../../src/model/scenario.ts';
+import { census } from '../../src/runtime/census.ts';
 import { runScenario } from '../../src/runtime/runScenario.ts';
 import { defaultScenario } from '../../src/scenario/defaults.ts';
 import { drive, small } from '../runtime/drive.ts';

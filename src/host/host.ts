@@ -1,6 +1,5 @@
-import type { ActorId, SimMsg } from '../../machines/port.ts';
 import { type RandomStream, streamFor } from '../kernel/random.ts';
-import { Recorder } from '../metrics/recorder.ts';
+import type { ActorId, SimMsg } from '../model/actor.ts';
 import type { Packet } from '../model/packet.ts';
 import type { Costs, SchedTunables } from '../model/profile.ts';
 import type { Scenario } from '../model/scenario.ts';
@@ -13,6 +12,7 @@ import { selectCpu } from '../sched/selectCpu.ts';
 import type { Task } from '../sched/task.ts';
 import type { VhostWork } from '../vhost/vhostWork.ts';
 import type { Workload } from '../workloads/workload.ts';
+import { Recorder } from './recorder.ts';
 
 export type Link = (to: ActorId, ev: SimMsg, delayNs: number) => void;
 

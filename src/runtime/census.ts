@@ -2,7 +2,7 @@ import type { PcpuContext } from '../../machines/pcpu.machine.ts';
 import type { VcpuContext } from '../../machines/vcpu.machine.ts';
 import type { VhostWorkerContext } from '../../machines/vhostWorker.machine.ts';
 import type { VirtqueueContext } from '../../machines/virtqueue.machine.ts';
-import type { SimSystem } from '../runtime/system.ts';
+import type { SimSystem } from './system.ts';
 
 /** Where the packets that exist right now are. */
 export interface Census {

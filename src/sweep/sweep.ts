@@ -3,11 +3,11 @@ import type { Metrics } from '../metrics/summary.ts';
 import type { ModelName, Scenario, WorkloadKind } from '../model/scenario.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
 import type { RunResult } from '../runtime/runScenario.ts';
-import { runOnWorkers } from '../sweep/pool.ts';
-import type { QueueTarget } from '../sweep/queue.ts';
-import { type PointError, type PointOutcome, runPointTask } from '../sweep/task.ts';
-import { parseValue, setPath } from './resolve.ts';
-import { ScenarioError, validateScenario } from './schema.ts';
+import { parseValue, setPath } from '../scenario/resolve.ts';
+import { ScenarioError, validateScenario } from '../scenario/schema.ts';
+import { runOnWorkers } from './pool.ts';
+import type { QueueTarget } from './queue.ts';
+import { type PointError, type PointOutcome, runPointTask } from './task.ts';
 
 /** An extra sweep dimension: a scenario path and the values it takes. */
 export interface SweepAxis {
@@ -192,7 +192,7 @@ export async function runPoints(
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
   let outcomes: PointOutcome[];
   if (options.queue !== undefined) {
-    const { runOnQueue } = await import('../sweep/queue.ts');
+    const { runOnQueue } = await import('./queue.ts');
     outcomes = await runOnQueue(scenarios, {
       ...options.queue,
       executor: options.executor,

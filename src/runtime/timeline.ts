@@ -18,15 +18,15 @@
  */
 import type { PcpuContext } from '../../machines/pcpu.machine.ts';
 import type { VhostWorkerContext } from '../../machines/vhostWorker.machine.ts';
+import { CAT_IDLE, categories } from '../host/categories.ts';
+import { summarize } from '../metrics/summary.ts';
 import type { Scenario } from '../model/scenario.ts';
-import type { ExecutorKind } from '../runtime/executor.ts';
-import { measureWindow } from '../runtime/measureWindow.ts';
-import type { RunResult } from '../runtime/runScenario.ts';
-import { SimSystem } from '../runtime/system.ts';
-import type { TraceEvent } from '../runtime/trace.ts';
 import { validateScenario } from '../scenario/schema.ts';
-import { CAT_IDLE, categories } from './categories.ts';
-import { summarize } from './summary.ts';
+import type { ExecutorKind } from './executor.ts';
+import { measureWindow } from './measureWindow.ts';
+import type { RunResult } from './runScenario.ts';
+import { SimSystem } from './system.ts';
+import type { TraceEvent } from './trace.ts';
 
 /** One Trace Event Format record (timestamps and durations in microseconds). */
 export interface ChromeTraceEvent {
