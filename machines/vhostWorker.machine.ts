@@ -140,8 +140,12 @@ function handlerStep(ctx: VhostWorkerContext, port: Port, work: VhostWork, first
   let vq = port.read<VirtqueueContext>(work.vq);
   if (first) {
     if (vq.heldBy >= 0 && vq.heldBy !== ctx.worker) {
-      // vq->mutex is held by another worker, which drains what we were queued for.
+      // vq->mutex is held by another worker, which is mid-handler and looks at the ring (or socket) again
+      // before it lets go, so it drains what we were queued for. The real mutex_lock() would sleep (or
+      // spin on the running owner) until then and find the ring empty; we skip the wait, and the lock stays
+      // the holder's (endWork unlocks only a lock this worker holds).
       ctx.stats.contended++;
+      port.host.recorder.vqMutexContended++;
       return false;
     }
     port.call(work.vq, { type: 'vq.lock', worker: ctx.worker });
@@ -312,7 +316,8 @@ function nextPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boole
 
 function endWork(ctx: VhostWorkerContext, port: Port, work: VhostWork): void {
   if (ctx.spinning) endSpin(ctx, port, work);
-  port.call(work.vq, { type: 'vq.unlock' });
+  if (port.read<VirtqueueContext>(work.vq).heldBy === ctx.worker)
+    port.call(work.vq, { type: 'vq.unlock', worker: ctx.worker });
   port.host.workFinished(ctx.worker, work.wid, ctx.pkts);
   ctx.stats.works++;
   ctx.cur = -1;

@@ -35,7 +35,7 @@ export type VirtqueueEvent =
   | { type: 'vq.disableNotify' }
   | { type: 'vq.enableNotify' }
   | { type: 'vq.lock'; worker: number }
-  | { type: 'vq.unlock' }
+  | { type: 'vq.unlock'; worker: number }
   | { type: 'vq.touch'; cpu: number }
   | { type: 'sock.enqueue'; pkt: Packet }
   | { type: 'sock.pop' }
@@ -87,8 +87,9 @@ const actions: Record<string, A> = {
   lock(ctx, ev) {
     if (ev.type === 'vq.lock') ctx.heldBy = ev.worker;
   },
-  unlock(ctx) {
-    ctx.heldBy = -1;
+  /** mutex_unlock(&vq->mutex): only the holder releases it; anyone else's unlock is a bug, refused. */
+  unlock(ctx, ev) {
+    if (ev.type === 'vq.unlock' && ev.worker === ctx.heldBy) ctx.heldBy = -1;
   },
   touch(ctx, ev) {
     if (ev.type === 'vq.touch') ctx.lastCpu = ev.cpu;

@@ -38,6 +38,8 @@ export class Recorder implements WorkloadSink {
   coalesced = 0;
   requeues = 0;
   attaches = 0;
+  /** A worker found vq->mutex held by another worker and left the work to the holder. */
+  vqMutexContended = 0;
   /** CPU burnt busy polling or scanning queues (inside the vhost category). */
   pollNs = 0;
   txPkts = 0;
@@ -100,6 +102,7 @@ export class Recorder implements WorkloadSink {
     this.coalesced = 0;
     this.requeues = 0;
     this.attaches = 0;
+    this.vqMutexContended = 0;
     this.pollNs = 0;
     this.txPkts = 0;
     this.rxPkts = 0;

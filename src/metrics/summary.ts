@@ -44,6 +44,8 @@ export interface Metrics {
     coalescedPerSec: number;
     requeuesPerSec: number;
     cgroupAttachesPerSec: number;
+    /** A worker found vq->mutex held by another worker (the holder drains the ring). */
+    vqMutexContendedPerSec: number;
     dispatchPicksPerSec: number;
   };
   kicksPerSec: number;
@@ -127,6 +129,7 @@ export function summarize(host: Host, counters: Counters, windowNs: number): Met
       coalescedPerSec: round(r.coalesced / secs, 2),
       requeuesPerSec: round(r.requeues / secs, 2),
       cgroupAttachesPerSec: round(r.attaches / secs, 2),
+      vqMutexContendedPerSec: round(r.vqMutexContended / secs, 2),
       dispatchPicksPerSec: round(counters.picks / secs, 2),
     },
     kicksPerSec: round(r.kicks / secs, 2),
