@@ -215,8 +215,7 @@ const actions: Record<string, A> = {
     ctx.tid = tid;
     ctx.switches++;
     ctx.activity = 'switch';
-    const cold = rq.lastTid !== tid;
-    setTimer(ctx, port, 'switch.done', port.nowNs + h.costs.ctxSwitchNs + (cold ? h.costs.cacheRefillNs : 0));
+    setTimer(ctx, port, 'switch.done', port.nowNs + h.costs.ctxSwitchNs + h.switchInNs(ctx.cpu, tid));
   },
   /** The switch is done: resume the task's segment, or ask its owner what to run. */
   grant(ctx, _ev, port) {

@@ -176,7 +176,9 @@ function handlerStep(ctx: VhostWorkerContext, port: Port, work: VhostWork, first
     pkt = vq.sock[0];
     port.call(work.vq, { type: 'sock.pop' });
   }
-  const cost = packetCost(ctx, port, work, vq, pkt, ctx.cpu);
+  let cost = packetCost(ctx, port, work, vq, pkt, ctx.cpu);
+  // A shared thread meets the work's VM: use_mm() of its address space (the kernel datapath) and its data.
+  if (ctx.vm < 0) cost += port.host.useMm(ctx.tid, ctx.cpu, work.vm, ctx.datapath === 'kernel');
   port.host.workNs[work.wid] += cost;
   if (vq.lastCpu !== ctx.cpu) port.call(work.vq, { type: 'vq.touch', cpu: ctx.cpu });
   ctx.pkt = pkt;
@@ -398,7 +400,11 @@ const actions: Record<string, A> = {
       h.exec(ctx.tid, passNs, -1);
       return;
     }
-    if (ctx.vm < 0) ctx.attachedVm = -1;
+    if (ctx.vm < 0) {
+      // Detach from the cgroup and unuse_mm(): a kernel thread again, on the lazy TLB of what ran before.
+      ctx.attachedVm = -1;
+      h.tasks[ctx.tid].mm = -1;
+    }
     ctx.sleeping = true;
     h.block(ctx.tid);
   },

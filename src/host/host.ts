@@ -1,3 +1,4 @@
+import { type CacheState, enterVm, newCacheState, warmth } from './cache.ts';
 import { type RandomStream, streamFor } from '../kernel/random.ts';
 import type { ActorId, SimMsg } from '../model/actor.ts';
 import type { Packet } from '../model/packet.ts';
@@ -29,6 +30,8 @@ export class Host {
   readonly costs: Costs;
   readonly tun: SchedTunables;
   readonly vmNode: number[];
+  /** What each core's L2, each LLC and each core's CR3 hold (the address-space cache model). */
+  readonly caches: CacheState;
   cpuActor: ActorId[] = [];
   workerActor: ActorId[] = [];
   nicActor: ActorId = -1;
@@ -61,6 +64,8 @@ export class Host {
     // VMs' memory is spread over the nodes round-robin (first touch where QEMU started).
     this.vmNode = Array.from({ length: scenario.vms }, (_, vm) => vm % topo.nodes);
     this.recorder = new Recorder(topo.cpus, scenario.vms, topo.nodeOf, this.vmNode);
+    // One last-level cache per socket (Nehalem-EP's shared L3).
+    this.caches = newCacheState(scenario.profile.cache, topo.nodeOf);
   }
 
   /** The seeded random stream of one entity: draws elsewhere never shift it. */
@@ -151,6 +156,42 @@ export class Host {
     task.state = 'runnable';
     rq.queue.push(tid);
     this.link(this.cpuActor[cpu], { type: 'rq.wake' }, 0);
+  }
+
+  /**
+   * Cache and TLB cost of switching `tid` in on `cpu` (paid in the switch, on top of ctxSwitchNs): with
+   * the address-space model, by what the core and its LLC hold of the thread's VM and whether CR3
+   * changes (src/host/cache.ts); with the `thread` model, a flat refill when another thread ran there since.
+   */
+  switchInNs(cpu: number, tid: number): number {
+    const task = this.tasks[tid];
+    if (this.scenario.profile.cache.model === 'thread')
+      return this.rqs[cpu].lastTid !== tid ? this.costs.cacheRefillNs : 0;
+    return this.enter(cpu, task.mm, task.kind === 'vhost');
+  }
+
+  /**
+   * A shared worker starts on `vm`'s work: use_mm() of the VM's address space (a kernel datapath) and
+   * its data, as the cache model charges them. The `thread` model keeps both inside `cgroupAttachNs`.
+   */
+  useMm(tid: number, cpu: number, vm: number, switchMm: boolean): number {
+    const task = this.tasks[tid];
+    if (task.mm === vm) return 0;
+    task.mm = vm;
+    if (this.scenario.profile.cache.model === 'thread') return 0;
+    return this.enter(cpu, vm, true, switchMm);
+  }
+
+  private enter(cpu: number, vm: number, hostMode: boolean, switchMm = true): number {
+    const r = this.recorder;
+    if (vm >= 0) {
+      const where = warmth(this.caches, cpu, vm);
+      if (where === 'llc') r.llcRefills++;
+      else if (where === 'memory') r.memRefills++;
+    }
+    const e = enterVm(this.caches, this.scenario.profile.cache, this.costs, cpu, vm, hostMode, switchMm);
+    if (e.tlbFlush) r.tlbFlushes++;
+    return e.ns;
   }
 
   /** Periodic balancing between sockets (findNumaMigration): move one waiting thread, tell its new CPU. */

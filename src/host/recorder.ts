@@ -40,6 +40,10 @@ export class Recorder implements WorkloadSink {
   attaches = 0;
   /** A worker found vq->mutex held by another worker and left the work to the holder. */
   vqMutexContended = 0;
+  /** mm switches that flushed a TLB; working-set refills from the L3 and from memory. */
+  tlbFlushes = 0;
+  llcRefills = 0;
+  memRefills = 0;
   /** CPU burnt busy polling or scanning queues (inside the vhost category). */
   pollNs = 0;
   txPkts = 0;
@@ -103,6 +107,9 @@ export class Recorder implements WorkloadSink {
     this.requeues = 0;
     this.attaches = 0;
     this.vqMutexContended = 0;
+    this.tlbFlushes = 0;
+    this.llcRefills = 0;
+    this.memRefills = 0;
     this.pollNs = 0;
     this.txPkts = 0;
     this.rxPkts = 0;

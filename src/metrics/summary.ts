@@ -48,6 +48,14 @@ export interface Metrics {
     vqMutexContendedPerSec: number;
     dispatchPicksPerSec: number;
   };
+  /** Where the kernel paid for caches and TLBs (docs/calibration.md, "Caches, TLB and address spaces"). */
+  hostCosts: {
+    /** mm switches that flushed a TLB (a CR3 write without PCID). */
+    tlbFlushesPerSec: number;
+    /** A thread met its VM's working set in the L3 only, or in memory only. */
+    llcRefillsPerSec: number;
+    memRefillsPerSec: number;
+  };
   kicksPerSec: number;
   interruptsInjectedPerSec: number;
   nicInterruptsPerSec: number;
@@ -131,6 +139,11 @@ export function summarize(host: Host, counters: Counters, windowNs: number): Met
       cgroupAttachesPerSec: round(r.attaches / secs, 2),
       vqMutexContendedPerSec: round(r.vqMutexContended / secs, 2),
       dispatchPicksPerSec: round(counters.picks / secs, 2),
+    },
+    hostCosts: {
+      tlbFlushesPerSec: round(r.tlbFlushes / secs, 2),
+      llcRefillsPerSec: round(r.llcRefills / secs, 2),
+      memRefillsPerSec: round(r.memRefills / secs, 2),
     },
     kicksPerSec: round(r.kicks / secs, 2),
     interruptsInjectedPerSec: round(r.irqInjections / secs, 2),

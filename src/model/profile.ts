@@ -9,6 +9,21 @@ export interface Profile {
   nic: NicSpec;
   costs: Costs;
   sched: SchedTunables;
+  cache: CacheSpec;
+}
+
+/** The caches and TLB, by address space and working set (src/host/cache.ts). */
+export interface CacheSpec {
+  /** `address-space`: refills by what each core and LLC hold. `thread`: a refill whenever another thread ran on the core in between. */
+  model: 'address-space' | 'thread';
+  /** Private L2 per core. */
+  l2KiB: number;
+  /** Shared last-level cache (one per socket on Nehalem-EP). */
+  llcKiB: number;
+  /** Data one VM's network path touches between two switches (guest stack, rings, buffers, socket). */
+  workingSetKiB: number;
+  /** PCID (used by Linux from 4.14): an mm switch keeps the other address spaces' TLB entries. */
+  pcid: boolean;
 }
 
 export interface CpuSpec {
@@ -78,8 +93,12 @@ export interface Costs {
   pmdPktNs: number;
   /** Direct context-switch cost (schedule(), register and mm switch). */
   ctxSwitchNs: number;
-  /** Cache/TLB refill after a switch when another thread ran on the core since this one last ran there. */
+  /** Refilling a VM's working set into a core's L2 from the shared L3 (the `thread` model: after any other thread). */
   cacheRefillNs: number;
+  /** Refilling a VM's working set from memory: it was evicted from the L3 too. */
+  memRefillNs: number;
+  /** Page walks that refill the TLB after an mm switch flushed it (no PCID), paid by host-mode work. */
+  tlbRefillNs: number;
   /** Exit from an idle state plus the wake-up IPI, paid by an idle core before it does anything. */
   idleExitNs: number;
   /** Moving a virtqueue's backend state (ring indices, vq struct, socket) from another core of the same socket. */
@@ -92,7 +111,7 @@ export interface Costs {
   guestMemFraction: number;
   /** Share of vhost work that is memory-bound (copies, descriptors). */
   vhostMemFraction: number;
-  /** A shared worker switching to another VM: cgroup attach and use_mm of the VM's address space. */
+  /** A shared worker switching to another VM: moving it into the VM's cgroup (use_mm is charged by the cache model). */
   cgroupAttachNs: number;
 }
 

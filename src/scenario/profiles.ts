@@ -43,6 +43,8 @@ export const x3650m2: Profile = {
     pmdPktNs: 400,
     ctxSwitchNs: 1_500,
     cacheRefillNs: 3_000,
+    memRefillNs: 12_000,
+    tlbRefillNs: 1_000,
     idleExitNs: 3_000,
     vqCacheTransferLocalNs: 600,
     vqCacheTransferRemoteNs: 2_400,
@@ -59,6 +61,8 @@ export const x3650m2: Profile = {
     // sd_numa_init(): the NUMA domain's min_interval is its weight in ms (8 CPUs).
     numaBalanceIntervalNs: 8_000_000,
   },
+  // Xeon E5530: 256 KiB L2 per core, 8 MiB L3 per socket.
+  cache: { model: 'address-space', l2KiB: 256, llcKiB: 8_192, workingSetKiB: 128, pcid: false },
 };
 
 /** A modern host for scale studies: same per-operation costs, 2 x 64 cores. */

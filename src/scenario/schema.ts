@@ -79,6 +79,8 @@ const costsSchema = z.strictObject(
     pmdPktNs: ns(),
     ctxSwitchNs: ns(),
     cacheRefillNs: ns(),
+    memRefillNs: ns(),
+    tlbRefillNs: ns(),
     idleExitNs: ns(),
     vqCacheTransferLocalNs: ns(),
     vqCacheTransferRemoteNs: ns(),
@@ -101,6 +103,17 @@ const schedSchema = z.strictObject(
     numaBalanceIntervalNs: ns(BALANCE_WHAT).refine((v) => v === 0 || v >= 100_000, { error: BALANCE_WHAT }),
   },
   { error: 'an object of scheduler tunables' },
+);
+
+const cacheSchema = z.strictObject(
+  {
+    model: oneOf(['address-space', 'thread'] as const),
+    l2KiB: intIn(1, 1 << 20),
+    llcKiB: intIn(1, 1 << 22),
+    workingSetKiB: intIn(1, 1 << 22),
+    pcid: z.boolean({ error: 'true or false' }),
+  },
+  { error: 'an object describing the caches' },
 );
 
 const nicSchema = z.strictObject(
@@ -143,6 +156,7 @@ export const profileSchema = z
       nic: nicSchema,
       costs: costsSchema,
       sched: schedSchema,
+      cache: cacheSchema,
     },
     { error: 'a profile object' },
   )

@@ -13,6 +13,11 @@ export interface Task {
   owner: ActorId;
   /** VM whose cgroup the thread belongs to; -1 for a shared per-CPU worker (charged per attached VM). */
   vm: number;
+  /**
+   * Address space the thread runs in (a VM's QEMU mm: its vCPUs, and its vhost threads through use_mm),
+   * or -1: a shared worker between works, a kernel thread borrowing whatever mm is loaded.
+   */
+  mm: number;
   /** CPUs the thread may run on (sched_setaffinity); null = any. */
   allowed: number[] | null;
   /**
@@ -54,6 +59,7 @@ export function newTask(
     kind,
     owner,
     vm,
+    mm: vm,
     allowed,
     cpusMask: allowed === null ? null : cpusMaskOf(allowed),
     state: 'blocked',
