@@ -5,13 +5,22 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { SPEED_MAX, SPEED_MIN } from '../inspector/commands.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, startInspector } from '../inspector/server.ts';
-import { DEFAULT_SPEED, MAX_VMS, tooBigToInspect } from '../inspector/session.ts';
-import type { ModelName } from '../model/scenario.ts';
+import { DEFAULT_SPEED, MAX_SIDES, MAX_VMS, tooBigToInspect } from '../inspector/session.ts';
+import { type ModelName, modelNames } from '../model/scenario.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { profiles } from '../scenario/profiles.ts';
 import { deepMerge, resolveScenario, type ScenarioInput } from '../scenario/resolve.ts';
 
 const MODELS: ModelName[] = ['per-device', 'per-cpu'];
+const model = (value: string, previous: ModelName[] | undefined) => {
+  if (!(modelNames as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`'${value}' is not a model (${modelNames.join(', ')}).`);
+  }
+  const list = [...(previous ?? []), value as ModelName];
+  if (list.length > MAX_SIDES) throw new InvalidArgumentError(`at most ${MAX_SIDES} models side by side.`);
+  if (list[0] === list[1]) throw new InvalidArgumentError(`'${value}' is given twice.`);
+  return list;
+};
 
 const integer = (min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -32,13 +41,14 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 interface InspectOpts {
   port: number;
   host?: string;
-  model?: ModelName;
+  model?: ModelName[];
   vms?: number;
   seed?: number;
   profile?: string;
   set: string[];
   speed: number;
   paused?: boolean;
+  afterWarmup?: boolean;
   inspect?: 'stately';
 }
 
@@ -48,9 +58,9 @@ async function inspectCommand(file: string | undefined, o: InspectOpts): Promise
   if (o.vms !== undefined) flags.vms = o.vms;
   if (o.seed !== undefined) flags.seed = o.seed;
   if (o.profile !== undefined) flags.profile = { name: o.profile };
-  if (o.model !== undefined) flags.model = o.model;
+  if (o.model !== undefined) flags.model = o.model[0];
   const scenario = resolveScenario(deepMerge(fromFile, flags), o.set);
-  const models = o.model !== undefined ? [o.model] : MODELS;
+  const models = o.model ?? MODELS;
   // The flag's bound, applied to whatever the file asked for too.
   const tooBig = tooBigToInspect(scenario);
   if (tooBig !== null) throw new InvalidArgumentError(`scenario.${tooBig}`);
@@ -70,6 +80,7 @@ async function inspectCommand(file: string | undefined, o: InspectOpts): Promise
       host: o.host ?? DEFAULT_HOST,
       speed: o.speed,
       paused: o.paused,
+      afterWarmup: o.afterWarmup,
       stately: o.inspect === 'stately',
     });
   } catch (err) {
@@ -113,7 +124,11 @@ export function addInspectCommand(program: Command): Command {
       '--host <addr>',
       `listen address (default ${DEFAULT_HOST}; anything else is reachable from outside)`,
     )
-    .addOption(new Option('--model <model>', 'show only this model (default: both)').choices(MODELS))
+    .option(
+      '--model <model>',
+      `show this model; twice for two side by side (${modelNames.join(', ')}; default: per-device and per-cpu)`,
+      model,
+    )
     .option('--vms <n>', 'number of VMs', integer(1, MAX_VMS))
     .option('--seed <n>', 'random seed', integer(0, 2 ** 31 - 1))
     .addOption(new Option('--profile <name>', 'host profile').choices(Object.keys(profiles)))
@@ -125,6 +140,7 @@ export function addInspectCommand(program: Command): Command {
     )
     .option('--speed <factor>', 'virtual seconds per wall-clock second', speed, DEFAULT_SPEED)
     .option('--paused', 'start paused')
+    .option('--after-warmup', "start after the scenario's warm-up (warmupS), paused there")
     .addOption(
       new Option('--inspect <tool>', 'also stream the actors to Stately Inspect (needs internet)').choices([
         'stately',

@@ -3,6 +3,7 @@
  * bounds, an unknown field or more than `MAX_COMMAND_BYTES`, is refused. Nothing is evaluated: a message
  * is parsed as JSON and checked field by field.
  */
+import { type ModelName, modelNames } from '../model/scenario.ts';
 
 export const MAX_COMMAND_BYTES = 512;
 /** Virtual-time speed: virtual seconds per wall-clock second. */
@@ -17,6 +18,8 @@ export type Command =
   | { type: 'resume' }
   | { type: 'step' }
   | { type: 'cancel' }
+  | { type: 'skipWarmup' }
+  | { type: 'models'; models: ModelName[] }
   | { type: 'stepUs'; us: number }
   | { type: 'speed'; factor: number }
   | { type: 'select'; model: string; actor: string }
@@ -53,6 +56,7 @@ export function parseCommand(raw: string, models: readonly string[]): CommandRes
     case 'resume':
     case 'step':
     case 'cancel':
+    case 'skipWarmup':
     case 'deselect': {
       const extra = onlyKeys(m, ['type']);
       return extra ? fail(extra) : { ok: true, command: { type: m.type } };
@@ -81,6 +85,17 @@ export function parseCommand(raw: string, models: readonly string[]): CommandRes
       if (typeof m.model !== 'string' || !models.includes(m.model)) return fail('unknown model');
       if (typeof m.actor !== 'string' || !ACTOR_KEY.test(m.actor)) return fail('bad actor key');
       return { ok: true, command: { type: 'select', model: m.model, actor: m.actor } };
+    }
+    case 'models': {
+      const extra = onlyKeys(m, ['type', 'models']);
+      if (extra) return fail(extra);
+      const list = m.models;
+      if (!Array.isArray(list) || list.length < 1 || list.length > 2) return fail('models must list 1 or 2 models');
+      for (const x of list) {
+        if (typeof x !== 'string' || !(modelNames as readonly string[]).includes(x)) return fail('unknown model');
+      }
+      if (list[0] === list[1]) return fail('models must differ');
+      return { ok: true, command: { type: 'models', models: list as ModelName[] } };
     }
     default:
       return fail('unknown command type');

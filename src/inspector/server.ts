@@ -31,6 +31,8 @@ export interface InspectorOptions {
   paused?: boolean;
   /** Attach Stately Inspect (needs internet in the browser that opens /stately). */
   stately?: boolean;
+  /** Start by computing the warm-up, paused at its end. */
+  afterWarmup?: boolean;
 }
 
 export interface InspectorHandle {
@@ -108,6 +110,7 @@ export async function startInspector(opts: InspectorOptions): Promise<InspectorH
     speed: opts.speed,
     paused: opts.paused,
     inspectFor,
+    afterWarmup: opts.afterWarmup,
   });
   session.externalViewer = opts.stately === true;
 
@@ -195,14 +198,18 @@ export async function startInspector(opts: InspectorOptions): Promise<InspectorH
     }
   };
   session.onChange = broadcast;
+  const hello = () => ({
+    ...session.hello(statelyUrl),
+    limits: { speedMin: SPEED_MIN, speedMax: SPEED_MAX, stepUsMax: STEP_US_MAX },
+  });
+  session.onModels = () => {
+    for (const ws of clients) send(ws, hello());
+  };
 
   pageWss.on('connection', (ws: WebSocket) => {
     clients.add(ws);
     session.setViewers(clients.size);
-    send(ws, {
-      ...session.hello(statelyUrl),
-      limits: { speedMin: SPEED_MIN, speedMax: SPEED_MAX, stepUsMax: STEP_US_MAX },
-    });
+    send(ws, hello());
     send(ws, session.state());
     ws.on('message', (data, isBinary) => {
       if (isBinary) return send(ws, { type: 'error', error: 'binary messages are not accepted' });

@@ -4,7 +4,7 @@
  * Wall-clock timers live here and in src/cli only; the simulation itself never sees them.
  */
 import { machines } from '../../machines/index.ts';
-import type { ModelName, Scenario } from '../model/scenario.ts';
+import { type ModelName, modelNames, type Scenario } from '../model/scenario.ts';
 import { SimSystem } from '../runtime/system.ts';
 import type { TraceEvent } from '../runtime/trace.ts';
 import type { Command } from './commands.ts';
@@ -104,6 +104,10 @@ export interface StateMessage {
 export interface HelloMessage {
   type: 'hello';
   models: string[];
+  /** Every model the session can show. */
+  allModels: readonly string[];
+  /** Where the warm-up ends (`warmupS`), in virtual ns. */
+  warmupNs: number;
   scenario: { vms: number; profile: string; cpus: number; sockets: number; seed: number; workload: string };
   machines: Record<string, { graph: MachineGraph; svg: string }>;
   stately: string | null;
@@ -118,10 +122,16 @@ export interface SessionOptions {
   inspectFor?: (model: string, keys: () => readonly string[]) => (ev: unknown) => void;
   /** Wall clock in ms (tests inject one); only pacing and slicing read it, never the simulation. */
   wallMs?: () => number;
+  /** Start by computing the warm-up (paused at its end), so the cards show the measured regime. */
+  afterWarmup?: boolean;
 }
 
+/** Models shown side by side at most. */
+export const MAX_SIDES = 2;
+
 export class InspectorSession {
-  readonly sides: Side[];
+  sides: Side[];
+  private readonly inspectFor: SessionOptions['inspectFor'];
   readonly scenario: Scenario;
   paused: boolean;
   speed: number;
@@ -138,6 +148,8 @@ export class InspectorSession {
   private pace: { wallMs: number; nowNs: number }[] = [];
   /** Called after every slice and every command (the server broadcasts). */
   onChange: () => void = () => {};
+  /** Called when the models change, before `onChange` (the server sends a new hello). */
+  onModels: () => void = () => {};
   /** Whether anything (a page, Stately) is watching: the simulation advances only then. */
   externalViewer = false;
 
@@ -148,7 +160,17 @@ export class InspectorSession {
     this.wallMs = opts.wallMs ?? (() => performance.now());
     this.speed = opts.speed ?? DEFAULT_SPEED;
     this.paused = opts.paused ?? false;
-    this.sides = opts.models.map((model) => {
+    this.inspectFor = opts.inspectFor;
+    this.sides = this.build(opts.models);
+    if (opts.afterWarmup) this.skipWarmup();
+  }
+
+  /** One live system per model, at virtual time 0. */
+  private build(models: readonly ModelName[]): Side[] {
+    if (models.length < 1 || models.length > MAX_SIDES) {
+      throw new RangeError(`the inspector shows 1 to ${MAX_SIDES} models side by side (got ${models.length})`);
+    }
+    return models.map((model) => {
       const side: Side = { model, sys: undefined as unknown as SimSystem, samples: [], log: [], dropped: 0 };
       // The trace hook is fixed at construction; it forwards only while a page is connected.
       const onTrace = (ev: TraceEvent) => {
@@ -160,13 +182,22 @@ export class InspectorSession {
         side.log.push({ atNs: ev.atNs, actor: ev.actor, event: ev.event, state: ev.state });
       };
       side.sys = new SimSystem(
-        { ...opts.scenario, model },
-        { executor: 'xstate', onTrace, inspect: opts.inspectFor?.(model, () => side.sys?.keys ?? []) },
+        { ...this.scenario, model },
+        { executor: 'xstate', onTrace, inspect: this.inspectFor?.(model, () => side.sys?.keys ?? []) },
       );
       side.sys.start();
       side.samples.push(readTotals(side.sys));
       return side;
     });
+  }
+
+  /** Compute the scenario's warm-up (`warmupS`) as a long step, slice by slice. */
+  private skipWarmup(): void {
+    const warmupNs = Math.round(this.scenario.warmupS * 1e9);
+    if (this.minNowNs >= warmupNs) return;
+    this.paused = true;
+    this.job = { fromNs: this.minNowNs, targetNs: warmupNs };
+    this.kick();
   }
 
   get models(): string[] {
@@ -290,6 +321,18 @@ export class InspectorSession {
       case 'select':
         this.selected = { model: cmd.model, actor: cmd.actor };
         break;
+      case 'skipWarmup':
+        this.skipWarmup();
+        break;
+      case 'models':
+        // A new pair starts over at time 0, on the same scenario, paused.
+        this.sides = this.build(cmd.models);
+        this.paused = true;
+        this.job = null;
+        this.selected = null;
+        this.pace = [];
+        this.onModels();
+        break;
       case 'deselect':
         this.selected = null;
         break;
@@ -366,6 +409,8 @@ export class InspectorSession {
     return {
       type: 'hello',
       models: this.models,
+      allModels: modelNames,
+      warmupNs: Math.round(s.warmupS * 1e9),
       scenario: {
         vms: s.vms,
         profile: s.profile.name,

@@ -1,36 +1,12 @@
-/**
- * The inspector page in a real browser: Debian's Chromium driven by playwright-core (never a downloaded
- * browser). Without /usr/bin/chromium the test fails under CI=true (.ci/run installs it) and is skipped
- * elsewhere.
- */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+/** The inspector page in a real browser (see chromium.ts). */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type InspectorHandle, startInspector } from '../../src/inspector/server.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const ARTIFACTS = fileURLToPath(new URL('../../results/inspector/', import.meta.url));
-const present = existsSync(CHROMIUM);
-
-/** The bit of the browser's DOM the page functions below use (this file is typed without lib.dom). */
-type El = { dataset: Record<string, string | undefined>; textContent: string | null };
-type Win = { document: { querySelector(s: string): El | null; querySelectorAll(s: string): Iterable<El> } };
-const inCi = process.env.CI === 'true';
+import { ARTIFACTS, CHROMIUM, type El, inCi, launch, present, type Win } from './chromium.ts';
 
 describe.runIf(!present && inCi)('inspector in Chromium (CI)', () => {
   it('needs Debian Chromium at /usr/bin/chromium', () => {
@@ -42,7 +18,7 @@ describe.skipIf(!present)('inspector in Chromium', () => {
   let inspector: InspectorHandle;
   let context: BrowserContext;
   let page: Page;
-  let profileDir: string;
+  let closeBrowser: () => Promise<void>;
   const requestHosts: string[] = [];
 
   beforeAll(async () => {
@@ -52,22 +28,15 @@ describe.skipIf(!present)('inspector in Chromium', () => {
       port: 0,
       speed: 0.002,
     });
-    profileDir = mkdtempSync(join(tmpdir(), 'vhost-sim-chromium-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      args: ARGS,
-      headless: true,
-      viewport: { width: 1600, height: 1000 },
-    });
+    ({ context, close: closeBrowser } = await launch(1600, 1000));
     page = await context.newPage();
     page.on('request', (r) => requestHosts.push(new URL(r.url()).host));
     page.on('websocket', (ws) => requestHosts.push(new URL(ws.url()).host));
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await closeBrowser?.();
     await inspector?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
 
   const events = async (model: string) => Number(await page.getAttribute(`#model-${model}`, 'data-events'));
@@ -168,6 +137,27 @@ describe.skipIf(!present)('inspector in Chromium', () => {
     await page.waitForSelector('#progress', { state: 'hidden', timeout: 30_000 });
     expect(await nowNs('per-cpu')).toBeLessThan(1e9);
     await page.fill('#stepUs', '100');
+  }, 120_000);
+
+  it('keyboard: space pauses and resumes, → fires one event', async () => {
+    await page.waitForSelector('#runstate.paused');
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press(' ');
+    await page.waitForSelector('#runstate.running', { timeout: 30_000 });
+    await page.keyboard.press(' ');
+    await page.waitForSelector('#runstate.paused', { timeout: 30_000 });
+    const total = async () => (await events('per-device')) + (await events('per-cpu'));
+    const before = await total();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(
+      (n) => {
+        const d = (globalThis as unknown as Win).document;
+        const ev = (m: string) => Number(d.querySelector(`#model-${m}`)?.dataset.events);
+        return ev('per-device') + ev('per-cpu') === n;
+      },
+      before + 1,
+      { timeout: 30_000 },
+    );
   }, 120_000);
 
   it('selects an actor and shows its machine with the current state and its context', async () => {
