@@ -38,19 +38,27 @@ export interface WrittenChart {
   files: string[];
 }
 
+/** Write one chart as `<name>.vl.json`, `<name>.svg` and `<name>.png` in `dir`; returns the paths. */
+export async function writeChart(
+  dir: string,
+  name: string,
+  spec: Record<string, unknown>,
+): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const svg = await renderSvg(spec);
+  const base = join(dir, name);
+  const files = [`${base}.vl.json`, `${base}.svg`, `${base}.png`];
+  await writeFile(files[0], `${JSON.stringify(spec, null, 2)}\n`);
+  await writeFile(files[1], svg);
+  await writeFile(files[2], svgToPng(svg));
+  return files;
+}
+
 /** Write every chart of a sweep into `dir`; returns what was written, in chart order. */
 export async function writeCharts(dir: string, points: readonly SweepPoint[]): Promise<WrittenChart[]> {
   if (points.length === 0) return [];
-  await mkdir(dir, { recursive: true });
   const out: WrittenChart[] = [];
-  for (const chart of chartSpecs(points)) {
-    const svg = await renderSvg(chart.spec);
-    const base = join(dir, chart.name);
-    const files = [`${base}.vl.json`, `${base}.svg`, `${base}.png`];
-    await writeFile(files[0], `${JSON.stringify(chart.spec, null, 2)}\n`);
-    await writeFile(files[1], svg);
-    await writeFile(files[2], svgToPng(svg));
-    out.push({ chart, files });
-  }
+  for (const chart of chartSpecs(points))
+    out.push({ chart, files: await writeChart(dir, chart.name, chart.spec) });
   return out;
 }

@@ -38,15 +38,14 @@ import { VERSION } from '../version.ts';
 import { addDiagramCommand } from './diagram.ts';
 import { formatReproduceTable, formatRunTable, formatSweepTable, runCsv, sweepCsv } from './format.ts';
 import { addInspectCommand } from './inspect.ts';
+import { addSensitivityCommand } from './sensitivity.ts';
+import { UsageError } from './usageError.ts';
 import { addValidateCommand } from './validate.ts';
 import { addWorkerCommand } from './worker.ts';
 
 type Format = 'table' | 'json' | 'csv' | 'md';
 
-/** Bad command-line input that is not about the scenario itself (exit status 2). */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 /** The talk's two models: what `reproduce` and, by default, `sweep` compare. */
 const MODELS: ModelName[] = ['per-device', 'per-cpu'];
@@ -545,6 +544,7 @@ export function buildProgram(): Command {
     .addOption(formatOption())
     .action((o: ReproduceOpts) => reproduceCommand(o));
 
+  addSensitivityCommand(program);
   addInspectCommand(program);
   addDiagramCommand(program);
   addValidateCommand(program);

@@ -1,0 +1,88 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cliRun.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'vhost-sim-sensitivity-'));
+/** One parameter, two trajectories (4 samples), 1 and 2 VMs, very short runs. */
+const TINY = [
+  'sensitivity',
+  '--params',
+  'cgroupAttachNs',
+  '--trajectories',
+  '2',
+  '--vms-list',
+  '1,2',
+  '--output',
+  'crossover',
+  '--output',
+  'ratio@2',
+  '--duration',
+  '0.005',
+  '--warmup',
+  '0.002',
+  '--bootstrap',
+  '20',
+  '--no-charts',
+];
+
+describe.concurrent('vhost-sim sensitivity', () => {
+  it('bad input: one line naming the option, exit 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--params', 'nope'], /--params: 'nope' is not a row/],
+      [['--output', 'ratio@zero'], /--output: expected a VM count/],
+      [['--method', 'sobol', '--samples', '12'], /--samples: expected a power of two/],
+      [['--models', 'per-cpu'], /--models.*two different models/],
+    ];
+    const outs = await Promise.all(cases.map(([args]) => runCli(['sensitivity', ...args, '--estimate'])));
+    outs.forEach((out, i) => {
+      expect(out.code, out.stderr).toBe(2);
+      expect(out.stderr.trim().split('\n')).toHaveLength(1);
+      expect(out.stderr).toMatch(cases[i][1]);
+    });
+  });
+
+  it('--estimate prints the run count and a time estimate, and runs nothing else', async () => {
+    const out = await runCli([...TINY, '--estimate', '--out', join(tmp, 'est')]);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).toMatch(/4 samples × 4 runs × 2 seeds = 32 runs/);
+    expect(out.stderr).toMatch(/estimated \d+:\d\d of CPU time/);
+    expect(() => readdirSync(join(tmp, 'est'))).toThrow();
+  });
+
+  it('--jobs 1 and 2 give the same JSON; --resume recomputes nothing', async () => {
+    const [a, b] = await Promise.all([
+      runCli([...TINY, '--format', 'json', '--jobs', '1', '--out', join(tmp, 'a')]),
+      runCli([...TINY, '--format', 'json', '--jobs', '2', '--out', join(tmp, 'b')]),
+    ]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    const doc = JSON.parse(a.stdout);
+    expect(doc.analyses.map((x: { output: string }) => x.output)).toEqual([
+      'crossover:throughput',
+      'ratio:throughput@2',
+    ]);
+    expect(doc.samples).toHaveLength(4);
+    expect(readdirSync(join(tmp, 'a')).sort()).toEqual([
+      'indices.csv',
+      'meta.json',
+      'points.jsonl',
+      'samples.csv',
+      'scenario.json',
+      'sensitivity.json',
+    ]);
+    const again = await runCli([
+      ...TINY,
+      '--format',
+      'json',
+      '--jobs',
+      '1',
+      '--resume',
+      '--out',
+      join(tmp, 'a'),
+    ]);
+    expect(again.stdout).toBe(a.stdout);
+    expect(JSON.parse(readFileSync(join(tmp, 'a', 'meta.json'), 'utf8')).resumedRuns).toBe(32);
+  });
+});
