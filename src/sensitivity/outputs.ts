@@ -7,7 +7,7 @@ import { type CrossoverPoint, crossoverStatus } from '../metrics/crossover.ts';
 import type { Metrics } from '../metrics/summary.ts';
 import { type ModelName, modelNames } from '../model/scenario.ts';
 import { ScenarioError } from '../scenario/schema.ts';
-import { mainMetrics } from '../scenario/sweep.ts';
+import { mainMetrics } from '../sweep/sweep.ts';
 
 export type OutputSpec =
   /** VM count at which models[1] overtakes models[0] in `metric`, over the study's VM counts. */
