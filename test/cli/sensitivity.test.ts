@@ -27,7 +27,8 @@ const TINY = [
   '--no-charts',
 ];
 
-describe.concurrent('vhost-sim sensitivity', () => {
+// Child processes on a shared 2-core machine: the default minute is not enough when it is busy.
+describe.concurrent('vhost-sim sensitivity', { timeout: 240_000 }, () => {
   it('bad input: one line naming the option, exit 2', async () => {
     const cases: [string[], RegExp][] = [
       [['--params', 'nope'], /--params: 'nope' is not a row/],
