@@ -1,17 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { Metrics } from '../../src/metrics/summary.ts';
+import type { Costs } from '../../src/model/profile.ts';
 import type { ModelName } from '../../src/model/scenario.ts';
 import { runScenario } from '../../src/runtime/runScenario.ts';
 import { defaultScenario } from '../../src/scenario/defaults.ts';
 
 /**
- * The talk's findings, which must emerge from the mechanisms (MODEL.md: no result is written in).
- * Default profile, 1-byte TCP_RR, one instance per VM, 0.2 s measured after 0.05 s of warm-up.
+ * Mechanisms, not the talk's outcome: each test changes one cost (or removes a set of costs) and checks
+ * that the result moves the way that cost's mechanism implies — never which model wins, which is an
+ * output of assumed costs (`vhost-sim sensitivity`, docs/sensitivity.md). Default profile, 1-byte
+ * TCP_RR, one instance per VM, 0.2 s measured after 0.05 s of warm-up; every variant keeps the seed, so
+ * a difference is the cost's doing, not noise.
  */
 const cache = new Map<string, Metrics>();
 
-function metrics(model: ModelName, vms: number, free = false): Metrics {
-  const key = `${model}/${vms}/${free}`;
+function metrics(model: ModelName, vms: number, costs: Partial<Costs> = {}): Metrics {
+  const key = `${model}/${vms}/${JSON.stringify(costs)}`;
   let m = cache.get(key);
   if (m === undefined) {
     const s = defaultScenario();
@@ -19,56 +23,55 @@ function metrics(model: ModelName, vms: number, free = false): Metrics {
     s.vms = vms;
     s.durationS = 0.2;
     s.warmupS = 0.05;
-    if (free) {
-      // Remove the three costs the per-CPU model saves on: switches, cache refills, remote NUMA.
-      s.profile.costs.ctxSwitchNs = 0;
-      s.profile.costs.cacheRefillNs = 0;
-      s.profile.costs.remoteNumaPenalty = 0;
-    }
+    Object.assign(s.profile.costs, costs);
     m = runScenario(s).metrics;
     cache.set(key, m);
   }
   return m;
 }
 
-const switchesPerSec = (m: Metrics) =>
-  m.contextSwitchesPerSec.voluntary + m.contextSwitchesPerSec.involuntary;
+const tps = (m: Metrics) => m.throughput.value;
 
-describe("the talk's claims emerge from the mechanisms", () => {
-  it('calibration: 1 VM, per-device lands in 10k-17k transactions/s', () => {
-    const tps = metrics('per-device', 1).throughput.value;
-    expect(tps).toBeGreaterThanOrEqual(10_000);
-    expect(tps).toBeLessThanOrEqual(17_000);
+// Runs of up to 32 VMs on a shared machine: more than the default minute per test when it is busy.
+describe('results move the way the mechanisms imply', { timeout: 240_000 }, () => {
+  it('calibration: 1 VM, per-device lands in 10k-17k transactions/s (the fitted target)', () => {
+    expect(tps(metrics('per-device', 1))).toBeGreaterThanOrEqual(10_000);
+    expect(tps(metrics('per-device', 1))).toBeLessThanOrEqual(17_000);
   });
 
-  it('per-device: context switches per transaction rise from 1 VM to 16 VMs', () => {
+  it('per-device: with more threads than cores (16 VMs), switches per transaction rise over 1 VM', () => {
     expect(metrics('per-device', 16).contextSwitchesPerTransaction).toBeGreaterThan(
       metrics('per-device', 1).contextSwitchesPerTransaction,
     );
   });
 
-  it('1 VM: per-device beats per-cpu in throughput', () => {
-    expect(metrics('per-device', 1).throughput.value).toBeGreaterThan(metrics('per-cpu', 1).throughput.value);
+  it('a dearer context switch lowers throughput where threads share cores (per-device, 16 VMs)', () => {
+    expect(tps(metrics('per-device', 16, { ctxSwitchNs: 4_500 }))).toBeLessThan(
+      tps(metrics('per-device', 16)),
+    );
   });
 
-  it('32 VMs: per-cpu beats per-device in throughput and in efficiency', () => {
-    const pd = metrics('per-device', 32);
-    const pc = metrics('per-cpu', 32);
-    expect(pc.throughput.value).toBeGreaterThan(pd.throughput.value);
-    expect(pc.efficiency.value).toBeGreaterThan(pd.efficiency.value);
+  it('cgroup attach is paid by shared workers only: dearer, it lowers per-cpu and leaves per-device as it was', () => {
+    expect(metrics('per-device', 8).vhost.cgroupAttachesPerSec).toBe(0);
+    expect(metrics('per-cpu', 8).vhost.cgroupAttachesPerSec).toBeGreaterThan(0);
+    expect(metrics('per-device', 8, { cgroupAttachNs: 5_000 })).toEqual(metrics('per-device', 8));
+    expect(tps(metrics('per-cpu', 8, { cgroupAttachNs: 5_000 }))).toBeLessThan(tps(metrics('per-cpu', 8)));
   });
 
-  it('32 VMs: per-device switches more and runs vhost work off the VM node; per-cpu stays local', () => {
-    const pd = metrics('per-device', 32);
-    const pc = metrics('per-cpu', 32);
-    expect(switchesPerSec(pd)).toBeGreaterThan(switchesPerSec(pc));
-    expect(pd.remoteNodeWorkShare).toBeGreaterThan(0.1);
-    expect(pc.remoteNodeWorkShare).toBeLessThan(0.02);
+  it('remote NUMA is paid for work off the VM node: the model running more of it loses more when it costs more', () => {
+    const loss = (model: ModelName) =>
+      1 - tps(metrics(model, 16, { remoteNumaPenalty: 1.5 })) / tps(metrics(model, 16));
+    const share = (model: ModelName) => metrics(model, 16).remoteNodeWorkShare;
+    // per-cpu dispatches to a worker on the kicking CPU's node; per-device's worker is placed by a
+    // scheduler that does not know the VM's node.
+    expect(share('per-cpu')).toBeLessThan(0.02);
+    expect(share('per-device')).toBeGreaterThan(share('per-cpu'));
+    expect(loss('per-device')).toBeGreaterThan(loss('per-cpu'));
   });
 
-  it("mechanism: without switch, refill and remote-NUMA costs, per-cpu's advantage at 32 VMs shrinks", () => {
-    const ratio = (free: boolean) =>
-      metrics('per-cpu', 32, free).throughput.value / metrics('per-device', 32, free).throughput.value;
-    expect(ratio(true)).toBeLessThan(ratio(false));
+  it("without switch, refill and remote-NUMA costs, per-cpu's ratio to per-device at 32 VMs falls", () => {
+    const free = { ctxSwitchNs: 0, cacheRefillNs: 0, memRefillNs: 0, tlbRefillNs: 0, remoteNumaPenalty: 0 };
+    const ratio = (c: Partial<Costs>) => tps(metrics('per-cpu', 32, c)) / tps(metrics('per-device', 32, c));
+    expect(ratio(free)).toBeLessThan(ratio({}));
   });
 });
