@@ -3,27 +3,28 @@
  *
  * @example
  * ```ts
- * import { crossover, resolveScenario, runScenario } from 'vhost-sim';
+ * import { crossoverStatement, resolveScenario, runScenario } from 'vhost-sim';
  *
  * // Defaults, overridden by a partial scenario and `--set`-style assignments; throws ScenarioError.
  * const scenario = resolveScenario({ model: 'per-cpu', vms: 4, durationS: 0.05 }, ['profile.costs.ctxSwitchNs=0']);
  * const { metrics } = runScenario(scenario);
  * console.log(metrics.throughput.value, metrics.throughput.unit, metrics.efficiency.value);
  *
- * // Where per-cpu overtakes per-device (interpolated VM count), or null.
+ * // What per-cpu does against per-device: kind, every crossing, and a sentence that is true.
  * const points = [1, 2, 4].map((vms) => ({
  *   vms,
  *   a: runScenario(resolveScenario({ vms, model: 'per-device', durationS: 0.05 })).metrics.throughput.value,
  *   b: runScenario(resolveScenario({ vms, model: 'per-cpu', durationS: 0.05 })).metrics.throughput.value,
  * }));
- * console.log(crossover(points));
+ * console.log(crossoverStatement(points).text);
  * ```
  */
 export {
   type CrossoverPoint,
-  type CrossoverStatus,
-  crossover,
-  crossoverStatus,
+  type CrossoverStatement,
+  crossings,
+  crossoverStatement,
+  DEFAULT_TIE_TOLERANCE,
 } from './metrics/crossover.ts';
 export type { Metrics, VmMetrics } from './metrics/summary.ts';
 export type { Costs, CpuSpec, NicSpec, Profile, SchedTunables } from './model/profile.ts';

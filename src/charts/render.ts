@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { SweepPoint } from '../sweep/sweep.ts';
+import type { CrossoverOptions, SweepPoint } from '../sweep/sweep.ts';
 import { type ChartSpec, chartSpecs } from './spec.ts';
 
 /** PNG pixels per SVG pixel: 2 gives a crisp 1350-pixel-wide image. */
@@ -55,10 +55,14 @@ export async function writeChart(
 }
 
 /** Write every chart of a sweep into `dir`; returns what was written, in chart order. */
-export async function writeCharts(dir: string, points: readonly SweepPoint[]): Promise<WrittenChart[]> {
+export async function writeCharts(
+  dir: string,
+  points: readonly SweepPoint[],
+  options: CrossoverOptions = {},
+): Promise<WrittenChart[]> {
   if (points.length === 0) return [];
   const out: WrittenChart[] = [];
-  for (const chart of chartSpecs(points))
+  for (const chart of chartSpecs(points, options))
     out.push({ chart, files: await writeChart(dir, chart.name, chart.spec) });
   return out;
 }

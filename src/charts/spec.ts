@@ -1,17 +1,19 @@
 /**
  * Vega-Lite specs for sweep charts: one chart per crossover group (workload, and axis combination when
- * the sweep has axes) and metric, one line per model, error bars with replications, the crossover marked
- * with a vertical rule and a label. Pure data: rendering is in render.ts.
+ * the sweep has axes) and metric, one line per model (its own colour, dash and marker, so coinciding lines
+ * stay apart), error bars with replications, every crossing of the means marked with a vertical rule, the
+ * VM counts where the curves are level within the noise shaded, and the crossover statement as subtitle.
+ * Pure data: rendering is in render.ts.
  */
-import { type CrossoverStatus, crossoverStatus, seedSpread } from '../metrics/crossover.ts';
+import type { CrossoverStatement } from '../metrics/crossover.ts';
 import type { Metrics } from '../metrics/summary.ts';
 import {
+  type CrossoverOptions,
   efficiencyOf,
   groupPoints,
   type MainMetric,
-  modelSeries,
   type SweepPoint,
-  seedCrossovers,
+  sweepCrossover,
   throughputOf,
 } from '../sweep/sweep.ts';
 
@@ -37,13 +39,33 @@ export const MODEL_COLORS: Record<string, string> = {
   pmd: '#6b6b6b',
 };
 
+/** Dash pattern per model (solid for the first), so lines that coincide stay distinguishable. */
+export const MODEL_DASHES: Record<string, number[]> = {
+  'per-device': [],
+  'per-cpu': [8, 4],
+  'multi-worker': [2, 3],
+  'busy-poll': [10, 3, 2, 3],
+  sidecore: [4, 4],
+  pmd: [1, 4],
+};
+
+/** Marker per model: a different shape as well as a different colour. */
+export const MODEL_SHAPES: Record<string, string> = {
+  'per-device': 'circle',
+  'per-cpu': 'square',
+  'multi-worker': 'triangle-up',
+  'busy-poll': 'diamond',
+  sidecore: 'cross',
+  pmd: 'triangle-down',
+};
+
 export interface ChartSpec {
   /** File stem, e.g. `throughput-TCP_RR`. */
   name: string;
   /** The crossover group key (`TCP_RR`, or `TCP_RR path=value` with axes). */
   group: string;
   metric: ChartMetric['id'];
-  crossover: CrossoverStatus;
+  crossover: CrossoverStatement;
   spec: Record<string, unknown>;
 }
 
@@ -55,19 +77,15 @@ export function slug(text: string): string {
     .replace(/^_|_$/g, '');
 }
 
-const fmt1 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
-
-function crossoverNote(st: CrossoverStatus): string {
-  switch (st.kind) {
-    case 'crosses':
-      return `per-cpu overtakes per-device at ≈ ${fmt1.format(st.at)} VMs`;
-    case 'ahead-from-start':
-      return `per-cpu ahead of per-device from ${st.from} VM${st.from === 1 ? '' : 's'}`;
-    case 'never':
-      return st.upTo === null
-        ? 'crossover: not enough points'
-        : `no crossover: per-cpu does not overtake per-device up to ${st.upTo} VMs`;
+/** Split a long subtitle at `; ` into lines of at most about 100 characters. */
+function wrap(text: string, width = 100): string[] {
+  const lines: string[] = [];
+  for (const part of text.split('; ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + part.length + 2 <= width) lines[last] += `; ${part}`;
+    else lines.push(part);
   }
+  return lines;
 }
 
 function describeRun(points: readonly SweepPoint[]): string {
@@ -83,8 +101,9 @@ function describeRun(points: readonly SweepPoint[]): string {
 }
 
 /** One chart spec per group and metric, in group order, throughput before efficiency. */
-export function chartSpecs(points: readonly SweepPoint[]): ChartSpec[] {
+export function chartSpecs(points: readonly SweepPoint[], options: CrossoverOptions = {}): ChartSpec[] {
   const out: ChartSpec[] = [];
+  const statements = sweepCrossover(points, options);
   for (const [group, g] of groupPoints(points)) {
     const vmsList = [...new Set(g.points.map((p) => p.vms))].sort((a, b) => a - b);
     const models = [...new Set(g.points.map((p) => p.model))];
@@ -98,7 +117,8 @@ export function chartSpecs(points: readonly SweepPoint[]): ChartSpec[] {
         }
         return v;
       });
-      const status = crossoverStatus(modelSeries(g.points, metric.pick));
+      const entry = statements[group];
+      const status = entry[metric.id];
       const x = {
         field: 'vms',
         type: 'quantitative',
@@ -113,17 +133,44 @@ export function chartSpecs(points: readonly SweepPoint[]): ChartSpec[] {
         scale: { domain: models, range: models.map((m) => MODEL_COLORS[m] ?? '#555') },
         legend: { orient: 'bottom', direction: 'horizontal' },
       };
+      const byModel = (table: Record<string, unknown>, fallback: unknown) => ({
+        field: 'model',
+        type: 'nominal',
+        title: 'vhost model',
+        scale: { domain: models, range: models.map((m) => table[m] ?? fallback) },
+        // Same field and title as `color`: Vega-Lite merges the three into one legend.
+        legend: { orient: 'bottom', direction: 'horizontal' },
+      });
+      const strokeDash = byModel(MODEL_DASHES, [1, 0]);
+      const shape = byModel(MODEL_SHAPES, 'circle');
       const unit = metric.unit(g.points[0].metrics);
       // Whole numbers for transactions; decimals for small rates such as Gbit/s.
       const max = Math.max(...g.points.map((p) => Math.abs(metric.pick(p.metrics))));
       const format = max >= 100 ? ',.0f' : max >= 10 ? ',.1f' : ',.2f';
-      const layers: Record<string, unknown>[] = [
+      const y = { field: 'value', type: 'quantitative', title: unit, axis: { format } };
+      const level = status.runs
+        .filter((r) => r.order === 'level')
+        .map((r) => ({ from: r.from - 0.25, to: r.to + 0.25 }));
+      const layers: Record<string, unknown>[] = [];
+      if (level.length > 0) {
+        layers.push({
+          data: { values: level },
+          mark: { type: 'rect', color: '#999', opacity: 0.15 },
+          encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' } },
+        });
+      }
+      layers.push(
         {
-          mark: { type: 'line', strokeWidth: 2.5, point: { filled: true, size: 70 } },
+          mark: { type: 'line', strokeWidth: 2.5 },
+          encoding: { x, y, color, strokeDash },
+        },
+        {
+          mark: { type: 'point', filled: true, size: 70, opacity: 1 },
           encoding: {
             x,
-            y: { field: 'value', type: 'quantitative', title: unit, axis: { format } },
+            y,
             color,
+            shape,
             tooltip: [
               { field: 'model', type: 'nominal' },
               { field: 'vms', type: 'quantitative', title: 'VMs' },
@@ -131,7 +178,7 @@ export function chartSpecs(points: readonly SweepPoint[]): ChartSpec[] {
             ],
           },
         },
-      ];
+      );
       if (withCi) {
         layers.push({
           mark: { type: 'errorbar', ticks: { size: 8 }, thickness: 1.5 },
@@ -143,12 +190,10 @@ export function chartSpecs(points: readonly SweepPoint[]): ChartSpec[] {
           },
         });
       }
-      if (status.kind === 'crosses') {
-        const label = crossoverNote(status);
-        // Label on the rule's right, or its left when the rule is in the right part of the chart.
-        const onLeft = status.at > 0.6 * vmsList[vmsList.length - 1];
+      if (status.crossings.length > 0) {
+        const at = status.crossings.map((c) => ({ at: Number(c.toFixed(3)), label: `≈ ${c.toFixed(1)}` }));
         layers.push({
-          data: { values: [{ at: Number(status.at.toFixed(3)), label }] },
+          data: { values: at },
           layer: [
             {
               mark: { type: 'rule', color: '#333', strokeDash: [6, 4], strokeWidth: 1.5 },
@@ -157,12 +202,11 @@ export function chartSpecs(points: readonly SweepPoint[]): ChartSpec[] {
             {
               mark: {
                 type: 'text',
-                align: onLeft ? 'right' : 'left',
+                align: 'left',
                 baseline: 'top',
-                dx: onLeft ? -6 : 6,
+                dx: 4,
                 dy: 6,
-                fontSize: 13,
-                fontWeight: 'bold',
+                fontSize: 12,
                 color: '#333',
               },
               encoding: {
@@ -180,7 +224,8 @@ export function chartSpecs(points: readonly SweepPoint[]): ChartSpec[] {
           text: `${group}: ${metric.label.toLowerCase()} vs VMs`,
           subtitle: [
             describeRun(g.points),
-            crossoverNote(status) + seedSpread(seedCrossovers(g.points, metric.id)),
+            ...wrap(status.text),
+            ...(entry.bySeed === undefined ? [] : [entry.bySeed[metric.id].text]),
           ],
         },
         width: 640,

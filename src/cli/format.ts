@@ -1,16 +1,12 @@
 import { categories } from '../host/categories.ts';
-import { type CrossoverStatus, crossoverStatus, seedSpread } from '../metrics/crossover.ts';
 import type { Metrics } from '../metrics/summary.ts';
 import type { Scenario } from '../model/scenario.ts';
 import {
-  efficiencyOf,
-  groupPoints,
+  type CrossoverOptions,
   type MainMetric,
   mainMetrics,
-  modelSeries,
   type SweepPoint,
-  seedCrossovers,
-  throughputOf,
+  sweepCrossover,
 } from '../sweep/sweep.ts';
 import { defaultMessageBytes } from '../workloads/stream.ts';
 
@@ -204,31 +200,42 @@ export function sweepCsv(points: readonly SweepPoint[]): string {
   );
 }
 
-export function describeCrossover(label: string, st: CrossoverStatus): string {
-  switch (st.kind) {
-    case 'crosses':
-      return `crossover (${label}): per-cpu overtakes per-device at ≈ ${d1.format(st.at)} VMs`;
-    case 'ahead-from-start':
-      return `crossover (${label}): per-cpu is ahead of per-device from the start (${plural(st.from, 'VM')})`;
-    case 'never':
-      return st.upTo === null
-        ? `crossover (${label}): not enough points (need both models at the same VM counts)`
-        : `crossover (${label}): per-cpu does not overtake per-device up to ${plural(st.upTo, 'VM')}`;
+/** One row per group and metric: the statement's fields and its sentence (the results folder's crossover.csv). */
+export function crossoverCsv(points: readonly SweepPoint[], options: CrossoverOptions = {}): string {
+  const rows: Record<string, unknown>[] = [];
+  for (const [group, e] of Object.entries(sweepCrossover(points, options))) {
+    for (const metric of ['throughput', 'efficiency'] as const) {
+      const st = e[metric];
+      rows.push({
+        group,
+        metric,
+        kind: st.kind,
+        leader: st.leader === undefined ? '' : st.leader === 'a' ? 'per-device' : 'per-cpu',
+        from: st.from,
+        at: st.at,
+        crossings: st.crossings.map((c) => Number(c.toFixed(3))).join(' '),
+        tolerance: st.tolerance,
+        text: st.text,
+        seeds: e.bySeed?.[metric].text,
+      });
+    }
   }
+  return toCsv(rows);
 }
 
-/** Crossover lines for every workload / axis group of a sweep (from the means with replications). */
-export function crossoverLines(points: readonly SweepPoint[]): string[] {
-  const groups = groupPoints(points);
+/**
+ * Crossover lines for every workload / axis group of a sweep: the statements of `sweepCrossover` (the
+ * same the JSON, the CSV and the charts carry), with the per-seed summary when there are replications.
+ */
+export function crossoverLines(points: readonly SweepPoint[], options: CrossoverOptions = {}): string[] {
+  const entries = Object.entries(sweepCrossover(points, options));
   const lines: string[] = [];
-  for (const [key, g] of groups) {
-    const prefix = g.axes || groups.size > 1 ? `[${key}] ` : '';
-    const tp = crossoverStatus(modelSeries(g.points, throughputOf));
-    const eff = crossoverStatus(modelSeries(g.points, efficiencyOf));
-    lines.push(
-      prefix + describeCrossover('throughput', tp) + seedSpread(seedCrossovers(g.points, 'throughput')),
-      prefix + describeCrossover('efficiency', eff) + seedSpread(seedCrossovers(g.points, 'efficiency')),
-    );
+  for (const [key, e] of entries) {
+    const prefix = e.axes || entries.length > 1 ? `[${key}] ` : '';
+    for (const metric of ['throughput', 'efficiency'] as const) {
+      const seeds = e.bySeed === undefined ? '' : `; ${e.bySeed[metric].text}`;
+      lines.push(`${prefix}crossover (${metric}): ${e[metric].text}${seeds}`);
+    }
   }
   return lines;
 }
@@ -251,8 +258,12 @@ function withCi(p: SweepPoint, metric: MainMetric, value: number, f: (x: number)
   return ci === undefined ? f(value) : `${f(value)} ± ${f((ci.high - ci.low) / 2)}`;
 }
 
-function crossoverBlock(points: readonly SweepPoint[], style: TableStyle): string[] {
-  const lines = crossoverLines(points);
+function crossoverBlock(
+  points: readonly SweepPoint[],
+  style: TableStyle,
+  options: CrossoverOptions,
+): string[] {
+  const lines = crossoverLines(points, options);
   return style === 'md' ? lines.map((l) => `- ${l}`) : lines;
 }
 
@@ -264,7 +275,11 @@ function repsNote(points: readonly SweepPoint[], style: TableStyle): string[] {
 }
 
 /** One row per point (`style` md: a Markdown table). */
-export function formatSweepTable(points: readonly SweepPoint[], style: TableStyle = 'text'): string {
+export function formatSweepTable(
+  points: readonly SweepPoint[],
+  style: TableStyle = 'text',
+  options: CrossoverOptions = {},
+): string {
   const axisKeys = [...new Set(points.flatMap((p) => Object.keys(p.axes ?? {})))];
   const rows = points.map((p) => [
     p.model,
@@ -282,11 +297,15 @@ export function formatSweepTable(points: readonly SweepPoint[], style: TableStyl
     rows,
     style,
   );
-  return `${[...repsNote(points, style), table, '', ...crossoverBlock(points, style)].join('\n')}\n`;
+  return `${[...repsNote(points, style), table, '', ...crossoverBlock(points, style, options)].join('\n')}\n`;
 }
 
 /** The talk's comparison: one row per VM count, both models side by side. */
-function reproduceSection(points: readonly SweepPoint[], style: TableStyle): string {
+function reproduceSection(
+  points: readonly SweepPoint[],
+  style: TableStyle,
+  options: CrossoverOptions,
+): string {
   const vmsList = [...new Set(points.map((p) => p.vms))].sort((a, b) => a - b);
   const find = (model: string, vms: number) => points.find((p) => p.model === model && p.vms === vms);
   const cell = (p: SweepPoint | undefined, metric: MainMetric) =>
@@ -309,7 +328,7 @@ function reproduceSection(points: readonly SweepPoint[], style: TableStyle): str
       ...models.map((m) => cell(find(m, vms), 'efficiency')),
     ]);
     const head = ['VMs', ...models.map((m) => `${m} ${tp}`), ...models.map((m) => `${m} ${eff}`)];
-    return [renderTable(head, rows, style), '', ...crossoverBlock(points, style)].join('\n');
+    return [renderTable(head, rows, style), '', ...crossoverBlock(points, style, options)].join('\n');
   }
   const rows = vmsList.map((vms) => {
     const a = find('per-device', vms);
@@ -337,16 +356,21 @@ function reproduceSection(points: readonly SweepPoint[], style: TableStyle): str
     rows,
     style,
   );
-  return [table, '', ...crossoverBlock(points, style)].join('\n');
+  return [table, '', ...crossoverBlock(points, style, options)].join('\n');
 }
 
 /** The reproduce tables: one per workload (with its crossover lines), any set of models. */
-export function formatReproduceTable(points: readonly SweepPoint[], style: TableStyle = 'text'): string {
+export function formatReproduceTable(
+  points: readonly SweepPoint[],
+  style: TableStyle = 'text',
+  options: CrossoverOptions = {},
+): string {
   const workloads = [...new Set(points.map((p) => p.workload))];
   const sections = workloads.map((w) => {
     const section = reproduceSection(
       points.filter((p) => p.workload === w),
       style,
+      options,
     );
     if (workloads.length === 1) return section;
     return `${style === 'md' ? `### ${w}` : `${w}:`}\n\n${section}`;

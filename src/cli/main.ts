@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_TIE_TOLERANCE } from '../metrics/crossover.ts';
 import type { Metrics } from '../metrics/summary.ts';
 import {
   type ModelName,
@@ -28,6 +29,7 @@ import { createProgress } from '../sweep/progress.ts';
 import {
   buildGrid,
   type CrossoverEntry,
+  type CrossoverOptions,
   type GridPoint,
   parseAxis,
   type SweepAxis,
@@ -36,7 +38,14 @@ import {
 } from '../sweep/sweep.ts';
 import { VERSION } from '../version.ts';
 import { addDiagramCommand } from './diagram.ts';
-import { formatReproduceTable, formatRunTable, formatSweepTable, runCsv, sweepCsv } from './format.ts';
+import {
+  crossoverCsv,
+  formatReproduceTable,
+  formatRunTable,
+  formatSweepTable,
+  runCsv,
+  sweepCsv,
+} from './format.ts';
 import { addInspectCommand } from './inspect.ts';
 import { addSensitivityCommand } from './sensitivity.ts';
 import { UsageError } from './usageError.ts';
@@ -79,6 +88,12 @@ const meta = (executor: ExecutorKind, events: number): Meta => ({
 const number = (value: string): number => {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number.');
+  return n;
+};
+const fraction = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n < 1))
+    throw new InvalidArgumentError('expected a fraction from 0 to below 1, e.g. 0.01.');
   return n;
 };
 const positiveInt = (value: string): number => {
@@ -281,6 +296,7 @@ interface SweepRunOpts {
   executor: ExecutorKind;
   format: Format;
   queue?: string;
+  tieTolerance: number;
 }
 
 /**
@@ -291,7 +307,7 @@ async function runSweep(
   id: SweepIdentity,
   grid: GridPoint[],
   o: SweepRunOpts,
-  human: (points: SweepPoint[], style: 'text' | 'md') => string,
+  human: (points: SweepPoint[], style: 'text' | 'md', crossover: CrossoverOptions) => string,
 ): Promise<void> {
   const t0 = performance.now();
   const dir = o.out ?? defaultOutDir(id);
@@ -330,12 +346,13 @@ async function runSweep(
     progress.finish();
   }
   const { points, failed } = run;
-  const doc: SweepDoc = { points, crossover: sweepCrossover(points) } as SweepDoc;
+  const crossover: CrossoverOptions = { tolerance: o.tieTolerance };
+  const doc: SweepDoc = { points, crossover: sweepCrossover(points, crossover) } as SweepDoc;
   if (failed.length > 0) doc.failed = failed;
   doc.meta = meta(o.executor, run.events);
   const jsonText = json(doc);
   const csvText = sweepCsv(points);
-  emit(o.format, jsonText, csvText, (style) => human(points, style));
+  emit(o.format, jsonText, csvText, (style) => human(points, style, crossover));
   let files: string[];
   try {
     files = await writeResultsFolder({
@@ -343,6 +360,8 @@ async function runSweep(
       stem: id.command,
       jsonText,
       csvText,
+      crossoverCsvText: crossoverCsv(points, crossover),
+      crossover,
       scenario: id.base,
       points,
       charts: o.charts,
@@ -367,7 +386,7 @@ async function runSweep(
     throw new UsageError(`cannot write results to ${dir}: ${(err as Error).message}`);
   }
   const charts = files.filter((f) => f.endsWith('.png')).length;
-  const note = `wrote results to ${dir}/ (${id.command}.json, summary.csv, points.jsonl, scenario.json, meta.json${charts > 0 ? `, ${charts} charts as SVG and PNG` : ''})\n`;
+  const note = `wrote results to ${dir}/ (${id.command}.json, summary.csv, crossover.csv, points.jsonl, scenario.json, meta.json${charts > 0 ? `, ${charts} charts as SVG and PNG` : ''})\n`;
   if (o.format === 'table' || o.format === 'md') write(`\n${note}`);
   else process.stderr.write(note);
   for (const f of failed) {
@@ -398,7 +417,7 @@ async function sweepCommand(file: string | undefined, o: SweepOpts): Promise<voi
     axes,
     reps: o.reps,
   };
-  await runSweep(id, grid, o, (points, style) => formatSweepTable(points, style));
+  await runSweep(id, grid, o, (points, style, crossover) => formatSweepTable(points, style, crossover));
 }
 
 interface ReproduceOpts extends SweepRunOpts {
@@ -439,9 +458,9 @@ async function reproduceCommand(o: ReproduceOpts): Promise<void> {
     ...(workloads.length === 1 && workloads[0] === 'TCP_RR' ? {} : { workloads }),
     reps: o.reps,
   };
-  await runSweep(id, grid, o, (points, style) => {
+  await runSweep(id, grid, o, (points, style, crossover) => {
     const head = reproduceHeader(base, o.reps, workloads, o.models);
-    return `${style === 'md' ? `## ${head}` : head}\n\n${formatReproduceTable(points, style)}`;
+    return `${style === 'md' ? `## ${head}` : head}\n\n${formatReproduceTable(points, style, crossover)}`;
   });
 }
 
@@ -465,6 +484,12 @@ function addSweepRunOptions(cmd: Command, command: string, reps = 1): Command {
     .option(
       '--queue <url>',
       'run the points on `vhost-sim worker` processes through Redis: redis://HOST:PORT',
+    )
+    .option(
+      '--tie-tolerance <fraction>',
+      'crossover statement: means closer than this share of the larger are level (stated in the output)',
+      fraction,
+      DEFAULT_TIE_TOLERANCE,
     );
 }
 

@@ -1,62 +1,224 @@
-/** One VM count with the value of series `a` (per-device) and series `b` (per-cpu). */
+/**
+ * The crossover statement: what two mean curves over VM counts do relative to each other, said only as far
+ * as the data supports it. Pure: no simulation, no formatting beyond the sentence.
+ */
+
+/** A 95 % confidence interval. */
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+/** One VM count with the value of series `a` (per-device) and series `b` (per-cpu), and their CIs if any. */
 export interface CrossoverPoint {
   vms: number;
   a: number;
   b: number;
+  aCi?: Interval;
+  bCi?: Interval;
 }
+
+/**
+ * Two values closer than this share of the larger are a tie. Assumption: 1 % is about the run-to-run
+ * spread of one seed at 0.2–3 s (docs/reproduction.md), and far above a tie at line rate or at the offered
+ * load of an open-loop generator, where both models carry the same traffic (differences < 0.1 %).
+ */
+export const DEFAULT_TIE_TOLERANCE = 0.01;
+
+export type Side = 'a' | 'b';
+/** Who is ahead at one VM count: a side, or `level` (a tie within the tolerance, or overlapping CIs). */
+export type Order = Side | 'level';
+
+/** Consecutive VM counts with the same order. */
+export interface OrderRun {
+  order: Order;
+  from: number;
+  to: number;
+}
+
+export interface CrossoverStatement {
+  /**
+   * `none`: no VM count has both series. `level`: level within the noise everywhere. `ahead`: only one
+   * side is ever ahead. `overtakes`: one side is ahead early, the other from `from` to the end of the grid,
+   * with one crossing. `crosses`: any other pattern (a re-crossing, or a crossing followed by a level end).
+   */
+  kind: 'none' | 'level' | 'ahead' | 'overtakes' | 'crosses';
+  /** The relative tie tolerance the statement used. */
+  tolerance: number;
+  /**
+   * Every crossing of the mean curves, as an interpolated VM count: each change of the side ahead by more
+   * than the tolerance (ties in between do not count; ties flipping within the tolerance are no crossing).
+   */
+  crossings: number[];
+  /** The order at each sampled VM count, run-length encoded. */
+  runs: OrderRun[];
+  /** `ahead`, `overtakes`: the side ahead; `crosses`: the side ahead at the end of the grid, if one is. */
+  leader?: Side;
+  /** `overtakes`: the first VM count of the leader's final run (ahead, CIs apart, up to the last count). */
+  from?: number;
+  /** `overtakes`: the crossing of the mean curves after which the leader stays ahead. */
+  at?: number;
+  /** The statement in one sentence, with the names given. */
+  text: string;
+}
+
+export interface StatementOptions {
+  /** Relative tie tolerance (default `DEFAULT_TIE_TOLERANCE`). */
+  tolerance?: number;
+  /** Names of the two series in the sentence. */
+  names?: { a: string; b: string };
+}
+
+const fmt1 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const pct = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
 const sorted = (points: readonly CrossoverPoint[]) =>
   points.filter((p) => Number.isFinite(p.a) && Number.isFinite(p.b)).sort((x, y) => x.vms - y.vms);
 
+/** +1: b ahead by more than the tolerance, -1: a ahead, 0: a tie. */
+function signOf(p: CrossoverPoint, tolerance: number): number {
+  const d = p.b - p.a;
+  return Math.abs(d) <= tolerance * Math.max(Math.abs(p.a), Math.abs(p.b)) ? 0 : Math.sign(d);
+}
+
+const overlap = (x: Interval | undefined, y: Interval | undefined) =>
+  x !== undefined && y !== undefined && x.low <= y.high && y.low <= x.high;
+
 /**
- * The VM count, linearly interpolated between the two sampled counts around it, at which series `b`
- * first overtakes series `a` (b > a) after having been at or below it at the previous sample.
- *
- * Choice: when `b` is already ahead at the smallest VM count there is no crossing to locate, so the
- * result is `null` (not the smallest count) unless `b` later falls back and overtakes again, in which
- * case that later crossing is returned. Callers that want to say "ahead from the start" use
- * `crossoverStatus`. Non-finite samples are ignored; unsorted input is fine.
+ * Where the raw difference b − a first leaves the sign of point `i` on the way to point `j`, interpolated
+ * linearly between the two samples around it.
  */
-export function crossover(points: readonly CrossoverPoint[]): number | null {
-  const ps = sorted(points);
-  for (let i = 1; i < ps.length; i++) {
-    const d0 = ps[i - 1].b - ps[i - 1].a;
-    const d1 = ps[i].b - ps[i].a;
-    if (d0 <= 0 && d1 > 0) {
-      // d crosses zero between the two samples: d0 + (d1 - d0) * t = 0.
-      const t = -d0 / (d1 - d0);
-      return ps[i - 1].vms + t * (ps[i].vms - ps[i - 1].vms);
-    }
+function locate(ps: readonly CrossoverPoint[], i: number, j: number): number {
+  const s = Math.sign(ps[i].b - ps[i].a);
+  for (let k = i; k < j; k++) {
+    const d0 = ps[k].b - ps[k].a;
+    const d1 = ps[k + 1].b - ps[k + 1].a;
+    if (d1 * s <= 0)
+      return d1 === 0 ? ps[k + 1].vms : ps[k].vms + (d0 / (d0 - d1)) * (ps[k + 1].vms - ps[k].vms);
   }
-  return null;
+  return ps[j].vms;
 }
 
-export type CrossoverStatus =
-  | { kind: 'crosses'; at: number }
-  | { kind: 'ahead-from-start'; from: number }
-  | { kind: 'never'; upTo: number | null };
-
-/** `crossover` plus the reason when it is null, for human-readable reports. */
-export function crossoverStatus(points: readonly CrossoverPoint[]): CrossoverStatus {
-  const at = crossover(points);
-  if (at !== null) return { kind: 'crosses', at };
+/** Every crossing of the mean curves by more than the tolerance (see `CrossoverStatement.crossings`). */
+export function crossings(points: readonly CrossoverPoint[], tolerance = DEFAULT_TIE_TOLERANCE): number[] {
   const ps = sorted(points);
-  if (ps.length > 0 && ps[0].b > ps[0].a) return { kind: 'ahead-from-start', from: ps[0].vms };
-  return { kind: 'never', upTo: ps.length > 0 ? ps[ps.length - 1].vms : null };
+  const out: number[] = [];
+  let last = -1;
+  for (let i = 0; i < ps.length; i++) {
+    const s = signOf(ps[i], tolerance);
+    if (s === 0) continue;
+    if (last >= 0 && signOf(ps[last], tolerance) !== s) out.push(locate(ps, last, i));
+    last = i;
+  }
+  return out;
 }
 
-const fmt1 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const vmsText = (n: number) => `${n} VM${n === 1 ? '' : 's'}`;
+const span = (r: { from: number; to: number }) =>
+  r.from === r.to ? vmsText(r.from) : `${r.from}–${r.to} VMs`;
+const approx = (xs: readonly number[]) => {
+  const t = xs.map((x) => `≈ ${fmt1.format(x)}`);
+  return t.length <= 1 ? (t[0] ?? '') : `${t.slice(0, -1).join(', ')} and ${t[t.length - 1]}`;
+};
 
-/** `; per seed 5.9–12.4 (median 7.9)`: how much the crossover moves from one seed to the next. */
-export function seedSpread(bySeed: readonly (number | null)[] | undefined): string {
-  if (bySeed === undefined) return '';
-  const at = bySeed.filter((x): x is number => x !== null).sort((a, b) => a - b);
+/**
+ * The statement about series `b` against series `a`. A VM count is `level` when the two means are within
+ * the tolerance or, with replications, their 95 % CIs overlap; otherwise the larger side is ahead there.
+ * "X overtakes Y from N" is said only when Y is ahead somewhere before, X is ahead at every count from N to
+ * the last one, and the mean curves cross once. Non-finite values (a missing point) are left out.
+ */
+export function crossoverStatement(
+  points: readonly CrossoverPoint[],
+  options: StatementOptions = {},
+): CrossoverStatement {
+  const tolerance = options.tolerance ?? DEFAULT_TIE_TOLERANCE;
+  const names = options.names ?? { a: 'per-device', b: 'per-cpu' };
+  const ps = sorted(points);
+  const withCi = ps.some((p) => p.aCi !== undefined && p.bCi !== undefined);
+  const tie = `tie tolerance ${pct.format(tolerance * 100)} %${withCi ? ' or overlapping 95 % CIs' : ''}`;
+  const base = { tolerance, crossings: crossings(ps, tolerance) };
+  if (ps.length === 0) {
+    return {
+      kind: 'none',
+      ...base,
+      runs: [],
+      text: 'not enough points (need both models at the same VM counts)',
+    };
+  }
+  const runs: OrderRun[] = [];
+  for (const p of ps) {
+    const s = signOf(p, tolerance);
+    const order: Order = s === 0 || overlap(p.aCi, p.bCi) ? 'level' : s > 0 ? 'b' : 'a';
+    const last = runs[runs.length - 1];
+    if (last?.order === order) last.to = p.vms;
+    else runs.push({ order, from: p.vms, to: p.vms });
+  }
+  const name = (s: Side) => names[s];
+  const phrase = (r: OrderRun) =>
+    r.order === 'level' ? `level within the noise at ${span(r)}` : `${name(r.order)} ahead at ${span(r)}`;
+  const all = { from: ps[0].vms, to: ps[ps.length - 1].vms };
+  const leaders = new Set(runs.map((r) => r.order).filter((o): o is Side => o !== 'level'));
+  const final = runs[runs.length - 1];
+  const done = (s: Omit<CrossoverStatement, 'tolerance' | 'crossings' | 'runs'>) => ({
+    ...base,
+    runs,
+    ...s,
+    text: `${s.text} (${tie})`,
+  });
+  if (leaders.size === 0) {
+    const where = all.from === all.to ? `at ${vmsText(all.from)}` : `from ${all.from} to ${all.to} VMs`;
+    return done({ kind: 'level', text: `level within the noise ${where}` });
+  }
+  if (leaders.size === 1) {
+    const [leader] = leaders;
+    const text =
+      runs.length === 1
+        ? `${name(leader)} ahead everywhere (${span(all)})`
+        : runs.map(phrase).join('; ') +
+          (base.crossings.length > 0
+            ? `; the means cross at ${approx(base.crossings)} within the noise`
+            : '');
+    return done({ kind: 'ahead', leader, text });
+  }
+  if (base.crossings.length === 1 && final.order !== 'level') {
+    const leader = final.order;
+    const other: Side = leader === 'a' ? 'b' : 'a';
+    const at = base.crossings[0];
+    const level = runs.filter((r) => r.order === 'level').map(phrase);
+    const text =
+      `${name(leader)} overtakes ${name(other)} from ${vmsText(final.from)} (the means cross at ${approx([at])})` +
+      level.map((l) => `; ${l}`).join('');
+    return done({ kind: 'overtakes', leader, from: final.from, at, text });
+  }
+  const cross =
+    base.crossings.length === 1
+      ? `the curves cross at ${approx(base.crossings)} VMs`
+      : `the curves cross at ${approx(base.crossings.slice(0, 1))} and again at ${approx(base.crossings.slice(1))} VMs`;
+  return done({
+    kind: 'crosses',
+    ...(final.order === 'level' ? {} : { leader: final.order }),
+    text: `${cross}: ${runs.map(phrase).join('; ')}`,
+  });
+}
+
+/**
+ * How the crossings move from seed to seed: `per seed: 4 of 5 seeds cross (last crossing 7.6–12.0 VMs,
+ * median 7.8)`. Each element is one seed's crossings (`crossings` on that seed's own curves).
+ */
+export function seedSummary(bySeed: readonly (readonly number[])[]): string {
   const n = bySeed.length;
-  if (at.length === 0) return `; no crossing in any of ${n} seeds`;
-  const mid = at.length >> 1;
-  const median = at.length % 2 === 1 ? at[mid] : (at[mid - 1] + at[mid]) / 2;
+  const last = bySeed
+    .filter((c) => c.length > 0)
+    .map((c) => c[c.length - 1])
+    .sort((x, y) => x - y);
+  if (last.length === 0) return `per seed: none of ${n} seeds cross`;
+  const mid = last.length >> 1;
+  const median = last.length % 2 === 1 ? last[mid] : (last[mid - 1] + last[mid]) / 2;
   const range =
-    at.length === 1 ? fmt1.format(at[0]) : `${fmt1.format(at[0])}–${fmt1.format(at[at.length - 1])}`;
-  const which = at.length === n ? '' : `, ${at.length} of ${n} seeds cross`;
-  return `; per seed ${range} (median ${fmt1.format(median)}${which})`;
+    last.length === 1
+      ? `${fmt1.format(last[0])} VMs`
+      : `${fmt1.format(last[0])}–${fmt1.format(last[last.length - 1])} VMs, median ${fmt1.format(median)}`;
+  const again = bySeed.filter((c) => c.length > 1).length;
+  const more = again > 0 ? `; ${again} cross more than once` : '';
+  return `per seed: ${last.length} of ${n} seeds cross (last crossing ${range}${more})`;
 }

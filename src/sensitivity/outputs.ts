@@ -3,7 +3,7 @@
  * of the two models' metric at one VM count, or any metric of one model at one VM count. Each output
  * says which (model, VM count) runs it needs and computes its value from their metrics.
  */
-import { type CrossoverPoint, crossoverStatus } from '../metrics/crossover.ts';
+import { type CrossoverPoint, crossoverStatement } from '../metrics/crossover.ts';
 import type { Metrics } from '../metrics/summary.ts';
 import { type ModelName, modelNames } from '../model/scenario.ts';
 import { ScenarioError } from '../scenario/schema.ts';
@@ -112,8 +112,11 @@ export function outputValue(
     a: metricValue(at(models[0], vms), o.metric),
     b: metricValue(at(models[1], vms), o.metric),
   }));
-  const st = crossoverStatus(series);
-  if (st.kind === 'crosses') return { value: st.at };
-  if (st.kind === 'ahead-from-start') return { value: st.from, censored: 'ahead' };
-  return { value: st.upTo ?? Number.NaN, censored: 'never' };
+  // The crossing after which per-cpu (b) is ahead for good; ahead from the start, or never ahead at the
+  // end, censor to the nearest end. Ties within the statement's tolerance are no crossing.
+  const st = crossoverStatement(series);
+  const lastLeader = st.runs.filter((r) => r.order !== 'level').at(-1)?.order;
+  if (lastLeader === 'b' && st.crossings.length > 0) return { value: st.crossings[st.crossings.length - 1] };
+  if (lastLeader === 'b') return { value: st.runs[0].from, censored: 'ahead' };
+  return { value: st.runs.at(-1)?.to ?? Number.NaN, censored: 'never' };
 }

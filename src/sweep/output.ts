@@ -1,13 +1,13 @@
 /**
  * The results folder of a sweep: points.jsonl (journal, in grid order once finished), `<command>.json`
- * (the same document as `--format json`), summary.csv, scenario.json (the resolved base scenario), the
+ * (the same document as `--format json`), summary.csv, crossover.csv, scenario.json (the resolved base scenario), the
  * charts with their specs, and meta.json (the only file with wall time and other run-dependent facts).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelName, Scenario } from '../model/scenario.ts';
-import type { SweepAxis, SweepPoint } from './sweep.ts';
+import type { CrossoverOptions, SweepAxis, SweepPoint } from './sweep.ts';
 
 export interface SweepIdentity {
   command: string;
@@ -41,6 +41,10 @@ export interface ResultsFolder {
   stem: string;
   jsonText: string;
   csvText: string;
+  /** The crossover statements as CSV (crossover.csv), one row per group and metric. */
+  crossoverCsvText: string;
+  /** Options of the statements, for the charts. */
+  crossover?: CrossoverOptions;
   scenario: Scenario;
   points: readonly SweepPoint[];
   /** Written last; may hold wall time. */
@@ -74,10 +78,11 @@ export async function writeResultsFolder(f: ResultsFolder): Promise<string[]> {
   };
   await put(`${f.stem}.json`, f.jsonText);
   await put('summary.csv', f.csvText);
+  await put('crossover.csv', f.crossoverCsvText);
   await put('scenario.json', json(f.scenario));
   if (f.charts !== false && f.points.length > 0) {
     const { writeCharts } = await preloadCharts();
-    for (const c of await writeCharts(f.dir, f.points)) files.push(...c.files);
+    for (const c of await writeCharts(f.dir, f.points, f.crossover)) files.push(...c.files);
   }
   await put('meta.json', json(f.meta()));
   return files;

@@ -1,4 +1,11 @@
-import { type CrossoverPoint, crossover } from '../metrics/crossover.ts';
+import {
+  type CrossoverPoint,
+  type CrossoverStatement,
+  crossings,
+  crossoverStatement,
+  DEFAULT_TIE_TOLERANCE,
+  seedSummary,
+} from '../metrics/crossover.ts';
 import type { Metrics } from '../metrics/summary.ts';
 import type { ModelName, Scenario, WorkloadKind } from '../model/scenario.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
@@ -63,16 +70,22 @@ export const mainMetrics = {
 } as const;
 export type MainMetric = keyof typeof mainMetrics;
 
+/** The two metrics every crossover statement is made for. */
+export type CrossoverMetric = 'throughput' | 'efficiency';
+
+/** Each seed's crossings of its own curves (seed k of per-device against seed k of per-cpu), summarized. */
+export interface SeedCrossings {
+  crossings: number[][];
+  text: string;
+}
+
 export interface CrossoverEntry {
-  /** Per-cpu overtakes per-device in throughput at this (interpolated) VM count; null if it does not. */
-  throughput: number | null;
+  /** What per-cpu does against per-device in throughput (`crossoverStatement`). */
+  throughput: CrossoverStatement;
   /** The same for efficiency. */
-  efficiency: number | null;
-  /**
-   * With replications, the crossover of each seed's own curves (seed k of per-device against seed k of
-   * per-cpu): how far the crossover of the mean curves can be trusted.
-   */
-  bySeed?: { throughput: (number | null)[]; efficiency: (number | null)[] };
+  efficiency: CrossoverStatement;
+  /** With replications: how far the statement of the mean curves can be trusted, seed by seed. */
+  bySeed?: { throughput: SeedCrossings; efficiency: SeedCrossings };
   /** The other axes' values of this group (only when the sweep has axes). */
   axes?: Record<string, unknown>;
 }
@@ -257,58 +270,94 @@ export function groupPoints(
   return groups;
 }
 
-/** per-device (`a`) vs per-cpu (`b`) values of one metric at every VM count where both models ran. */
-export function modelSeries(points: readonly SweepPoint[], pick: (m: Metrics) => number): CrossoverPoint[] {
-  return seriesOf(points, (p) => pick(p.metrics));
+/**
+ * per-device (`a`) vs per-cpu (`b`) means of one metric, with their 95 % CIs when there are replications,
+ * at every VM count where both models ran.
+ */
+export function modelSeries(points: readonly SweepPoint[], metric: CrossoverMetric): CrossoverPoint[] {
+  const pick = metric === 'throughput' ? throughputOf : efficiencyOf;
+  return seriesOf(
+    points,
+    (p) => pick(p.metrics),
+    (p) => p.ci95?.[metric],
+  );
 }
 
-function seriesOf(points: readonly SweepPoint[], value: (p: SweepPoint) => number): CrossoverPoint[] {
-  const byVms = new Map<number, { a?: number; b?: number }>();
+function seriesOf(
+  points: readonly SweepPoint[],
+  value: (p: SweepPoint) => number,
+  ci: (p: SweepPoint) => { low: number; high: number } | undefined = () => undefined,
+): CrossoverPoint[] {
+  const byVms = new Map<number, { a?: SweepPoint; b?: SweepPoint }>();
   for (const p of points) {
     const e = byVms.get(p.vms) ?? {};
-    if (p.model === 'per-device') e.a = value(p);
-    else if (p.model === 'per-cpu') e.b = value(p);
+    if (p.model === 'per-device') e.a = p;
+    else if (p.model === 'per-cpu') e.b = p;
     byVms.set(p.vms, e);
   }
   const out: CrossoverPoint[] = [];
-  for (const [vms, e] of byVms) if (e.a !== undefined && e.b !== undefined) out.push({ vms, a: e.a, b: e.b });
+  for (const [vms, { a, b }] of byVms) {
+    if (a === undefined || b === undefined) continue;
+    const x: CrossoverPoint = { vms, a: value(a), b: value(b) };
+    const aCi = ci(a);
+    const bCi = ci(b);
+    if (aCi !== undefined && bCi !== undefined) Object.assign(x, { aCi, bCi });
+    out.push(x);
+  }
   return out;
 }
 
 export const throughputOf = (m: Metrics) => m.throughput.value;
 export const efficiencyOf = (m: Metrics) => m.efficiency.value;
 
+/** Options of the crossover statements of a sweep. */
+export interface CrossoverOptions {
+  /** Relative tie tolerance (default `DEFAULT_TIE_TOLERANCE`). */
+  tolerance?: number;
+}
+
 /**
- * Each seed's crossover for one metric, or undefined without replications or without both models at
+ * Each seed's crossings for one metric, or undefined without replications or without both models at
  * some VM count. Replication k of every point ran with the same seed, so seed k's per-device and
  * per-cpu curves are compared with each other.
  */
 export function seedCrossovers(
   points: readonly SweepPoint[],
-  metric: 'throughput' | 'efficiency',
-): (number | null)[] | undefined {
+  metric: CrossoverMetric,
+  options: CrossoverOptions = {},
+): SeedCrossings | undefined {
   const reps = Math.min(...points.map((p) => p.bySeed?.[metric].length ?? 0));
   const bothModelsSomewhere = seriesOf(points, () => 0).length > 0;
   if (!Number.isFinite(reps) || reps < 2 || !bothModelsSomewhere) return undefined;
-  return Array.from({ length: reps }, (_, k) =>
-    crossover(seriesOf(points, (p) => p.bySeed?.[metric][k] ?? Number.NaN)),
+  const bySeed = Array.from({ length: reps }, (_, k) =>
+    crossings(
+      seriesOf(points, (p) => p.bySeed?.[metric][k] ?? Number.NaN),
+      options.tolerance ?? DEFAULT_TIE_TOLERANCE,
+    ),
   );
+  return { crossings: bySeed, text: seedSummary(bySeed) };
 }
 
 /**
- * Crossover of per-cpu over per-device, per workload kind and (with axes) per combination of the
- * other axes. Keys are `TCP_RR` without axes, or `TCP_RR path=value ...` with axes (the entry then
- * also carries the `axes` values). Groups missing one of the two models get null crossovers.
+ * The crossover statements of per-cpu against per-device, per workload kind and (with axes) per
+ * combination of the other axes. Keys are `TCP_RR` without axes, or `TCP_RR path=value ...` with axes (the
+ * entry then also carries the `axes` values). A group missing one of the two models gets kind `none`. The
+ * table, the JSON, the CSV and the charts all print these statements.
  */
-export function sweepCrossover(points: readonly SweepPoint[]): Record<string, CrossoverEntry> {
+export function sweepCrossover(
+  points: readonly SweepPoint[],
+  options: CrossoverOptions = {},
+): Record<string, CrossoverEntry> {
   const out: Record<string, CrossoverEntry> = {};
   for (const [key, g] of groupPoints(points)) {
+    const statement = (metric: CrossoverMetric) =>
+      crossoverStatement(modelSeries(g.points, metric), { tolerance: options.tolerance });
     const entry: CrossoverEntry = {
-      throughput: crossover(modelSeries(g.points, throughputOf)),
-      efficiency: crossover(modelSeries(g.points, efficiencyOf)),
+      throughput: statement('throughput'),
+      efficiency: statement('efficiency'),
     };
-    const tp = seedCrossovers(g.points, 'throughput');
-    const eff = seedCrossovers(g.points, 'efficiency');
+    const tp = seedCrossovers(g.points, 'throughput', options);
+    const eff = seedCrossovers(g.points, 'efficiency', options);
     if (tp !== undefined && eff !== undefined) entry.bySeed = { throughput: tp, efficiency: eff };
     if (g.axes) entry.axes = g.axes;
     out[key] = entry;

@@ -6,7 +6,7 @@ import { renderSvg, svgToPng, writeCharts } from '../../src/charts/render.ts';
 import { chartSpecs, slug } from '../../src/charts/spec.ts';
 import type { Metrics } from '../../src/metrics/summary.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
-import type { SweepPoint } from '../../src/sweep/sweep.ts';
+import { type SweepPoint, sweepCrossover } from '../../src/sweep/sweep.ts';
 
 const scenario = resolveScenario({});
 const metrics = (tps: number, eff: number) =>
@@ -36,7 +36,7 @@ const point = (
   }
   return p;
 };
-// per-cpu overtakes per-device between 4 and 8 VMs in throughput; never in efficiency.
+// Throughput: level within the CIs at 1 VM, per-device ahead at 4, per-cpu at 8; efficiency: per-device ahead.
 const points = [
   point('per-device', 1, 13_000, 33_000, 500),
   point('per-device', 4, 50_000, 31_000, 500),
@@ -54,25 +54,36 @@ describe('chart specs', () => {
     expect(text).toContain('"title":"VMs"');
     expect(text).toContain('"title":"transactions/s"');
     expect(JSON.stringify(specs[1].spec)).toContain('"title":"transactions per busy CPU-second"');
-    const layers = specs[0].spec.layer as {
-      mark: { type: string } | string;
-      encoding?: { color?: object };
-    }[];
-    expect(layers[0].encoding?.color).toMatchObject({
+    const line = layerOf(specs[0], 'line');
+    expect(line.encoding?.color).toMatchObject({
       field: 'model',
       scale: { domain: ['per-device', 'per-cpu'] },
     });
   });
 
-  it('marks the crossover with a rule and a label, and draws error bars with replications', () => {
+  type Layer = { mark: { type: string }; encoding?: Record<string, { scale?: { range: unknown[] } }> };
+  const layerOf = (s: (typeof specs)[number], type: string) =>
+    (s.spec.layer as Layer[]).find((l) => l.mark?.type === type) as Layer;
+
+  it('each model has its own dash and marker, so lines that coincide stay distinguishable', () => {
+    const dashes = layerOf(specs[0], 'line').encoding?.strokeDash?.scale?.range ?? [];
+    const shapes = layerOf(specs[0], 'point').encoding?.shape?.scale?.range ?? [];
+    expect(new Set(dashes.map((d) => JSON.stringify(d))).size).toBe(2);
+    expect(new Set(shapes).size).toBe(2);
+  });
+
+  it('says the crossover statement, marks every crossing with a rule and shades the level counts', () => {
     const t = specs[0];
-    expect(t.crossover.kind).toBe('crosses');
+    const statements = sweepCrossover(points);
+    expect(t.crossover).toEqual(statements.TCP_RR.throughput);
+    expect(t.crossover.kind).toBe('overtakes');
     const text = JSON.stringify(t.spec);
+    expect(text).toContain(JSON.stringify(t.crossover.text.split('; ')[0]));
     expect(text).toContain('"type":"rule"');
-    expect(text).toMatch(/per-cpu overtakes per-device at ≈ \d/);
+    expect(text).toContain('"type":"rect"');
     expect(text).toContain('"type":"errorbar"');
     expect(JSON.stringify(specs[1].spec)).not.toContain('"type":"rule"');
-    expect(JSON.stringify(specs[1].spec)).toContain('no crossover');
+    expect(JSON.stringify(specs[1].spec)).toContain('per-device ahead everywhere');
   });
 
   it('makes file-safe names for axis groups', () => {
@@ -85,7 +96,7 @@ describe('rendering without a browser', () => {
     const svg = await renderSvg(chartSpecs(points)[0].spec);
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('transactions/s');
-    expect(svg).toContain('per-cpu overtakes');
+    expect(svg).toContain('per-cpu overtakes per-device from 8 VMs');
     const png = svgToPng(svg);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     const dir = mkdtempSync(join(tmpdir(), 'vhost-sim-charts-'));

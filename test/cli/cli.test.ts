@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -99,16 +99,18 @@ describe.concurrent('vhost-sim CLI', () => {
   });
 
   it('bad flags and paths: exit 2 with one line', async () => {
-    const [set, model, missing, unknown] = await Promise.all([
+    const [set, model, missing, unknown, tie] = await Promise.all([
       cli('run', ...SHORT, '--set', 'profile.costs.nope=1'),
       cli('run', ...SHORT, '--model', 'per-vm'),
       cli('run', join(dir, 'missing.yaml')),
       cli('run', '--frobnicate'),
+      cli('sweep', '--tie-tolerance', '5'),
     ]);
     expectUsageError(set, 'profile.costs.nope');
     expectUsageError(model, 'per-vm');
     expectUsageError(missing, 'missing.yaml');
     expectUsageError(unknown, '--frobnicate');
+    expectUsageError(tie, '--tie-tolerance');
   });
 
   it('sweep --format json has every point and a crossover object; csv has a header', async () => {
@@ -130,7 +132,8 @@ describe.concurrent('vhost-sim CLI', () => {
     expect(doc.points[0].scenario.durationS).toBe(0.02);
     expect(doc.crossover).toHaveProperty('TCP_RR');
     expect(doc.crossover.TCP_RR).toHaveProperty('throughput');
-    expect(doc.crossover.TCP_RR).toHaveProperty('efficiency');
+    expect(doc.crossover.TCP_RR.efficiency.text).toContain('tie tolerance 1 %');
+    expect(readFileSync(join(out, 'crossover.csv'), 'utf8')).toContain(doc.crossover.TCP_RR.throughput.text);
     expect(js.stderr).toContain('sweep.json');
     expect(csv.code, csv.stderr).toBe(0);
     const lines = csv.stdout.trimEnd().split('\n');

@@ -41,7 +41,8 @@ describe('vhost-sim reproduce --workloads / --models', () => {
     expect(r.stdout).toContain('(+4 more seeds per point)');
     expect(json.points[0].reps).toBe(5);
     expect(json.points[0].bySeed.throughput).toHaveLength(5);
-    expect(json.crossover.UDP_RR.bySeed.throughput).toHaveLength(5);
+    expect(json.crossover.UDP_RR.bySeed.throughput.crossings).toHaveLength(5);
+    expect(r.stdout).toContain(json.crossover.UDP_RR.throughput.text);
   }, 120_000);
 
   it('refuses an unknown workload with a one-line error', async () => {

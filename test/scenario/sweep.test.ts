@@ -86,7 +86,9 @@ describe('sweepCrossover', () => {
       point('per-cpu', 1, 8, 12),
       point('per-cpu', 2, 22, 13),
     ];
-    expect(sweepCrossover(pts)).toEqual({ TCP_RR: { throughput: 1.5, efficiency: null } });
+    const { TCP_RR } = sweepCrossover(pts);
+    expect(TCP_RR.throughput).toMatchObject({ kind: 'overtakes', leader: 'b', at: 1.5, from: 2 });
+    expect(TCP_RR.efficiency).toMatchObject({ kind: 'ahead', leader: 'b', crossings: [] });
   });
 
   it('keys groups by the other axes when there are axes', () => {
@@ -95,17 +97,17 @@ describe('sweepCrossover', () => {
       point('per-cpu', 1, 8, 12, { 'workload.instances': 1 }),
       point('per-device', 1, 10, 10, { 'workload.instances': 2 }),
     ];
-    expect(sweepCrossover(pts)).toEqual({
-      'TCP_RR workload.instances=1': {
-        throughput: null,
-        efficiency: null,
-        axes: { 'workload.instances': 1 },
-      },
-      'TCP_RR workload.instances=2': {
-        throughput: null,
-        efficiency: null,
-        axes: { 'workload.instances': 2 },
-      },
+    const out = sweepCrossover(pts);
+    expect(Object.keys(out)).toEqual(['TCP_RR workload.instances=1', 'TCP_RR workload.instances=2']);
+    expect(out['TCP_RR workload.instances=1']).toMatchObject({
+      throughput: { kind: 'ahead', leader: 'a' },
+      efficiency: { kind: 'ahead', leader: 'b' },
+      axes: { 'workload.instances': 1 },
+    });
+    expect(out['TCP_RR workload.instances=2']).toMatchObject({
+      throughput: { kind: 'none' },
+      efficiency: { kind: 'none' },
+      axes: { 'workload.instances': 2 },
     });
   });
 });

@@ -36,7 +36,14 @@ describe.concurrent('sweep results, jobs, resume', () => {
     expect(b.code, b.stderr).toBe(0);
     expect(b.stdout).toBe(a.stdout);
     const files = readdirSync(join(tmp, 'j1')).sort();
-    expect(files).toEqual(['meta.json', 'points.jsonl', 'scenario.json', 'summary.csv', 'sweep.json']);
+    expect(files).toEqual([
+      'crossover.csv',
+      'meta.json',
+      'points.jsonl',
+      'scenario.json',
+      'summary.csv',
+      'sweep.json',
+    ]);
     for (const f of files) if (f !== 'meta.json') expect(read(tmp, 'j2', f), f).toBe(read(tmp, 'j1', f));
     expect(read(tmp, 'j1', 'sweep.json')).toBe(a.stdout);
     expect(a.stdout).not.toContain('wallTime');
