@@ -90,9 +90,11 @@ export function parseCommand(raw: string, models: readonly string[]): CommandRes
       const extra = onlyKeys(m, ['type', 'models']);
       if (extra) return fail(extra);
       const list = m.models;
-      if (!Array.isArray(list) || list.length < 1 || list.length > 2) return fail('models must list 1 or 2 models');
+      if (!Array.isArray(list) || list.length < 1 || list.length > 2)
+        return fail('models must list 1 or 2 models');
       for (const x of list) {
-        if (typeof x !== 'string' || !(modelNames as readonly string[]).includes(x)) return fail('unknown model');
+        if (typeof x !== 'string' || !(modelNames as readonly string[]).includes(x))
+          return fail('unknown model');
       }
       if (list[0] === list[1]) return fail('models must differ');
       return { ok: true, command: { type: 'models', models: list as ModelName[] } };

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ModelName, Scenario } from '../model/scenario.ts';
-import { MAX_COMMAND_BYTES, parseCommand, SPEED_MAX, SPEED_MIN, STEP_US_MAX } from './commands.ts';
+import { MAX_COMMAND_BYTES, parseCommand } from './commands.ts';
 import { InspectorSession } from './session.ts';
 import type { InspectFor } from './stately.ts';
 
@@ -198,10 +198,7 @@ export async function startInspector(opts: InspectorOptions): Promise<InspectorH
     }
   };
   session.onChange = broadcast;
-  const hello = () => ({
-    ...session.hello(statelyUrl),
-    limits: { speedMin: SPEED_MIN, speedMax: SPEED_MAX, stepUsMax: STEP_US_MAX },
-  });
+  const hello = () => session.hello(statelyUrl);
   session.onModels = () => {
     for (const ws of clients) send(ws, hello());
   };

@@ -7,7 +7,7 @@ import { machines } from '../../machines/index.ts';
 import { type ModelName, modelNames, type Scenario } from '../model/scenario.ts';
 import { SimSystem } from '../runtime/system.ts';
 import type { TraceEvent } from '../runtime/trace.ts';
-import type { Command } from './commands.ts';
+import { type Command, SPEED_MAX, SPEED_MIN, STEP_US_MAX } from './commands.ts';
 import { toSvg } from './diagram.ts';
 import { type MachineGraph, machineGraph } from './machineGraph.ts';
 import {
@@ -111,6 +111,7 @@ export interface HelloMessage {
   scenario: { vms: number; profile: string; cpus: number; sockets: number; seed: number; workload: string };
   machines: Record<string, { graph: MachineGraph; svg: string }>;
   stately: string | null;
+  limits: { speedMin: number; speedMax: number; stepUsMax: number };
 }
 
 export interface SessionOptions {
@@ -168,7 +169,9 @@ export class InspectorSession {
   /** One live system per model, at virtual time 0. */
   private build(models: readonly ModelName[]): Side[] {
     if (models.length < 1 || models.length > MAX_SIDES) {
-      throw new RangeError(`the inspector shows 1 to ${MAX_SIDES} models side by side (got ${models.length})`);
+      throw new RangeError(
+        `the inspector shows 1 to ${MAX_SIDES} models side by side (got ${models.length})`,
+      );
     }
     return models.map((model) => {
       const side: Side = { model, sys: undefined as unknown as SimSystem, samples: [], log: [], dropped: 0 };
@@ -421,6 +424,7 @@ export class InspectorSession {
       },
       machines: graphs,
       stately,
+      limits: { speedMin: SPEED_MIN, speedMax: SPEED_MAX, stepUsMax: STEP_US_MAX },
     };
   }
 

@@ -70,3 +70,17 @@ describe('parseCommand', () => {
     }
   });
 });
+
+describe('parseCommand: models', () => {
+  it('accepts one or two distinct known models, nothing else', () => {
+    expect(parse({ type: 'models', models: ['pmd'] })).toEqual({
+      ok: true,
+      command: { type: 'models', models: ['pmd'] },
+    });
+    expect(parse({ type: 'models', models: ['sidecore', 'per-cpu'] }).ok).toBe(true);
+    for (const models of [[], ['pmd', 'pmd'], ['a'], ['pmd', 'per-cpu', 'per-device'], 'pmd', [1]]) {
+      expect(parse({ type: 'models', models }).ok).toBe(false);
+    }
+    expect(parse({ type: 'skipWarmup' })).toEqual({ ok: true, command: { type: 'skipWarmup' } });
+  });
+});
