@@ -47,6 +47,7 @@ import {
   sweepCsv,
 } from './format.ts';
 import { addInspectCommand } from './inspect.ts';
+import { printable } from './printable.ts';
 import { addSensitivityCommand } from './sensitivity.ts';
 import { UsageError } from './usageError.ts';
 import { addValidateCommand } from './validate.ts';
@@ -291,6 +292,7 @@ interface SweepRunOpts {
   jobs?: number;
   reps: number;
   resume: boolean;
+  force: boolean;
   out?: string;
   charts: boolean;
   executor: ExecutorKind;
@@ -332,6 +334,8 @@ async function runSweep(
       queue: o.queue === undefined ? undefined : { url: o.queue },
       outDir: dir,
       resume: o.resume,
+      force: o.force,
+      onWarning: (m) => process.stderr.write(`vhost-sim: warning: ${printable(m)}\n`),
       onProgress: (done, total, fromJournal) => progress.update(done, total, fromJournal),
     });
   } catch (err) {
@@ -390,7 +394,9 @@ async function runSweep(
   if (o.format === 'table' || o.format === 'md') write(`\n${note}`);
   else process.stderr.write(note);
   for (const f of failed) {
-    process.stderr.write(`vhost-sim: point (${f.model}, ${f.vms} VMs, seed ${f.seed}) failed: ${f.error}\n`);
+    process.stderr.write(
+      `vhost-sim: point (${f.model}, ${f.vms} VMs, seed ${f.seed}) failed: ${printable(f.error)}\n`,
+    );
   }
   if (failed.length > 0) throw new SweepFailed(failed, grid.length);
 }
@@ -480,6 +486,7 @@ function addSweepRunOptions(cmd: Command, command: string, reps = 1): Command {
       'reuse the points already in the results folder (points.jsonl); compute the rest',
       false,
     )
+    .option('--force', 'replace a results folder that holds another sweep', false)
     .option('--no-charts', 'do not render the SVG and PNG charts')
     .option(
       '--queue <url>',
@@ -582,27 +589,22 @@ export function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
     if (err.exitCode === 0) return 0;
     if (err.code === 'commander.help' || err.code === 'commander.helpDisplayed') return 2; // help already printed
-    process.stderr.write(
-      `vhost-sim: error: ${err.message
-        .replace(/^error: /, '')
-        .replace(/\n+/g, ' ')
-        .trim()}\n`,
-    );
+    process.stderr.write(`vhost-sim: error: ${printable(err.message.replace(/^error: /, '')).trim()}\n`);
     return 2;
   }
   const usage = (e: unknown) => e instanceof ScenarioError || e instanceof UsageError;
   if (usage(err)) {
-    process.stderr.write(`vhost-sim: error: ${(err as Error).message.replace(/\n+/g, ' ')}\n`);
+    process.stderr.write(`vhost-sim: error: ${printable((err as Error).message)}\n`);
     return 2;
   }
   if (err instanceof SweepFailed) {
-    process.stderr.write(`vhost-sim: error: ${err.message.replace(/\n+/g, ' ')}\n`);
+    process.stderr.write(`vhost-sim: error: ${printable(err.message)}\n`);
     return 1;
   }
   const debug = process.env.VHOST_SIM_DEBUG === '1';
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(
-    `vhost-sim: internal error: ${message.split('\n')[0]}${debug ? '' : ' (set VHOST_SIM_DEBUG=1 for a stack trace)'}\n`,
+    `vhost-sim: internal error: ${printable(message.split('\n')[0] ?? '')}${debug ? '' : ' (set VHOST_SIM_DEBUG=1 for a stack trace)'}\n`,
   );
   if (debug) {
     if (err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);

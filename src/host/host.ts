@@ -1,4 +1,3 @@
-import { type CacheState, enterVm, newCacheState, warmth } from './cache.ts';
 import { type RandomStream, streamFor } from '../kernel/random.ts';
 import type { ActorId, SimMsg } from '../model/actor.ts';
 import type { Packet } from '../model/packet.ts';
@@ -13,6 +12,7 @@ import { selectCpu } from '../sched/selectCpu.ts';
 import type { Task } from '../sched/task.ts';
 import type { VhostWork } from '../vhost/vhostWork.ts';
 import type { Workload } from '../workloads/workload.ts';
+import { type CacheState, enterVm, newCacheState, warmth } from './cache.ts';
 import { Recorder } from './recorder.ts';
 
 export type Link = (to: ActorId, ev: SimMsg, delayNs: number) => void;

@@ -25,6 +25,10 @@ export interface ExecuteSweepOptions {
   outDir?: string;
   /** Reuse the runs already journaled in `outDir`. */
   resume?: boolean;
+  /** Replace a journal in `outDir` that belongs to another sweep (`--force`). */
+  force?: boolean;
+  /** Told of what the journal skipped (torn lines). */
+  onWarning?: (message: string) => void;
   /** After each run finishes (or is found in the journal): runs done so far of `total`. */
   onProgress?: (done: number, total: number, fromJournal: boolean) => void;
 }
@@ -97,10 +101,14 @@ export async function executeSweep(o: ExecuteSweepOptions): Promise<SweepExecuti
   const journal =
     o.outDir === undefined
       ? undefined
-      : Journal.open(o.outDir, o.resume ?? false, (index, rep) =>
-          index >= 0 && index < grid.length && rep >= 0 && rep < reps
-            ? repScenario(grid[index], rep)
-            : undefined,
+      : Journal.open(
+          o.outDir,
+          o.resume ?? false,
+          (index, rep) =>
+            index >= 0 && index < grid.length && rep >= 0 && rep < reps
+              ? repScenario(grid[index], rep)
+              : undefined,
+          { force: o.force ?? false, warn: o.onWarning },
         );
   const entries = new Array<JournalEntry | undefined>(total);
   const head = (index: number, rep: number) => {

@@ -1,8 +1,14 @@
 /**
  * points.jsonl: the sweep's journal. Every finished run (one grid point at one replication) is appended
  * as one JSON line and fsync'd at once, so a killed sweep loses at most the runs in flight. `--resume`
- * reads it back: lines that match this sweep's runs are kept, a torn last line is dropped, failed runs
- * are computed again.
+ * reads it back: lines that match this sweep's runs are kept, torn lines (a kill or a full disk
+ * mid-write) are skipped with a warning, failed runs are computed again.
+ *
+ * Nothing journaled is lost: every write is checked to be whole (a short write is retried, a write that
+ * makes no progress is an error), a rewrite goes through a temporary file, fsync and rename (and an fsync
+ * of the folder), a folder holding another sweep is refused unless forced, rerunning a sweep without
+ * `--resume` keeps the previous journal as `points.jsonl.prev`, and a lock file keeps a second process out
+ * of the folder while one writes it.
  */
 import {
   closeSync,
@@ -12,6 +18,8 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  rmSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +28,8 @@ import type { ModelName, Scenario } from '../model/scenario.ts';
 import type { PointError } from './task.ts';
 
 export const JOURNAL = 'points.jsonl';
+/** The lock file: the pid of the process writing the folder. */
+export const LOCK = '.vhost-sim.lock';
 
 interface EntryHead {
   /** Grid point index. */
@@ -42,16 +52,92 @@ export class ResumeError extends Error {
 
 const key = (index: number, rep: number) => `${index}/${rep}`;
 
-function writeAtomically(file: string, text: string): void {
+/** `writeSync`'s signature, a seam for tests of short writes. */
+export type WriteFn = (fd: number, buf: Uint8Array, offset: number, length: number) => number;
+const osWrite: WriteFn = (fd, buf, offset, length) => writeSync(fd, buf, offset, length);
+
+/** Write all of `text` or throw: `write(2)` may write less than asked (a full disk, a signal). */
+export function writeFully(fd: number, text: string, write: WriteFn = osWrite): void {
+  const buf = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < buf.length) {
+    const n = write(fd, buf, off, buf.length - off);
+    if (!(n > 0)) {
+      throw Object.assign(new Error(`short write: ${off} of ${buf.length} bytes written (disk full?)`), {
+        code: 'ENOSPC',
+        syscall: 'write',
+      });
+    }
+    off += n;
+  }
+}
+
+/** Make a rename or a new file in `dir` durable. Some file systems cannot fsync a folder: that is no error. */
+function fsyncDir(dir: string): void {
+  let fd = -1;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // EISDIR/EINVAL/EPERM on file systems that do not support it.
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+function writeAtomically(file: string, text: string, write?: WriteFn): void {
   const tmp = `${file}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, text);
+    writeFully(fd, text, write);
     fsyncSync(fd);
-  } finally {
+  } catch (err) {
     closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
   }
+  closeSync(fd);
   renameSync(tmp, file);
+  fsyncDir(join(file, '..'));
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Take the folder's lock, or say who holds it. A lock left by a dead process is taken over. */
+function lockFolder(dir: string): string {
+  const lock = join(dir, LOCK);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      return lock;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        throw new ResumeError(
+          `${dir} is being written by another vhost-sim (pid ${pid}); wait for it to finish or use another --out`,
+        );
+      }
+      rmSync(lock, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new ResumeError(`${dir}: cannot take the lock ${lock}`);
+}
+
+export interface JournalOptions {
+  /** Replace a journal that belongs to another sweep (`--force`). */
+  force?: boolean;
+  /** Told of each torn line skipped on resume. */
+  warn?: (message: string) => void;
+  /** Tests only: the write call. */
+  write?: WriteFn;
 }
 
 export const entryLine = (e: JournalEntry) => `${JSON.stringify(e)}\n`;
@@ -63,46 +149,81 @@ export class Journal {
     readonly file: string,
     /** Successful runs read back from a previous attempt, by `index/rep`. */
     readonly resumed: Map<string, JournalEntry>,
+    private readonly lock: string,
+    private readonly write?: WriteFn,
   ) {
     this.fd = openSync(file, 'a');
   }
 
   /**
-   * Open the journal in `dir`. Without `resume` it starts empty. With `resume`, `expected(index, rep)`
-   * gives the scenario each run must have: a line for another scenario means another sweep (ResumeError).
+   * Open the journal in `dir`. With `resume`, `expected(index, rep)` gives the scenario each run must
+   * have: a line for another scenario means another sweep (ResumeError), and the matching finished runs
+   * are kept. Without `resume` the journal starts empty, the previous one kept as `points.jsonl.prev`;
+   * a previous one of another sweep is refused unless `force`.
    */
   static open(
     dir: string,
     resume: boolean,
     expected: (index: number, rep: number) => Scenario | undefined,
+    o: JournalOptions = {},
   ): Journal {
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, JOURNAL);
-    const kept = new Map<string, JournalEntry>();
-    if (resume && existsSync(file)) {
-      const lines = readFileSync(file, 'utf8').split('\n');
-      lines.forEach((line, i) => {
-        if (line.trim() === '') return;
-        let e: JournalEntry;
-        try {
-          e = JSON.parse(line);
-        } catch {
-          // Only the last line can be torn by a kill mid-write; anything else is not our file.
-          if (i >= lines.length - 2) return;
-          throw new ResumeError(`${file}:${i + 1} is not a JSON line; cannot resume from it`);
-        }
-        const want = expected(e.index, e.rep);
-        if (want === undefined || JSON.stringify(want) !== JSON.stringify(e.scenario)) {
-          throw new ResumeError(
-            `${file} belongs to a different sweep (line ${i + 1} does not match this sweep's point ${e.index}, rep ${e.rep}); use another --out or run without --resume`,
-          );
-        }
-        if (e.ok) kept.set(key(e.index, e.rep), e);
-      });
+    const lock = lockFolder(dir);
+    try {
+      const file = join(dir, JOURNAL);
+      const kept = existsSync(file)
+        ? Journal.read(file, expected, resume || !o.force, resume ? o.warn : undefined)
+        : new Map();
+      if (!resume && existsSync(file)) {
+        renameSync(file, `${file}.prev`);
+        kept.clear();
+      }
+      // Start the file over with only what is kept (drops torn lines and old failures).
+      writeAtomically(file, [...kept.values()].map(entryLine).join(''), o.write);
+      return new Journal(file, kept, lock, o.write);
+    } catch (err) {
+      rmSync(lock, { force: true });
+      throw err;
     }
-    // Start the file over with only what is kept (drops torn lines and old failures).
-    writeAtomically(file, [...kept.values()].map(entryLine).join(''));
-    return new Journal(file, kept);
+  }
+
+  /** The finished runs of `file` that match this sweep; `strict`: a line of another sweep is refused. */
+  private static read(
+    file: string,
+    expected: (index: number, rep: number) => Scenario | undefined,
+    strict: boolean,
+    warn?: (message: string) => void,
+  ): Map<string, JournalEntry> {
+    const kept = new Map<string, JournalEntry>();
+    const lines = readFileSync(file, 'utf8').split('\n');
+    let torn = 0;
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
+      let e: JournalEntry;
+      try {
+        e = JSON.parse(line);
+      } catch {
+        torn++;
+        warn?.(
+          `${file}:${i + 1}: a torn line (a kill or a full disk mid-write), skipped; its run is computed again`,
+        );
+        return;
+      }
+      const want = expected(e.index, e.rep);
+      if (want === undefined || JSON.stringify(want) !== JSON.stringify(e.scenario)) {
+        if (!strict) return;
+        throw new ResumeError(
+          `${file} belongs to a different sweep (line ${i + 1} does not match this sweep's point ${e.index}, rep ${e.rep}); use another --out, or --force to replace it`,
+        );
+      }
+      if (e.ok) kept.set(key(e.index, e.rep), e);
+    });
+    if (strict && torn > 0 && kept.size === 0 && torn === lines.filter((l) => l.trim() !== '').length) {
+      throw new ResumeError(
+        `${file} is not a vhost-sim journal (no line is JSON); use another --out, or --force to replace it`,
+      );
+    }
+    return kept;
   }
 
   get(index: number, rep: number): JournalEntry | undefined {
@@ -111,7 +232,7 @@ export class Journal {
 
   /** Append one finished run and make it durable before returning. */
   append(e: JournalEntry): void {
-    writeSync(this.fd, entryLine(e));
+    writeFully(this.fd, entryLine(e), this.write);
     fsyncSync(this.fd);
   }
 
@@ -120,11 +241,13 @@ export class Journal {
     closeSync(this.fd);
     this.fd = -1;
     const sorted = [...entries].sort((a, b) => a.index - b.index || a.rep - b.rep);
-    writeAtomically(this.file, sorted.map(entryLine).join(''));
+    writeAtomically(this.file, sorted.map(entryLine).join(''), this.write);
   }
 
+  /** Close the file and release the folder's lock. */
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
+    rmSync(this.lock, { force: true });
   }
 }

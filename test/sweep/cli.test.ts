@@ -90,7 +90,12 @@ describe.concurrent('sweep results, jobs, resume', () => {
     // Kill as soon as two points are durable. Only whole lines count: the kill (or this read) can land
     // while a line is being written, and resume rightly drops a torn line.
     const wholeLines = () => (existsSync(journal) ? read(journal).split('\n').filter(isJson).length : 0);
-    for (let i = 0; i < 1200; i++) {
+    // Bounded by the child's own run, not by a wall-clock guess: a loaded machine may take minutes.
+    let running = true;
+    child.on('exit', () => {
+      running = false;
+    });
+    while (running) {
       if (wholeLines() >= 2) break;
       await new Promise((r) => setTimeout(r, 10));
     }
