@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { calibrationMarkdown } from '../src/model/calibrationDoc.ts';
+import { calibrationMarkdown } from '../src/scenario/calibrationDoc.ts';
 
 const out = fileURLToPath(new URL('../docs/calibration.md', import.meta.url));
 writeFileSync(out, calibrationMarkdown());

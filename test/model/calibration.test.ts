@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { calibrationRows, rangedRows, valueInRange } from '../../src/model/calibration.ts';
-import { calibrationMarkdown, valueAtPath } from '../../src/model/calibrationDoc.ts';
+import { calibrationMarkdown, valueAtPath } from '../../src/scenario/calibrationDoc.ts';
 import { defaultScenario } from '../../src/scenario/defaults.ts';
 import { profiles } from '../../src/scenario/profiles.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';

@@ -3,8 +3,9 @@
  * scenario's values. The prose around the tables lives here; `npm run gen:calibration` writes the file
  * and test/model/calibration.test.ts fails when the committed file differs.
  */
-import { defaultScenario } from '../scenario/defaults.ts';
-import { type CalibrationKind, type CalibrationRow, calibration } from './calibration.ts';
+
+import { type CalibrationKind, type CalibrationRow, calibration } from '../model/calibration.ts';
+import { defaultScenario } from './defaults.ts';
 
 const INTRO = `# Calibration of the default profile \`x3650-m2\`
 
