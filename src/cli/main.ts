@@ -49,6 +49,7 @@ import {
 import { addInspectCommand } from './inspect.ts';
 import { printable } from './printable.ts';
 import { addSensitivityCommand } from './sensitivity.ts';
+import { uncertaintyCommand } from './uncertainty.ts';
 import { UsageError } from './usageError.ts';
 import { addValidateCommand } from './validate.ts';
 import { addWorkerCommand } from './worker.ts';
@@ -427,6 +428,7 @@ async function sweepCommand(file: string | undefined, o: SweepOpts): Promise<voi
 }
 
 interface ReproduceOpts extends SweepRunOpts {
+  uncertainty?: number;
   workloads: WorkloadKind[];
   models: ModelName[];
   duration?: number;
@@ -454,6 +456,11 @@ async function reproduceCommand(o: ReproduceOpts): Promise<void> {
     o.set,
   );
   const workloads = o.workloads;
+  if (o.uncertainty !== undefined) {
+    if (workloads.length !== 1) throw new UsageError('--uncertainty takes one workload (--workloads)');
+    base.workload.kind = workloads[0];
+    return uncertaintyCommand(base, REPRODUCE_VMS, { ...o, samples: o.uncertainty });
+  }
   const grid = buildGrid({ base, models: o.models, vmsList: REPRODUCE_VMS, workloads });
   const id: SweepIdentity = {
     command: 'reproduce',
@@ -567,7 +574,12 @@ export function buildProgram(): Command {
           `measured virtual seconds per point (default ${REPRODUCE_DURATION_S})`,
           number,
         )
-        .option('--seed <n>', 'random seed', number),
+        .option('--seed <n>', 'random seed', number)
+        .option(
+          '--uncertainty <n>',
+          'the conclusions over N plausible hosts: every ranged cost of docs/calibration.md drawn over its range',
+          positiveInt,
+        ),
     ),
     'reproduce',
     REPRODUCE_REPS,

@@ -11,6 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { Metrics } from '../metrics/summary.ts';
 import { type ModelName, modelNames, type Scenario } from '../model/scenario.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
 import { runScenario } from '../runtime/runScenario.ts';
@@ -132,9 +133,9 @@ export function studySpec(file: string | undefined, o: SensitivityOpts): StudySp
 }
 
 /** A short hash of everything that determines the results: the default results folder's name. */
-function studyHash(spec: StudySpec): string {
+function studyHash(command: string, spec: StudySpec): string {
   return createHash('sha256')
-    .update(JSON.stringify({ command: 'sensitivity', ...spec, bootstrap: undefined }))
+    .update(JSON.stringify({ command, ...spec, bootstrap: undefined }))
     .digest('hex')
     .slice(0, 8);
 }
@@ -167,7 +168,9 @@ function describeStudy(spec: StudySpec, samples: number, runs: number): string {
   const design =
     spec.method === 'morris'
       ? `Morris, r = ${spec.trajectories} trajectories, ${spec.levels} levels`
-      : `Sobol' (Saltelli), N = ${spec.samples}`;
+      : spec.method === 'sobol'
+        ? `Sobol' (Saltelli), N = ${spec.samples}`
+        : `Monte Carlo over the plausible ranges`;
   return (
     `${design}: ${spec.params.length} parameters, ${samples} samples × ${runs / samples / spec.seeds} runs × ` +
     `${spec.seeds} seed${spec.seeds > 1 ? 's' : ''} = ${runs.toLocaleString('en-US')} runs; ` +
@@ -264,13 +267,42 @@ function samplesCsv(spec: StudySpec, r: StudyResult): string {
   return `${out.join('\n')}\n`;
 }
 
-async function sensitivityCommand(file: string | undefined, o: SensitivityOpts): Promise<void> {
-  const t0 = performance.now();
-  const spec = studySpec(file, o);
+export interface StudyRunOptions {
+  jobs?: number;
+  out?: string;
+  resume: boolean;
+  queue?: string;
+  executor: ExecutorKind;
+  /** Stop after printing the run count and the estimate. */
+  estimate: boolean;
+}
+
+export interface StudyRun {
+  points: number[][];
+  metricsOf: (gridIndex: number) => Metrics;
+  dir: string;
+  about: string;
+  cpuS: number;
+  jobs: number;
+  runs: number;
+  resumedRuns: number;
+  events: number;
+}
+
+/**
+ * Run a study as `command` (sensitivity, uncertainty): print its size and a probed time estimate, then
+ * (unless `estimate`) run it like a sweep — worker pool or queue, journal in the results folder,
+ * `--resume`, progress with ETA. Null when only estimating.
+ */
+export async function executeStudy(
+  command: string,
+  spec: StudySpec,
+  o: StudyRunOptions,
+): Promise<StudyRun | null> {
   const points = studyPoints(spec);
   const grid = studyGrid(spec, points);
   const jobs = o.jobs ?? availableParallelism();
-  const dir = o.out ?? join('results', `sensitivity-${studyHash(spec)}`);
+  const dir = o.out ?? join('results', `${command}-${studyHash(command, spec)}`);
   const about = describeStudy(spec, points.length, grid.length);
   const cost = probeCost(spec, grid, o.executor);
   const cpuS = grid.reduce((s, g) => s + cost * g.vms * (g.scenario.durationS + g.scenario.warmupS), 0);
@@ -279,15 +311,15 @@ async function sensitivityCommand(file: string | undefined, o: SensitivityOpts):
       ? `about ${formatDuration(cpuS / Math.min(jobs, availableParallelism()))} on ${jobs} local job${jobs > 1 ? 's' : ''}`
       : `divide by the queue workers' total concurrency`;
   process.stderr.write(
-    `vhost-sim sensitivity: ${about}\nestimated ${formatDuration(cpuS)} of CPU time (${where})\n`,
+    `vhost-sim ${command}: ${about}\nestimated ${formatDuration(cpuS)} of CPU time (${where})\n`,
   );
-  if (o.estimate) return;
+  if (o.estimate) return null;
 
   const progress = createProgress({
     enabled: Boolean(process.stderr.isTTY) && !process.env.CI,
     write: (t) => process.stderr.write(t),
     now: () => performance.now(),
-    label: 'sensitivity',
+    label: command,
   });
   let run: Awaited<ReturnType<typeof executeSweep>>;
   try {
@@ -313,7 +345,27 @@ async function sensitivityCommand(file: string | undefined, o: SensitivityOpts):
       `${run.failed.length} of ${grid.length} runs failed (journaled in ${dir}/points.jsonl); first: sample ${JSON.stringify(f.axes)} ${f.model} at ${f.vms} VMs: ${f.error}`,
     );
   }
-  const result = analyseStudy(spec, points, (i) => run.points[i].metrics);
+  const done = run;
+  return {
+    points,
+    metricsOf: (i) => done.points[i].metrics,
+    dir,
+    about,
+    cpuS,
+    jobs,
+    runs: run.runs,
+    resumedRuns: run.resumedRuns,
+    events: run.events,
+  };
+}
+
+async function sensitivityCommand(file: string | undefined, o: SensitivityOpts): Promise<void> {
+  const t0 = performance.now();
+  const spec = studySpec(file, o);
+  const run = await executeStudy('sensitivity', spec, o);
+  if (run === null) return;
+  const { points, dir, about, cpuS, jobs } = run;
+  const result = analyseStudy(spec, points, run.metricsOf);
   const doc = {
     method: spec.method,
     design: {

@@ -16,8 +16,10 @@ import { morrisDesign, morrisIndices } from './morris.ts';
 import { neededRuns, type OutputSpec, outputLabel, outputValue } from './outputs.ts';
 import { assignments, type RangedRow, valuesAt } from './parameters.ts';
 import { saltelliDesign, sobolIndices } from './saltelli.ts';
+import { sobolPoints } from './sobolSequence.ts';
 
-export type Method = 'morris' | 'sobol';
+/** Morris screening, Sobol' indices, or Monte Carlo over the ranges (`reproduce --uncertainty`). */
+export type Method = 'morris' | 'sobol' | 'monte-carlo';
 
 export interface StudySpec {
   method: Method;
@@ -33,7 +35,7 @@ export interface StudySpec {
   /** Morris: trajectories and grid levels. */
   trajectories: number;
   levels: number;
-  /** Sobol: base rows N of the Saltelli design (N (k + 2) samples). */
+  /** Sobol: base rows N of the Saltelli design (N (k + 2) samples); Monte Carlo: the samples. */
   samples: number;
   /** Seeds the Morris design and the bootstrap. */
   designSeed: number;
@@ -43,9 +45,12 @@ export interface StudySpec {
 /** The design's points in the unit cube, in run order. */
 export function studyPoints(spec: StudySpec): number[][] {
   const k = spec.params.length;
-  return spec.method === 'morris'
-    ? morrisDesign(k, spec.trajectories, spec.designSeed, spec.levels).points
-    : saltelliDesign(k, spec.samples).points;
+  if (spec.method === 'morris')
+    return morrisDesign(k, spec.trajectories, spec.designSeed, spec.levels).points;
+  if (spec.method === 'sobol') return saltelliDesign(k, spec.samples).points;
+  // Monte Carlo on Sobol' points (even coverage of the ranges for few samples), skipping the corner
+  // where every parameter is at its low end.
+  return sobolPoints(spec.samples, k, 1);
 }
 
 /** Runs per sample: the (model, VM count) pairs the outputs need. */
@@ -137,17 +142,15 @@ function pooledSeedSd(bySample: readonly number[][]): number {
   return df > 0 ? Math.sqrt(ss / df) : Number.NaN;
 }
 
-/**
- * Indices from the metrics of every run (`metricsOf(gridIndex)`, grid as `studyGrid` built it).
- */
-export function analyseStudy(
+/** Each sample's parameter values and outputs, from the metrics of every run (grid as `studyGrid` built it). */
+export function studySamples(
   spec: StudySpec,
   points: readonly number[][],
   metricsOf: (gridIndex: number) => Metrics,
-): StudyResult {
+): SampleResult[] {
   const runs = studyRuns(spec);
   const perSample = runs.length * spec.seeds;
-  const samples: SampleResult[] = points.map((u, sample) => {
+  return points.map((u, sample) => {
     const runMetrics = (model: ModelName, vms: number, seed: number | 'mean'): Metrics => {
       const r = runs.findIndex((x) => x.model === model && x.vms === vms);
       const at = (s: number) => metricsOf(sample * perSample + r * spec.seeds + s);
@@ -165,7 +168,15 @@ export function analyseStudy(
     }
     return { values: valuesAt(spec.params, u), outputs };
   });
+}
 
+/** Morris or Sobol' indices from the metrics of every run (`metricsOf(gridIndex)`). */
+export function analyseStudy(
+  spec: StudySpec,
+  points: readonly number[][],
+  metricsOf: (gridIndex: number) => Metrics,
+): StudyResult {
+  const samples = studySamples(spec, points, metricsOf);
   const analyses = spec.outputs.map((o): OutputAnalysis => {
     const label = outputLabel(o);
     const y = samples.map((s) => s.outputs[label].value);
@@ -198,7 +209,7 @@ export function analyseStudy(
         const eeSd = (Math.SQRT2 * noiseSdOfMean) / design.delta;
         a.noise = { seedSd, muStarFloor: eeSd * Math.sqrt(2 / Math.PI) };
       }
-    } else {
+    } else if (spec.method === 'sobol') {
       const design = saltelliDesign(spec.params.length, spec.samples);
       const r = sobolIndices(design, y, opts);
       a.sobol = r.indices

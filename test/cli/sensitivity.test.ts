@@ -86,4 +86,36 @@ describe.concurrent('vhost-sim sensitivity', { timeout: 240_000 }, () => {
     expect(again.stdout).toBe(a.stdout);
     expect(JSON.parse(readFileSync(join(tmp, 'a', 'meta.json'), 'utf8')).resumedRuns).toBe(32);
   });
+
+  it('reproduce --uncertainty: each conclusion as a share of plausible hosts, the crossover as median and interval', async () => {
+    const out = await runCli([
+      'reproduce',
+      '--uncertainty',
+      '2',
+      '--reps',
+      '1',
+      '--duration',
+      '0.002',
+      '--set',
+      'warmupS=0.001',
+      '--format',
+      'json',
+      '--out',
+      join(tmp, 'unc'),
+    ]);
+    expect(out.code, out.stderr).toBe(0);
+    const doc = JSON.parse(out.stdout);
+    expect(doc.hosts).toBe(2);
+    expect(doc.conclusions[0]).toMatch(
+      /^per-cpu ahead of per-device at 32 VMs in throughput: in \d+ % of plausible hosts/,
+    );
+    expect(doc.conclusions.join('\n')).toMatch(/throughput crossover: median .* VMs, 90 % interval/);
+    expect(doc.samples).toHaveLength(2);
+    expect(readdirSync(join(tmp, 'unc')).sort()).toEqual([
+      'meta.json',
+      'points.jsonl',
+      'samples.csv',
+      'uncertainty.json',
+    ]);
+  });
 });
