@@ -22,8 +22,9 @@ export interface VhostWorkerContext {
   /** Packets and bytes moved by the current handler run (vhost_exceeds_weight). */
   pkts: number;
   bytes: number;
-  /** Packet whose processing is the current CPU segment. */
+  /** Packet whose processing is the current CPU segment, and when it reached vhost (ring or socket). */
   pkt: Packet | null;
+  pktAtNs: number;
   /**
    * The segment being run: a cgroup attach, a packet, signalling the guest after an RX packet
    * (vhost_signal), a busy-poll spin, a poll pass, or nothing.
@@ -81,6 +82,7 @@ export function vhostWorkerContext(init: WorkerInit): VhostWorkerContext {
     pkts: 0,
     bytes: 0,
     pkt: null,
+    pktAtNs: 0,
     phase: 'none',
     spinLeftNs: 0,
     spinning: false,
@@ -165,6 +167,7 @@ function handlerStep(ctx: VhostWorkerContext, port: Port, work: VhostWork, first
       port.call(work.vq, { type: 'vq.disableNotify' });
     }
     pkt = vq.ring[0];
+    ctx.pktAtNs = vq.ringAtNs[0];
     port.call(work.vq, { type: 'vq.pop' });
   } else {
     if (vq.sock.length === 0) return spin(ctx, port, work);
@@ -174,6 +177,7 @@ function handlerStep(ctx: VhostWorkerContext, port: Port, work: VhostWork, first
       return false;
     }
     pkt = vq.sock[0];
+    ctx.pktAtNs = vq.sockAtNs[0];
     port.call(work.vq, { type: 'sock.pop' });
   }
   let cost = packetCost(ctx, port, work, vq, pkt, ctx.cpu);
@@ -271,8 +275,9 @@ function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boo
   ctx.pkts++;
   ctx.bytes += pkt.bytes;
   ctx.stats.pkts++;
+  // The packet's vhost sojourn: from reaching the ring (TX) or socket (RX) to the end of its segment.
+  h.recorder.pktServed(port.nowNs, work.dir, port.nowNs - ctx.pktAtNs);
   if (work.dir === 'tx') {
-    h.recorder.txPkts++;
     if (pkt.dst < 0) port.send(h.nicActor, { type: 'nic.tx', pkt, cpu: ctx.cpu });
     else {
       // East-west: tap -> bridge -> the other VM's tap socket, waking its RX work from this CPU.
@@ -280,7 +285,6 @@ function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boo
       h.queueWork(h.rxWork[pkt.dst][pkt.dev], ctx.cpu);
     }
   } else {
-    h.recorder.rxPkts++;
     port.call(work.vq, { type: 'vq.pushUsed', pkt });
     // vhost_signal(): eventfd -> irqfd -> the guest's interrupt, unless its driver suppressed
     // interrupts; then vhost_notify() decides against it and nothing more is paid.

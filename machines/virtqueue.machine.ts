@@ -13,8 +13,11 @@ export interface VirtqueueContext {
   size: number;
   /** TX: buffers the guest made available. RX: buffers vhost filled (used) that the guest has not read. */
   ring: Packet[];
-  /** RX only: the tap socket's receive queue. */
+  /** When each `ring` entry was added (TX: made available; RX: pushed used), for per-packet sojourn. */
+  ringAtNs: number[];
+  /** RX only: the tap socket's receive queue, and when each packet reached it. */
   sock: Packet[];
+  sockAtNs: number[];
   sockLimit: number;
   /** RX only: empty buffers the guest has posted. */
   rxBufs: number;
@@ -54,7 +57,9 @@ export function virtqueueContext(vm: number, dev: number, dir: 'tx' | 'rx', size
     dir,
     size,
     ring: [],
+    ringAtNs: [],
     sock: [],
+    sockAtNs: [],
     // tap's default sk_rcvbuf holds a few hundred small packets; assume one ring's worth.
     sockLimit: size,
     rxBufs: dir === 'rx' ? size : 0,
@@ -69,14 +74,20 @@ export function virtqueueContext(vm: number, dev: number, dir: 'tx' | 'rx', size
 const actions: Record<string, A> = {
   add(ctx, ev, port) {
     if (ev.type !== 'vq.add') return;
-    if (ctx.ring.length < ctx.size) ctx.ring.push(ev.pkt);
-    else {
+    if (ctx.ring.length < ctx.size) {
+      ctx.ring.push(ev.pkt);
+      ctx.ringAtNs.push(port.nowNs);
+      port.host.recorder.vhostQueue(port.nowNs, 1, 0);
+    } else {
       ctx.drops.ringFull++;
       port.host.recorder.drop('txRingFull');
     }
   },
-  pop(ctx) {
+  /** vhost takes the head buffer: it leaves the waiting packets and enters service. */
+  pop(ctx, _ev, port) {
     ctx.ring.shift();
+    ctx.ringAtNs.shift();
+    port.host.recorder.vhostQueue(port.nowNs, -1, 1);
   },
   disableNotify(ctx) {
     ctx.notify = false;
@@ -96,22 +107,29 @@ const actions: Record<string, A> = {
   },
   sockEnqueue(ctx, ev, port) {
     if (ev.type !== 'sock.enqueue') return;
-    if (ctx.sock.length < ctx.sockLimit) ctx.sock.push(ev.pkt);
-    else {
+    if (ctx.sock.length < ctx.sockLimit) {
+      ctx.sock.push(ev.pkt);
+      ctx.sockAtNs.push(port.nowNs);
+      port.host.recorder.vhostQueue(port.nowNs, 1, 0);
+    } else {
       ctx.drops.sockFull++;
       port.host.recorder.drop('sockFull');
     }
   },
-  sockPop(ctx) {
+  sockPop(ctx, _ev, port) {
     ctx.sock.shift();
+    ctx.sockAtNs.shift();
+    port.host.recorder.vhostQueue(port.nowNs, -1, 1);
   },
-  pushUsed(ctx, ev) {
+  pushUsed(ctx, ev, port) {
     if (ev.type !== 'vq.pushUsed') return;
     ctx.ring.push(ev.pkt);
+    ctx.ringAtNs.push(port.nowNs);
     ctx.rxBufs--;
   },
   popUsed(ctx) {
     ctx.ring.shift();
+    ctx.ringAtNs.shift();
   },
   refill(ctx) {
     ctx.rxBufs++;

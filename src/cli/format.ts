@@ -94,7 +94,11 @@ export function formatRunTable(
     ['Remote-node vhost work', fmtPct(m.remoteNodeWorkShare)],
     [
       'vhost',
-      `${fmtInt(v.worksPerSec)} works/s, ${d2.format(v.pktsPerWork)} pkts/work, sojourn ${d2.format(v.sojournUsMean)} µs mean`,
+      `${fmtInt(v.worksPerSec)} works/s, ${d2.format(v.pktsPerWork)} pkts/work (max ${fmtInt(v.pktsPerWorkMax)}), sojourn ${d2.format(v.sojournUsMean)} µs mean`,
+    ],
+    [
+      '',
+      `per packet: sojourn TX ${d2.format(v.pktSojournUsMean.tx)} µs, RX ${d2.format(v.pktSojournUsMean.rx)} µs mean; ${d2.format(v.pktsWaitingMean)} waiting, ${d2.format(v.pktsInServiceMean)} in service (time averages)`,
     ],
     [
       '',

@@ -52,6 +52,7 @@ import { addSensitivityCommand } from './sensitivity.ts';
 import { uncertaintyCommand } from './uncertainty.ts';
 import { UsageError } from './usageError.ts';
 import { addValidateCommand } from './validate.ts';
+import { addValidationCommand } from './validation.ts';
 import { addWorkerCommand } from './worker.ts';
 
 type Format = 'table' | 'json' | 'csv' | 'md';
@@ -592,6 +593,7 @@ export function buildProgram(): Command {
   addInspectCommand(program);
   addDiagramCommand(program);
   addValidateCommand(program);
+  addValidationCommand(program);
   addWorkerCommand(program);
   return program;
 }

@@ -244,6 +244,7 @@ export class Host {
     const r = this.recorder;
     r.worksRun++;
     r.workPkts += pkts;
+    if (pkts > r.workPktsMax) r.workPktsMax = pkts;
     r.workSojournNs += this.now() - this.works[wid].queuedAtNs;
     this.policy.workFinished(worker, this.now());
   }

@@ -48,6 +48,20 @@ export class Recorder implements WorkloadSink {
   pollNs = 0;
   txPkts = 0;
   rxPkts = 0;
+  /** Per-packet vhost sojourn (reaching the ring or socket -> end of its handler segment), summed. */
+  txSojournNs = 0;
+  rxSojournNs = 0;
+  /** Most packets one handler run moved (vhost_exceeds_weight bounds it). */
+  workPktsMax = 0;
+  /**
+   * Packets waiting for vhost (TX rings, RX sockets) and in a vhost segment, and their time integrals
+   * since `queueSinceNs` (the window's start): time averages are area / window.
+   */
+  pktsWaiting = 0;
+  pktsInService = 0;
+  waitingAreaNs = 0;
+  inServiceAreaNs = 0;
+  private queueSinceNs = 0;
 
   constructor(
     readonly cpus: number,
@@ -81,12 +95,40 @@ export class Recorder implements WorkloadSink {
     }
   }
 
+  /** The packets waiting for vhost and in service change by these deltas at `nowNs`. */
+  vhostQueue(nowNs: number, dWaiting: number, dInService: number): void {
+    this.integrate(nowNs);
+    this.pktsWaiting += dWaiting;
+    this.pktsInService += dInService;
+  }
+
+  /** Bring the time integrals up to `nowNs`. */
+  integrate(nowNs: number): void {
+    const dt = nowNs - this.queueSinceNs;
+    this.waitingAreaNs += this.pktsWaiting * dt;
+    this.inServiceAreaNs += this.pktsInService * dt;
+    this.queueSinceNs = nowNs;
+  }
+
+  /** A packet's vhost segment ended at `nowNs`, `sojournNs` after it reached vhost. */
+  pktServed(nowNs: number, dir: 'tx' | 'rx', sojournNs: number): void {
+    this.vhostQueue(nowNs, 0, -1);
+    if (dir === 'tx') {
+      this.txPkts++;
+      this.txSojournNs += sojournNs;
+    } else {
+      this.rxPkts++;
+      this.rxSojournNs += sojournNs;
+    }
+  }
+
   transaction(vm: number, latencyNs: number): void {
     this.vmTxns[vm]++;
     this.latenciesNs.push(latencyNs);
   }
 
-  reset(): void {
+  /** Start the measured window at `nowNs`: counts and integrals restart; packets in the system stay. */
+  reset(nowNs = 0): void {
     this.cpuNs.fill(0);
     this.vmNs.fill(0);
     this.vmTxns.fill(0);
@@ -113,6 +155,12 @@ export class Recorder implements WorkloadSink {
     this.pollNs = 0;
     this.txPkts = 0;
     this.rxPkts = 0;
+    this.txSojournNs = 0;
+    this.rxSojournNs = 0;
+    this.workPktsMax = 0;
+    this.waitingAreaNs = 0;
+    this.inServiceAreaNs = 0;
+    this.queueSinceNs = nowNs;
   }
 }
 

@@ -40,7 +40,17 @@ export interface Metrics {
   vhost: {
     worksPerSec: number;
     pktsPerWork: number;
+    /** Most packets one handler run moved. */
+    pktsPerWorkMax: number;
+    /** Per work: queued -> handler run finished (a busy period of the vq, not a packet's wait). */
     sojournUsMean: number;
+    /** Packets vhost moved per second, by direction. */
+    pktsPerSec: { tx: number; rx: number };
+    /** Per packet: reaching the TX ring or RX socket -> end of its handler segment, mean by direction. */
+    pktSojournUsMean: { tx: number; rx: number };
+    /** Time-average packets waiting for vhost (TX rings, RX sockets) and in a handler segment. */
+    pktsWaitingMean: number;
+    pktsInServiceMean: number;
     coalescedPerSec: number;
     requeuesPerSec: number;
     cgroupAttachesPerSec: number;
@@ -72,6 +82,7 @@ const round = (x: number, digits = 4): number => {
 
 export function summarize(host: Host, counters: Counters, windowNs: number): Metrics {
   const r = host.recorder;
+  r.integrate(host.now());
   const secs = windowNs / 1e9;
   const totalCoreNs = host.topo.cpus * windowNs;
   const byCat = new Array<number>(categories.length).fill(0);
@@ -133,7 +144,15 @@ export function summarize(host: Host, counters: Counters, windowNs: number): Met
     vhost: {
       worksPerSec: round(r.worksRun / secs, 2),
       pktsPerWork: round(r.worksRun === 0 ? 0 : r.workPkts / r.worksRun),
+      pktsPerWorkMax: r.workPktsMax,
       sojournUsMean: round(r.worksRun === 0 ? 0 : r.workSojournNs / r.worksRun / 1e3, 3),
+      pktsPerSec: { tx: round(r.txPkts / secs, 2), rx: round(r.rxPkts / secs, 2) },
+      pktSojournUsMean: {
+        tx: round(r.txPkts === 0 ? 0 : r.txSojournNs / r.txPkts / 1e3, 3),
+        rx: round(r.rxPkts === 0 ? 0 : r.rxSojournNs / r.rxPkts / 1e3, 3),
+      },
+      pktsWaitingMean: round(r.waitingAreaNs / windowNs),
+      pktsInServiceMean: round(r.inServiceAreaNs / windowNs),
       coalescedPerSec: round(r.coalesced / secs, 2),
       requeuesPerSec: round(r.requeues / secs, 2),
       cgroupAttachesPerSec: round(r.attaches / secs, 2),

@@ -22,7 +22,7 @@ export function measureWindow(
   sys.start();
   sys.kernel.run({ untilNs: warmupNs });
   sys.flushAccounting();
-  sys.host.recorder.reset();
+  sys.host.recorder.reset(sys.kernel.nowNs);
   hooks.atStart?.();
   const before = readCounters(sys.host);
   sys.kernel.run({ untilNs: endNs });
