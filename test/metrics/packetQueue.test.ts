@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { Recorder } from '../../src/metrics/recorder.ts';
+import { Recorder } from '../../src/host/recorder.ts';
 import { runScenario } from '../../src/runtime/runScenario.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
 
