@@ -17,7 +17,7 @@ const layers: string[][] = [
   ['src/metrics'],
   ['src/scenario'],
   ['src/runtime'],
-  ['src/sweep', 'src/sensitivity', 'src/charts'],
+  ['src/sweep', 'src/sensitivity', 'src/charts', 'src/validation'],
   ['src/inspector', 'src/cli', 'src/index.ts'],
 ];
 
