@@ -11,6 +11,8 @@ export const SPEED_MIN = 1e-6;
 export const SPEED_MAX = 0.1;
 /** Largest `stepUs` jump (1 s of virtual time: about 1.2 M events per system for 4 VMs). */
 export const STEP_US_MAX = 1_000_000;
+/** The windows the per-core timeline can show, in µs of virtual time. */
+export const TIMELINE_US: readonly number[] = [50, 200, 1000];
 const ACTOR_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export type Command =
@@ -19,6 +21,7 @@ export type Command =
   | { type: 'step' }
   | { type: 'cancel' }
   | { type: 'skipWarmup' }
+  | { type: 'timeline'; us: number }
   | { type: 'models'; models: ModelName[] }
   | { type: 'stepUs'; us: number }
   | { type: 'speed'; factor: number }
@@ -85,6 +88,14 @@ export function parseCommand(raw: string, models: readonly string[]): CommandRes
       if (typeof m.model !== 'string' || !models.includes(m.model)) return fail('unknown model');
       if (typeof m.actor !== 'string' || !ACTOR_KEY.test(m.actor)) return fail('bad actor key');
       return { ok: true, command: { type: 'select', model: m.model, actor: m.actor } };
+    }
+    case 'timeline': {
+      const extra = onlyKeys(m, ['type', 'us']);
+      if (extra) return fail(extra);
+      if (typeof m.us !== 'number' || !TIMELINE_US.includes(m.us)) {
+        return fail(`us must be one of ${TIMELINE_US.join(', ')}`);
+      }
+      return { ok: true, command: { type: 'timeline', us: m.us } };
     }
     case 'models': {
       const extra = onlyKeys(m, ['type', 'models']);

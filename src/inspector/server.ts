@@ -18,8 +18,11 @@ import type { InspectFor } from './stately.ts';
 
 export const DEFAULT_PORT = 7357;
 export const DEFAULT_HOST = '127.0.0.1';
-/** A client that cannot keep up is skipped rather than buffered without bound. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/**
+ * A client that cannot keep up is skipped rather than buffered: each state is whole (but for its log
+ * lines), so skipping one loses little, while a backlog would show the past for seconds.
+ */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 export interface InspectorOptions {
   scenario: Scenario;

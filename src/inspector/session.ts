@@ -4,10 +4,12 @@
  * Wall-clock timers live here and in src/cli only; the simulation itself never sees them.
  */
 import { machines } from '../../machines/index.ts';
+import type { PcpuContext } from '../../machines/pcpu.machine.ts';
 import { type ModelName, modelNames, type Scenario } from '../model/scenario.ts';
 import { SimSystem } from '../runtime/system.ts';
 import type { TraceEvent } from '../runtime/trace.ts';
-import { type Command, SPEED_MAX, SPEED_MIN, STEP_US_MAX } from './commands.ts';
+import { type Command, SPEED_MAX, SPEED_MIN, STEP_US_MAX, TIMELINE_US } from './commands.ts';
+import { CoreTimeline, type Segment } from './coreTimeline.ts';
 import { toSvg } from './diagram.ts';
 import { type MachineGraph, machineGraph } from './machineGraph.ts';
 import {
@@ -68,6 +70,7 @@ export interface TraceLine {
 interface Side {
   model: ModelName;
   sys: SimSystem;
+  timeline: CoreTimeline;
   samples: Totals[];
   log: TraceLine[];
   dropped: number;
@@ -97,7 +100,12 @@ export interface StateMessage {
   /** The `stepUs` being computed, slice by slice (null: none). */
   step: StepProgress | null;
   viewers: number;
-  systems: (SystemSnapshot & { log: TraceLine[]; logDropped: number })[];
+  systems: (SystemSnapshot & {
+    log: TraceLine[];
+    logDropped: number;
+    /** What each core did over the last `windowNs` (see coreTimeline.ts). */
+    timeline: { windowNs: number; cores: Segment[][] };
+  })[];
   selected: SelectedView | null;
 }
 
@@ -127,6 +135,21 @@ export interface SessionOptions {
   afterWarmup?: boolean;
 }
 
+/** The per-core timeline keeps this much virtual time: the widest window the page can ask for. */
+const TIMELINE_KEEP_NS = Math.max(...TIMELINE_US) * 1000;
+
+/** After a delivery to core `cpu`'s actor: its state, the thread it runs and that thread's VM. */
+function noteCore(side: Side, cpu: number, atNs: number, state: string): void {
+  const h = side.sys.host;
+  const curr = h.rqs[cpu].curr;
+  const task = curr >= 0 ? h.tasks[curr] : null;
+  let vm = -1;
+  if (task !== null) {
+    vm = task.kind === 'vcpu' ? task.vm : side.sys.executor.read<PcpuContext>(h.cpuActor[cpu]).runVm;
+  }
+  side.timeline.note(cpu, atNs, state, task?.name ?? null, state === 'idle' ? -1 : vm);
+}
+
 /** Models shown side by side at most. */
 export const MAX_SIDES = 2;
 
@@ -147,6 +170,8 @@ export class InspectorSession {
   private job: { fromNs: number; targetNs: number } | null = null;
   /** (wall ms, virtual ns) while running, for the achieved rate. */
   private pace: { wallMs: number; nowNs: number }[] = [];
+  /** The window of the per-core timeline the page shows (only that much is sent). */
+  private timelineNs = 200_000;
   /** Called after every slice and every command (the server broadcasts). */
   onChange: () => void = () => {};
   /** Called when the models change, before `onChange` (the server sends a new hello). */
@@ -174,7 +199,17 @@ export class InspectorSession {
       );
     }
     return models.map((model) => {
-      const side: Side = { model, sys: undefined as unknown as SimSystem, samples: [], log: [], dropped: 0 };
+      const cpus = this.scenario.profile.cpu.sockets * this.scenario.profile.cpu.coresPerSocket;
+      const side: Side = {
+        model,
+        sys: undefined as unknown as SimSystem,
+        timeline: new CoreTimeline(cpus, TIMELINE_KEEP_NS),
+        samples: [],
+        log: [],
+        dropped: 0,
+      };
+      /** Actor key -> core, for the timeline. */
+      const cpuOf = new Map<string, number>();
       // The trace hook is fixed at construction; it forwards only while a page is connected.
       const onTrace = (ev: TraceEvent) => {
         if (this.viewers === 0) return;
@@ -183,11 +218,14 @@ export class InspectorSession {
           side.dropped++;
         }
         side.log.push({ atNs: ev.atNs, actor: ev.actor, event: ev.event, state: ev.state });
+        const cpu = cpuOf.get(ev.actor);
+        if (cpu !== undefined) noteCore(side, cpu, ev.atNs, ev.state);
       };
       side.sys = new SimSystem(
         { ...this.scenario, model },
         { executor: 'xstate', onTrace, inspect: this.inspectFor?.(model, () => side.sys?.keys ?? []) },
       );
+      for (const [cpu, id] of side.sys.host.cpuActor.entries()) cpuOf.set(side.sys.keys[id], cpu);
       side.sys.start();
       side.samples.push(readTotals(side.sys));
       return side;
@@ -209,7 +247,11 @@ export class InspectorSession {
 
   setViewers(n: number): void {
     this.viewers = n;
-    if (n === 0) for (const s of this.sides) s.log = [];
+    if (n > 0) return;
+    for (const s of this.sides) {
+      s.log = [];
+      s.timeline.clear();
+    }
   }
 
   /** The shared virtual clock: systems that stepped single events may be slightly apart. */
@@ -324,6 +366,9 @@ export class InspectorSession {
       case 'select':
         this.selected = { model: cmd.model, actor: cmd.actor };
         break;
+      case 'timeline':
+        this.timelineNs = cmd.us * 1000;
+        break;
       case 'skipWarmup':
         this.skipWarmup();
         break;
@@ -432,7 +477,12 @@ export class InspectorSession {
   state(): StateMessage {
     const systems = this.sides.map((s) => {
       const snap = buildSnapshot(s.sys, s.model, s.samples[0]);
-      const out = { ...snap, log: s.log, logDropped: s.dropped };
+      const out = {
+        ...snap,
+        log: s.log,
+        logDropped: s.dropped,
+        timeline: { windowNs: this.timelineNs, cores: s.timeline.view(snap.nowNs, this.timelineNs) },
+      };
       s.log = [];
       s.dropped = 0;
       return out;

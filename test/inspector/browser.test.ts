@@ -82,6 +82,33 @@ describe.skipIf(!present)('inspector in Chromium', () => {
     for (const b of shares) expect(b >= 0 && b <= 1).toBe(true);
   });
 
+  it('draws a timeline strip per core, coloured per VM, with a legend of the VMs it shows', async () => {
+    for (const model of ['per-device', 'per-cpu']) {
+      expect(await page.locator(`#model-${model} .strip .row`).count()).toBe(8);
+      await page.waitForSelector(`#model-${model} .strip .seg[data-state="running"][data-vm="0"]`, {
+        timeout: 30_000,
+      });
+      const vms = await page
+        .locator(`#model-${model} .strip .seg`)
+        .evaluateAll((els) => [...new Set(els.map((e) => Number((e as unknown as El).dataset.vm)))]);
+      const legend = await page
+        .locator(`#model-${model} [data-legend-vm]`)
+        .evaluateAll((els) => els.map((e) => Number((e as unknown as El).dataset.legendVm)));
+      expect(legend).toEqual(vms.filter((v) => v >= 0).sort((a, b) => a - b));
+    }
+    // A wider window shows at least as much.
+    const before = await page.locator('#model-per-cpu .strip .seg').count();
+    await page.selectOption('#model-per-cpu [data-role="stripWin"]', '1000');
+    await page.waitForFunction(
+      (n) =>
+        [...(globalThis as unknown as Win).document.querySelectorAll('#model-per-cpu .strip .seg')].length >
+        n,
+      before,
+      { timeout: 30_000 },
+    );
+    await page.selectOption('#model-per-cpu [data-role="stripWin"]', '200');
+  }, 120_000);
+
   it('shows the achieved rate beside the chosen speed, and says when it falls behind', async () => {
     // The chosen 2 ms/s is within reach: the achieved rate appears and is not flagged.
     await page.waitForFunction(

@@ -82,5 +82,7 @@ describe('parseCommand: models', () => {
       expect(parse({ type: 'models', models }).ok).toBe(false);
     }
     expect(parse({ type: 'skipWarmup' })).toEqual({ ok: true, command: { type: 'skipWarmup' } });
+    expect(parse({ type: 'timeline', us: 1000 }).ok).toBe(true);
+    for (const us of [0, 300, '200', 1e9]) expect(parse({ type: 'timeline', us }).ok).toBe(false);
   });
 });

@@ -83,9 +83,18 @@ describe.skipIf(!present)('inspector layout and models in Chromium', () => {
     for (const m of modelNames) {
       await page.selectOption('#modelA', m);
       await page.selectOption('#modelB', '');
-      await page.waitForSelector(`#model-${m} .core`, { timeout: 30_000 });
-      expect(await page.locator('section.model').count()).toBe(1);
-      expect(await page.locator(`#model-${m} .worker`).count()).toBeGreaterThan(1);
+      // The new column replaces the old ones once its hello and first state have arrived.
+      await page.waitForFunction(
+        (model) => {
+          const d = (globalThis as unknown as Win).document;
+          return (
+            [...d.querySelectorAll('section.model')].length === 1 &&
+            [...d.querySelectorAll(`#model-${model} .worker`)].length > 1
+          );
+        },
+        m,
+        { timeout: 30_000 },
+      );
       await page.click('#step');
       await page.waitForFunction(
         (model) =>
@@ -97,7 +106,12 @@ describe.skipIf(!present)('inspector layout and models in Chromium', () => {
     }
     await page.selectOption('#modelA', 'pmd');
     await page.selectOption('#modelB', 'per-device');
-    await page.waitForSelector('#model-per-device .core', { timeout: 30_000 });
+    await page.waitForFunction(
+      () =>
+        [...(globalThis as unknown as Win).document.querySelectorAll('#model-per-device .core')].length > 0,
+      undefined,
+      { timeout: 30_000 },
+    );
     expect(await page.locator('section.model').count()).toBe(2);
     expect(await page.locator('#model-pmd .worker[data-actor^="pmd"]').count()).toBe(2);
   }, 180_000);
