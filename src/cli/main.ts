@@ -26,6 +26,7 @@ import { executeSweep, type FailedPoint } from '../sweep/execute.ts';
 import { ResumeError } from '../sweep/journal.ts';
 import { defaultOutDir, preloadCharts, type SweepIdentity, writeResultsFolder } from '../sweep/output.ts';
 import { createProgress } from '../sweep/progress.ts';
+import { queueTarget, redactQueueUrl } from '../sweep/queue.ts';
 import {
   buildGrid,
   type CrossoverEntry,
@@ -299,7 +300,7 @@ interface SweepRunOpts {
   charts: boolean;
   executor: ExecutorKind;
   format: Format;
-  queue?: string;
+  queue?: string | boolean;
   tieTolerance: number;
 }
 
@@ -333,7 +334,7 @@ async function runSweep(
       reps: o.reps,
       jobs,
       executor: o.executor,
-      queue: o.queue === undefined ? undefined : { url: o.queue },
+      queue: queueTarget(o.queue),
       outDir: dir,
       resume: o.resume,
       force: o.force,
@@ -384,7 +385,10 @@ async function runSweep(
         nodeVersion: process.version,
         executor: o.executor,
         jobs,
-        queue: o.queue?.replace(/\/\/([^/@]*):[^/@]*@/, '//$1:***@'),
+        queue:
+          queueTarget(o.queue) === undefined
+            ? undefined
+            : redactQueueUrl((queueTarget(o.queue) as { url: string }).url),
         wallTimeS: Math.round(performance.now() - t0) / 1000,
       }),
     });
@@ -497,8 +501,8 @@ function addSweepRunOptions(cmd: Command, command: string, reps = 1): Command {
     .option('--force', 'replace a results folder that holds another sweep', false)
     .option('--no-charts', 'do not render the SVG and PNG charts')
     .option(
-      '--queue <url>',
-      'run the points on `vhost-sim worker` processes through Redis: redis://HOST:PORT',
+      '--queue [url]',
+      'run the points on `vhost-sim worker` processes through Redis: redis://HOST:PORT (no URL: $VHOST_SIM_QUEUE)',
     )
     .option(
       '--tie-tolerance <fraction>',

@@ -6,6 +6,7 @@
  * results folder: sensitivity.json, indices.csv, samples.csv, scenario.json, meta.json, and a chart per
  * output. Registered by `addSensitivityCommand`.
  */
+
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -32,6 +33,7 @@ import {
 import { executeSweep } from '../sweep/execute.ts';
 import { ResumeError } from '../sweep/journal.ts';
 import { createProgress, formatDuration } from '../sweep/progress.ts';
+import { queueTarget, redactQueueUrl } from '../sweep/queue.ts';
 import { VERSION } from '../version.ts';
 import { UsageError } from './usageError.ts';
 
@@ -86,7 +88,7 @@ interface SensitivityOpts {
   out?: string;
   resume: boolean;
   charts: boolean;
-  queue?: string;
+  queue?: string | boolean;
   executor: ExecutorKind;
   format: 'table' | 'json' | 'csv' | 'md';
   estimate: boolean;
@@ -328,7 +330,7 @@ export async function executeStudy(
       grid,
       jobs,
       executor: o.executor,
-      queue: o.queue === undefined ? undefined : { url: o.queue },
+      queue: queueTarget(o.queue),
       outDir: dir,
       resume: o.resume,
       onProgress: (done, total, fromJournal) => progress.update(done, total, fromJournal),
@@ -434,7 +436,10 @@ async function sensitivityCommand(file: string | undefined, o: SensitivityOpts):
       nodeVersion: process.version,
       executor: o.executor,
       jobs,
-      queue: o.queue?.replace(/\/\/([^/@]*):[^/@]*@/, '//$1:***@'),
+      queue:
+        queueTarget(o.queue) === undefined
+          ? undefined
+          : redactQueueUrl((queueTarget(o.queue) as { url: string }).url),
       estimatedCpuS: Math.round(cpuS),
       wallTimeS: Math.round(performance.now() - t0) / 1000,
     };
@@ -500,7 +505,10 @@ export function addSensitivityCommand(program: Command): void {
     .option('--out <dir>', 'results folder (default: results/sensitivity-<hash of the study>)')
     .option('--resume', 'reuse the runs already journaled in the results folder', false)
     .option('--no-charts', 'do not render the SVG and PNG charts')
-    .option('--queue <url>', 'run on `vhost-sim worker` processes through Redis: redis://HOST:PORT')
+    .option(
+      '--queue [url]',
+      'run on `vhost-sim worker` processes through Redis: redis://HOST:PORT (no URL: $VHOST_SIM_QUEUE)',
+    )
     .option('--estimate', 'print the number of runs and the time estimate, then stop', false)
     .addOption(
       new Option('--executor <kind>', 'machine executor').choices(['fast', 'xstate']).default('fast'),

@@ -6,7 +6,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError } from 'commander';
-import { type PointJobInfo, queueName, redactQueueUrl, startQueueWorker } from '../sweep/queue.ts';
+import {
+  DEFAULT_MAX_RUN_MS,
+  type PointJobInfo,
+  queueName,
+  queueUrlOption,
+  redactQueueUrl,
+  startQueueWorker,
+} from '../sweep/queue.ts';
 import type { PointOutcome } from '../sweep/task.ts';
 
 const positiveInt = (value: string): number => {
@@ -16,8 +23,9 @@ const positiveInt = (value: string): number => {
 };
 
 interface WorkerOpts {
-  queue: string;
+  queue?: string | boolean;
   concurrency?: number;
+  maxRunSeconds: number;
   lockDuration: number;
   stalledInterval: number;
   maxStalled: number;
@@ -30,8 +38,10 @@ const describe = (j: PointJobInfo) =>
 async function workerCommand(o: WorkerOpts): Promise<void> {
   const concurrency = o.concurrency ?? availableParallelism();
   const started = new Map<string, number>();
+  const url = queueUrlOption(o.queue ?? true) as string;
   const worker = await startQueueWorker({
-    url: o.queue,
+    url,
+    maxRunMs: o.maxRunSeconds * 1000,
     concurrency,
     lockDurationMs: o.lockDuration,
     stalledIntervalMs: o.stalledInterval,
@@ -49,7 +59,7 @@ async function workerCommand(o: WorkerOpts): Promise<void> {
     onError: (err) => log(`queue error (retrying): ${err.message}`),
   });
   log(
-    `serving queue ${queueName()} at ${redactQueueUrl(o.queue)} with ${concurrency} thread${concurrency === 1 ? '' : 's'}; Ctrl-C to stop`,
+    `serving queue ${queueName()} at ${redactQueueUrl(url)} with ${concurrency} thread${concurrency === 1 ? '' : 's'}; Ctrl-C to stop`,
   );
 
   await new Promise<void>((resolve) => {
@@ -84,7 +94,10 @@ export function addWorkerCommand(program: Command): void {
   program
     .command('worker')
     .description('run the points of sweeps queued with --queue (on this machine, until SIGINT/SIGTERM)')
-    .requiredOption('--queue <url>', 'the Redis server holding the queue: redis://HOST:PORT[/DB]')
+    .option(
+      '--queue [url]',
+      'the Redis server holding the queue: redis://HOST:PORT[/DB] (default: $VHOST_SIM_QUEUE)',
+    )
     .option('--concurrency <n>', 'points run at once, one per thread (default: available cores)', positiveInt)
     .option(
       '--lock-duration <ms>',
@@ -94,5 +107,11 @@ export function addWorkerCommand(program: Command): void {
     )
     .option('--stalled-interval <ms>', 'how often to look for jobs whose worker died', positiveInt, 30_000)
     .option('--max-stalled <n>', 'times a job may lose its worker before it is failed', positiveInt, 2)
+    .option(
+      '--max-run-seconds <s>',
+      'per-run budget: a run past it is failed for good',
+      positiveInt,
+      DEFAULT_MAX_RUN_MS / 1000,
+    )
     .action((o: WorkerOpts) => workerCommand(o));
 }

@@ -36,6 +36,12 @@ export const QUEUE_PREFIX = 'vhost-sim';
 export const queueName = (version = VERSION) => `points-${version}`;
 /** Attempts per job before it is recorded as failed. */
 export const DEFAULT_ATTEMPTS = 3;
+/** A worker fails a job for good after this many attempts, whatever the producer asked for. */
+export const MAX_ATTEMPTS = 10;
+/** Retries wait 1 s, 2 s, 4 s, ...: a run that fails at once does not spin. */
+const RETRY_BACKOFF = { type: 'exponential', delay: 1000 } as const;
+/** Default per-run budget on a worker (`--max-run-seconds`): a run past it is failed, not waited on. */
+export const DEFAULT_MAX_RUN_MS = 3_600_000;
 
 /** What a job carries: the task a local pool thread would get, and the version that queued it. */
 export interface PointJobData extends PointTask {
@@ -50,11 +56,44 @@ export function pointJobId(scenario: Scenario, executor: ExecutorKind = 'fast', 
   return `pt-${createHash('sha256').update(text).digest('hex')}`;
 }
 
-/** `redis://[user:password@]HOST[:PORT][/DB]` (or `rediss://` for TLS) as BullMQ connection options. */
+/** Split `scheme://userinfo@rest` at the LAST `@`: a password may hold `:`, `@`, `#` or `/` unencoded. */
+function splitUrl(url: string): { scheme: string; user: string; password?: string; rest: string } | null {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)(.*)$/is.exec(url);
+  if (m === null) return null;
+  const [, scheme, tail] = m as unknown as [string, string, string];
+  const at = tail.lastIndexOf('@');
+  if (at < 0) return { scheme, user: '', rest: tail };
+  const info = tail.slice(0, at);
+  const colon = info.indexOf(':');
+  return colon < 0
+    ? { scheme, user: info, rest: tail.slice(at + 1) }
+    : { scheme, user: info.slice(0, colon), password: info.slice(colon + 1), rest: tail.slice(at + 1) };
+}
+
+const decode = (s: string) => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s; // not percent-encoded: taken as written
+  }
+};
+
+/** The URL without its password, for logs, errors and meta.json. */
+export function redactQueueUrl(url: string): string {
+  const p = splitUrl(url);
+  if (p === null || p.password === undefined) return url;
+  return `${p.scheme}${p.user}:***@${p.rest}`;
+}
+
+/**
+ * `redis://[user:password@]HOST[:PORT][/DB]` (or `rediss://` for TLS) as BullMQ connection options.
+ * `--queue` with no URL reads it from `$VHOST_SIM_QUEUE`, which keeps a password out of the process list.
+ */
 export function parseQueueUrl(url: string): RedisOptions & { host: string; port: number } {
+  const p = splitUrl(url);
   let u: URL;
   try {
-    u = new URL(url);
+    u = new URL(p === null ? url : `${p.scheme}${p.rest}`);
   } catch {
     u = new URL('invalid:');
   }
@@ -62,24 +101,38 @@ export function parseQueueUrl(url: string): RedisOptions & { host: string; port:
   if ((u.protocol !== 'redis:' && u.protocol !== 'rediss:') || u.hostname === '' || !/^\d*$/.test(db)) {
     throw new ScenarioError(
       '--queue',
-      url,
+      redactQueueUrl(url),
       'redis://HOST[:PORT][/DB]',
-      `--queue: expected redis://HOST[:PORT][/DB], got '${url}'`,
+      `--queue: expected redis://HOST[:PORT][/DB], got '${redactQueueUrl(url)}'`,
     );
   }
   const opts: RedisOptions & { host: string; port: number } = {
     host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: u.port === '' ? 6379 : Number(u.port),
   };
-  if (u.username !== '') opts.username = decodeURIComponent(u.username);
-  if (u.password !== '') opts.password = decodeURIComponent(u.password);
+  if (p !== null && p.user !== '') opts.username = decode(p.user);
+  if (p?.password !== undefined && p.password !== '') opts.password = decode(p.password);
   if (db !== '') opts.db = Number(db);
   if (u.protocol === 'rediss:') opts.tls = {};
   return opts;
 }
 
-/** The URL without its password, for logs and meta.json. */
-export const redactQueueUrl = (url: string) => url.replace(/\/\/([^/@]*):[^/@]*@/, '//$1:***@');
+/** `--queue URL` or `--queue` (from $VHOST_SIM_QUEUE) as the queue target of a sweep. */
+export function queueTarget(value: string | boolean | undefined): { url: string } | undefined {
+  const url = queueUrlOption(value);
+  return url === undefined ? undefined : { url };
+}
+
+/** The queue URL a command was given: `--queue URL`, or `--queue` alone for `$VHOST_SIM_QUEUE`. */
+export function queueUrlOption(value: string | boolean | undefined): string | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value !== true) return value;
+  const env = process.env.VHOST_SIM_QUEUE;
+  if (env === undefined || env === '') {
+    throw new ScenarioError('--queue', '', 'a URL', '--queue: no URL given and $VHOST_SIM_QUEUE is not set');
+  }
+  return env;
+}
 
 /** Connect once without retrying, so an unreachable or wrong address fails at once with one line. */
 async function probe(url: string, connection: RedisOptions): Promise<void> {
@@ -90,10 +143,15 @@ async function probe(url: string, connection: RedisOptions): Promise<void> {
   q.on('error', () => {});
   try {
     await q.waitUntilReady();
+    // ioredis falls back to database 0 when SELECT fails: ask once, so an index out of range is an error.
+    if (connection.db !== undefined) {
+      const client = (await q.client) as unknown as { select(db: number): Promise<unknown> };
+      await client.select(connection.db);
+    }
   } catch (err) {
     throw new ScenarioError(
       '--queue',
-      url,
+      redactQueueUrl(url),
       'a reachable Redis server',
       `--queue: cannot reach Redis at ${redactQueueUrl(url)}: ${(err as Error).message}`,
     );
@@ -131,7 +189,7 @@ export async function runOnQueue(
   if (scenarios.length === 0) return [];
   await probe(options.url, connection);
   const executor = options.executor ?? 'fast';
-  const attempts = Math.max(1, Math.floor(options.attempts ?? DEFAULT_ATTEMPTS));
+  const attempts = Math.min(MAX_ATTEMPTS, Math.max(1, Math.floor(options.attempts ?? DEFAULT_ATTEMPTS)));
   const onError = (err: Error) => options.onError?.(err);
 
   // Runs by job id: identical scenarios in one sweep share one job.
@@ -217,7 +275,7 @@ export async function runOnQueue(
         toAdd.slice(i, i + 500).map((id) => ({
           name: 'point',
           data: { scenario: scenarios[indexOf.get(id) ?? 0], executor, version: VERSION },
-          opts: { jobId: id, attempts, removeOnComplete: false, removeOnFail: false },
+          opts: { jobId: id, attempts, backoff: RETRY_BACKOFF, removeOnComplete: false, removeOnFail: false },
         })),
       );
     }
@@ -245,6 +303,20 @@ export interface QueueWorkerOptions {
   onFinish?: (job: PointJobInfo, outcome: PointOutcome) => void;
   /** A connection or queue error the worker recovers from (default: ignored). */
   onError?: (err: Error) => void;
+  /** Per-run budget in wall ms (default DEFAULT_MAX_RUN_MS): a run past it is failed for good. */
+  maxRunMs?: number;
+}
+
+/** What a job must carry; anything else (a producer's bug, foreign data) is failed before it runs. */
+export function checkJobData(data: unknown): string | undefined {
+  if (data === null || typeof data !== 'object') return 'job data is not an object';
+  const d = data as Record<string, unknown>;
+  if (d.scenario === null || typeof d.scenario !== 'object' || Array.isArray(d.scenario))
+    return 'job data has no scenario object';
+  if (d.executor !== undefined && d.executor !== 'fast' && d.executor !== 'xstate')
+    return `job data has an unknown executor ${JSON.stringify(d.executor)}`;
+  if (typeof d.version !== 'string') return 'job data has no version';
+  return undefined;
 }
 
 export interface PointJobInfo {
@@ -287,6 +359,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   let leaving = false;
   const active = new Map<string, { job: Job<PointJobData, RunResult>; token?: string }>();
   const processor = async (job: Job<PointJobData, RunResult>, token?: string): Promise<RunResult> => {
+    const bad = checkJobData(job.data);
+    if (bad !== undefined) throw new UnrecoverableError(bad);
     const { scenario, executor, version } = job.data;
     if (version !== VERSION) {
       throw new UnrecoverableError(`job for vhost-sim ${version} reached a ${VERSION} worker`);
@@ -296,11 +370,21 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     active.set(info.id, { job, token });
     o.onStart?.(info);
     let outcome: PointOutcome;
+    const maxRunMs = o.maxRunMs ?? DEFAULT_MAX_RUN_MS;
+    const budget = AbortSignal.timeout(maxRunMs); // wall time: the worker's own resource limit, not the simulation's
     try {
-      outcome = await pool.run({ scenario, executor });
+      outcome = await pool.run({ scenario, executor }, { signal: budget });
     } catch (err) {
-      // The thread itself died (crash, out of memory): this attempt failed.
-      outcome = { ok: false, error: toPointError(err) };
+      // The thread itself died (crash, out of memory), or the run overran its budget: this attempt failed.
+      outcome = budget.aborted
+        ? {
+            ok: false,
+            error: {
+              name: 'BudgetExceeded',
+              message: `the run took longer than its budget of ${maxRunMs / 1000} s`,
+            },
+          }
+        : { ok: false, error: toPointError(err) };
     } finally {
       running--;
       active.delete(info.id);
@@ -310,6 +394,9 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     o.onFinish?.(info, outcome);
     if (outcome.ok) return outcome.result;
     await job.updateData({ ...job.data, error: outcome.error });
+    // A budget overrun would overrun again; a producer's huge `attempts` is capped here.
+    if (outcome.error.name === 'BudgetExceeded' || info.attempt >= MAX_ATTEMPTS)
+      throw new UnrecoverableError(`${outcome.error.name}: ${outcome.error.message}`);
     throw new PointRunError(outcome.error);
   };
   const worker = new Worker<PointJobData, RunResult>(queueName(), processor, {

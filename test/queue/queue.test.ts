@@ -12,7 +12,14 @@ import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scenario } from '../../src/model/scenario.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
-import { parseQueueUrl, pointJobId, redactQueueUrl } from '../../src/sweep/queue.ts';
+import {
+  checkJobData,
+  MAX_ATTEMPTS,
+  parseQueueUrl,
+  pointJobId,
+  queueTarget,
+  redactQueueUrl,
+} from '../../src/sweep/queue.ts';
 import { runPoints } from '../../src/sweep/sweep.ts';
 import { BIN, ROOT, runCli } from '../cliRun.ts';
 
@@ -109,6 +116,47 @@ describe('job ids and queue URLs', () => {
     expect(() => parseQueueUrl('http://HOST:6379')).toThrow(/expected redis:\/\/HOST/);
     expect(() => parseQueueUrl('HOST:6379')).toThrow(/expected redis:\/\/HOST/);
     expect(redactQueueUrl('redis://u:secret@HOST:6379')).toBe('redis://u:***@HOST:6379');
+  });
+
+  it('a password with : @ # / is parsed whole and never shown, in errors either', () => {
+    for (const pw of ['a:b', 'a@b', 'a#b', 'a/b', ':@#/x']) {
+      const url = `redis://u:${pw}@HOST:6390/2`;
+      expect(parseQueueUrl(url)).toEqual({ host: 'HOST', port: 6390, username: 'u', password: pw, db: 2 });
+      expect(redactQueueUrl(url)).toBe('redis://u:***@HOST:6390/2');
+      let message = '';
+      try {
+        parseQueueUrl(`redis://u:${pw}@/nohost`);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/expected redis/);
+      expect(message).not.toContain(pw);
+    }
+  });
+
+  it('--queue without a URL reads $VHOST_SIM_QUEUE, and says so when it is unset', () => {
+    const saved = process.env.VHOST_SIM_QUEUE;
+    try {
+      process.env.VHOST_SIM_QUEUE = 'redis://:pw@HOST:1';
+      expect(queueTarget(true)).toEqual({ url: 'redis://:pw@HOST:1' });
+      expect(queueTarget('redis://OTHER')).toEqual({ url: 'redis://OTHER' });
+      expect(queueTarget(undefined)).toBeUndefined();
+      delete process.env.VHOST_SIM_QUEUE;
+      expect(() => queueTarget(true)).toThrow(/VHOST_SIM_QUEUE is not set/);
+    } finally {
+      if (saved === undefined) delete process.env.VHOST_SIM_QUEUE;
+      else process.env.VHOST_SIM_QUEUE = saved;
+    }
+  });
+
+  it('job data is checked before a worker counts the job as running', () => {
+    const ok = { scenario: resolveScenario({}), executor: 'fast', version: '1' };
+    expect(checkJobData(ok)).toBeUndefined();
+    expect(checkJobData(null)).toMatch(/not an object/);
+    expect(checkJobData({ ...ok, scenario: null })).toMatch(/no scenario/);
+    expect(checkJobData({ ...ok, executor: 'warp' })).toMatch(/unknown executor/);
+    expect(checkJobData({ scenario: {} })).toMatch(/no version/);
+    expect(MAX_ATTEMPTS).toBeLessThanOrEqual(10);
   });
 });
 
