@@ -26,7 +26,7 @@ import { executeSweep, type FailedPoint } from '../sweep/execute.ts';
 import { ResumeError } from '../sweep/journal.ts';
 import { defaultOutDir, preloadCharts, type SweepIdentity, writeResultsFolder } from '../sweep/output.ts';
 import { createProgress } from '../sweep/progress.ts';
-import { queueTarget, redactQueueUrl } from '../sweep/queue.ts';
+import { queueTarget, redactedQueue } from '../sweep/queue.ts';
 import {
   buildGrid,
   type CrossoverEntry,
@@ -385,10 +385,7 @@ async function runSweep(
         nodeVersion: process.version,
         executor: o.executor,
         jobs,
-        queue:
-          queueTarget(o.queue) === undefined
-            ? undefined
-            : redactQueueUrl((queueTarget(o.queue) as { url: string }).url),
+        queue: redactedQueue(o.queue),
         wallTimeS: Math.round(performance.now() - t0) / 1000,
       }),
     });

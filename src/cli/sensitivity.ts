@@ -33,7 +33,7 @@ import {
 import { executeSweep } from '../sweep/execute.ts';
 import { ResumeError } from '../sweep/journal.ts';
 import { createProgress, formatDuration } from '../sweep/progress.ts';
-import { queueTarget, redactQueueUrl } from '../sweep/queue.ts';
+import { queueTarget, redactedQueue } from '../sweep/queue.ts';
 import { VERSION } from '../version.ts';
 import { UsageError } from './usageError.ts';
 
@@ -273,7 +273,7 @@ export interface StudyRunOptions {
   jobs?: number;
   out?: string;
   resume: boolean;
-  queue?: string;
+  queue?: string | boolean;
   executor: ExecutorKind;
   /** Stop after printing the run count and the estimate. */
   estimate: boolean;
@@ -436,10 +436,7 @@ async function sensitivityCommand(file: string | undefined, o: SensitivityOpts):
       nodeVersion: process.version,
       executor: o.executor,
       jobs,
-      queue:
-        queueTarget(o.queue) === undefined
-          ? undefined
-          : redactQueueUrl((queueTarget(o.queue) as { url: string }).url),
+      queue: redactedQueue(o.queue),
       estimatedCpuS: Math.round(cpuS),
       wallTimeS: Math.round(performance.now() - t0) / 1000,
     };

@@ -5,6 +5,7 @@
  * and each conclusion is reported as a distribution: the share of hosts where it holds, the median and
  * the 90 % interval. Writes a results folder (uncertainty.json, samples.csv, points.jsonl, meta.json).
  */
+
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelName, Scenario } from '../model/scenario.ts';
@@ -18,6 +19,7 @@ import {
   summariseCrossover,
   summariseRatio,
 } from '../sensitivity/uncertainty.ts';
+import { redactedQueue } from '../sweep/queue.ts';
 import { VERSION } from '../version.ts';
 import { executeStudy } from './sensitivity.ts';
 import { UsageError } from './usageError.ts';
@@ -29,7 +31,7 @@ export interface UncertaintyOpts {
   jobs?: number;
   out?: string;
   resume: boolean;
-  queue?: string;
+  queue?: string | boolean;
   executor: ExecutorKind;
   format: 'table' | 'json' | 'csv' | 'md';
   estimate?: boolean;
@@ -167,7 +169,7 @@ export async function uncertaintyCommand(
       nodeVersion: process.version,
       executor: o.executor,
       jobs: run.jobs,
-      queue: o.queue?.replace(/\/\/([^/@]*):[^/@]*@/, '//$1:***@'),
+      queue: redactedQueue(o.queue),
       estimatedCpuS: Math.round(run.cpuS),
       wallTimeS: Math.round(performance.now() - t0) / 1000,
     };

@@ -123,6 +123,12 @@ export function queueTarget(value: string | boolean | undefined): { url: string 
   return url === undefined ? undefined : { url };
 }
 
+/** The queue URL as results may record it: without its password (undefined without a queue). */
+export function redactedQueue(value: string | boolean | undefined): string | undefined {
+  const t = queueTarget(value);
+  return t === undefined ? undefined : redactQueueUrl(t.url);
+}
+
 /** The queue URL a command was given: `--queue URL`, or `--queue` alone for `$VHOST_SIM_QUEUE`. */
 export function queueUrlOption(value: string | boolean | undefined): string | undefined {
   if (value === undefined || value === false) return undefined;
