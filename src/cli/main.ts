@@ -27,6 +27,7 @@ import { ResumeError } from '../sweep/journal.ts';
 import { defaultOutDir, preloadCharts, type SweepIdentity, writeResultsFolder } from '../sweep/output.ts';
 import { createProgress } from '../sweep/progress.ts';
 import { queueTarget, redactedQueue } from '../sweep/queue.ts';
+import { refineGrid } from '../sweep/refine.ts';
 import {
   buildGrid,
   type CrossoverEntry,
@@ -302,6 +303,7 @@ interface SweepRunOpts {
   format: Format;
   queue?: string | boolean;
   tieTolerance: number;
+  refine: boolean;
 }
 
 /**
@@ -331,6 +333,9 @@ async function runSweep(
     progress.update(0, grid.length * o.reps, true);
     run = await executeSweep({
       grid,
+      refine: o.refine
+        ? (points, sofar) => refineGrid(id, sofar, points, { tolerance: o.tieTolerance })
+        : undefined,
       reps: o.reps,
       jobs,
       executor: o.executor,
@@ -377,7 +382,7 @@ async function runSweep(
         command: id.command,
         seed: id.base.seed,
         reps: o.reps,
-        points: grid.length,
+        points: run.grid.length,
         runs: run.runs,
         resumedRuns: run.resumedRuns,
         failedPoints: failed.length,
@@ -401,7 +406,7 @@ async function runSweep(
       `vhost-sim: point (${f.model}, ${f.vms} VMs, seed ${f.seed}) failed: ${printable(f.error)}\n`,
     );
   }
-  if (failed.length > 0) throw new SweepFailed(failed, grid.length);
+  if (failed.length > 0) throw new SweepFailed(failed, run.grid.length);
 }
 
 interface SweepOpts extends BaseOpts, SweepRunOpts {
@@ -425,6 +430,7 @@ async function sweepCommand(file: string | undefined, o: SweepOpts): Promise<voi
     vmsList: o.vmsList,
     axes,
     reps: o.reps,
+    ...(o.refine ? { refine: { tolerance: o.tieTolerance } } : {}),
   };
   await runSweep(id, grid, o, (points, style, crossover) => formatSweepTable(points, style, crossover));
 }
@@ -443,12 +449,17 @@ function reproduceHeader(
   reps: number,
   workloads: readonly string[],
   models: readonly string[],
+  points: readonly SweepPoint[],
 ): string {
   const w = base.workload;
+  const added = [...new Set(points.map((p) => p.vms))]
+    .filter((v) => !REPRODUCE_VMS.includes(v))
+    .sort((a, b) => a - b);
+  const refined = added.length > 0 ? `; refined with ${added.join(', ')} VMs` : '';
   return (
     `vhost-sim reproduce: ${workloads.join(', ')} x${w.instances} per VM, ${models.join(' vs ')}, ${REPRODUCE_VMS.length} VM counts ` +
     `(${REPRODUCE_VMS.join(', ')}), profile ${base.profile.name}, ${base.durationS} s measured after ` +
-    `${base.warmupS} s warm-up, seed ${base.seed}${reps > 1 ? ` (+${reps - 1} more seeds per point)` : ''}`
+    `${base.warmupS} s warm-up, seed ${base.seed}${reps > 1 ? ` (+${reps - 1} more seeds per point)` : ''}${refined}`
   );
 }
 
@@ -472,9 +483,10 @@ async function reproduceCommand(o: ReproduceOpts): Promise<void> {
     // Only a non-default study changes the identity, so the default results folder stays the same.
     ...(workloads.length === 1 && workloads[0] === 'TCP_RR' ? {} : { workloads }),
     reps: o.reps,
+    ...(o.refine ? { refine: { tolerance: o.tieTolerance } } : {}),
   };
   await runSweep(id, grid, o, (points, style, crossover) => {
-    const head = reproduceHeader(base, o.reps, workloads, o.models);
+    const head = reproduceHeader(base, o.reps, workloads, o.models, points);
     return `${style === 'md' ? `## ${head}` : head}\n\n${formatReproduceTable(points, style, crossover)}`;
   });
 }
@@ -506,6 +518,11 @@ function addSweepRunOptions(cmd: Command, command: string, reps = 1): Command {
       'crossover statement: means closer than this share of the larger are level (stated in the output)',
       fraction,
       DEFAULT_TIE_TOLERANCE,
+    )
+    .option(
+      '--refine',
+      'where the order of per-device and per-cpu changes between VM counts, run the counts halfway between until each change is bracketed within one VM',
+      false,
     );
 }
 

@@ -31,6 +31,11 @@ export interface ExecuteSweepOptions {
   onWarning?: (message: string) => void;
   /** After each run finishes (or is found in the journal): runs done so far of `total`. */
   onProgress?: (done: number, total: number, fromJournal: boolean) => void;
+  /**
+   * Refinement (`--refine`): after each round, the points to add given the points so far and the grid
+   * (empty: done). Added points get the next grid indices, so they journal and resume like the others.
+   */
+  refine?: (points: readonly SweepPoint[], grid: readonly GridPoint[]) => GridPoint[];
 }
 
 export interface FailedPoint {
@@ -45,6 +50,8 @@ export interface FailedPoint {
 }
 
 export interface SweepExecution {
+  /** The grid that ran: the one given, then the points each refinement round added. */
+  grid: GridPoint[];
   /** Points whose every replication succeeded, in grid order. */
   points: SweepPoint[];
   /** Points with a failed replication, in grid order. */
@@ -93,24 +100,28 @@ export function confidence(ms: readonly Metrics[]): Record<MainMetric, { low: nu
   return out;
 }
 
+/** Rounds of refinement at most: each halves the gaps it refines, so 8 takes a gap of 256 VMs to one. */
+const MAX_REFINE_ROUNDS = 8;
+
 export async function executeSweep(o: ExecuteSweepOptions): Promise<SweepExecution> {
   const reps = Math.max(1, Math.floor(o.reps ?? 1));
-  const grid = o.grid;
+  const grid = [...o.grid];
   const withAxes = grid.some((g) => Object.keys(g.axes).length > 0);
-  const total = grid.length * reps;
+  const given = grid.length;
   const journal =
     o.outDir === undefined
       ? undefined
       : Journal.open(
           o.outDir,
           o.resume ?? false,
-          (index, rep) =>
-            index >= 0 && index < grid.length && rep >= 0 && rep < reps
-              ? repScenario(grid[index], rep)
-              : undefined,
+          (index, rep) => {
+            if (rep < 0 || rep >= reps || index < 0) return undefined;
+            if (index < given) return repScenario(grid[index], rep);
+            return o.refine !== undefined ? 'later' : undefined;
+          },
           { force: o.force ?? false, warn: o.onWarning },
         );
-  const entries = new Array<JournalEntry | undefined>(total);
+  const entries: (JournalEntry | undefined)[] = [];
   const head = (index: number, rep: number) => {
     const g = grid[index];
     const h: Pick<JournalEntry, 'index' | 'rep' | 'model' | 'vms' | 'axes' | 'seed'> = {
@@ -123,26 +134,29 @@ export async function executeSweep(o: ExecuteSweepOptions): Promise<SweepExecuti
     if (withAxes) h.axes = g.axes;
     return h;
   };
+  let done = 0;
+  let resumedRuns = 0;
 
-  try {
-    // Runs to compute: those not already journaled.
+  /** Run (or take from the journal) the runs of grid points `from` to the end. */
+  const runFrom = async (from: number) => {
     const todo: { index: number; rep: number; scenario: Scenario }[] = [];
-    let done = 0;
-    let resumedRuns = 0;
-    for (let index = 0; index < grid.length; index++) {
+    let resumed = 0;
+    for (let index = from; index < grid.length; index++) {
       for (let rep = 0; rep < reps; rep++) {
-        const old = journal?.get(index, rep);
+        const scenario = repScenario(grid[index], rep);
+        const old = journal?.get(index, rep, scenario);
         if (old !== undefined) {
           entries[index * reps + rep] = old;
-          resumedRuns++;
-        } else todo.push({ index, rep, scenario: repScenario(grid[index], rep) });
+          resumed++;
+        } else todo.push({ index, rep, scenario });
       }
     }
-    if (resumedRuns > 0) {
-      done = resumedRuns;
+    const total = grid.length * reps;
+    if (resumed > 0) {
+      resumedRuns += resumed;
+      done += resumed;
       o.onProgress?.(done, total, true);
     }
-
     await runPoints(
       todo.map((t) => t.scenario),
       {
@@ -166,47 +180,86 @@ export async function executeSweep(o: ExecuteSweepOptions): Promise<SweepExecuti
         },
       },
     );
+  };
 
-    const points: SweepPoint[] = [];
-    const failed: FailedPoint[] = [];
-    let events = 0;
-    grid.forEach((g, index) => {
-      const runs = entries.slice(index * reps, (index + 1) * reps) as JournalEntry[];
-      const bad = runs.find((e) => !e.ok);
-      if (bad !== undefined && !bad.ok) {
-        const f: FailedPoint = {
-          index,
-          model: g.model,
-          vms: g.vms,
-          rep: bad.rep,
-          seed: bad.seed,
-          error: describeError(bad.error),
-        };
-        if (withAxes) f.axes = g.axes;
-        failed.push(f);
-        return;
-      }
-      const ok = runs as Extract<JournalEntry, { ok: true }>[];
-      for (const e of ok) events += e.events;
-      const metrics = ok.map((e) => e.metrics);
-      // Built field by field so the JSON keeps this key order.
-      const p = { model: g.model, vms: g.vms, workload: g.scenario.workload.kind } as SweepPoint;
-      if (withAxes) p.axes = g.axes;
-      if (reps > 1) p.reps = reps;
-      p.scenario = ok[0].scenario;
-      p.metrics = meanMetrics(metrics);
-      if (reps > 1) {
-        p.ci95 = confidence(metrics);
-        const { throughput, efficiency } = mainMetrics;
-        p.bySeed = { throughput: metrics.map(throughput), efficiency: metrics.map(efficiency) };
-      }
-      points.push(p);
-    });
+  try {
+    await runFrom(0);
+    for (let round = 0; o.refine !== undefined && round < MAX_REFINE_ROUNDS; round++) {
+      const extra = o.refine(fold(grid, given, entries, reps, withAxes).points, grid);
+      if (extra.length === 0) break;
+      const from = grid.length;
+      grid.push(...extra);
+      await runFrom(from);
+    }
+    const { points, failed, events } = fold(grid, given, entries, reps, withAxes);
     journal?.finish(entries as JournalEntry[]);
-    return { points, failed, events, runs: total, resumedRuns };
+    return { grid, points, failed, events, runs: grid.length * reps, resumedRuns };
   } finally {
     journal?.close();
   }
+}
+
+/** Fold the runs of every grid point into its point (mean, CIs, per seed), or its failure. */
+function fold(
+  grid: readonly GridPoint[],
+  given: number,
+  entries: readonly (JournalEntry | undefined)[],
+  reps: number,
+  withAxes: boolean,
+): { points: SweepPoint[]; failed: FailedPoint[]; events: number } {
+  const points: SweepPoint[] = [];
+  const failed: FailedPoint[] = [];
+  let events = 0;
+  for (const index of displayOrder(grid, given)) {
+    const g = grid[index];
+    const runs = entries.slice(index * reps, (index + 1) * reps) as JournalEntry[];
+    const bad = runs.find((e) => !e.ok);
+    if (bad !== undefined && !bad.ok) {
+      const f: FailedPoint = {
+        index,
+        model: g.model,
+        vms: g.vms,
+        rep: bad.rep,
+        seed: bad.seed,
+        error: describeError(bad.error),
+      };
+      if (withAxes) f.axes = g.axes;
+      failed.push(f);
+      continue;
+    }
+    const ok = runs as Extract<JournalEntry, { ok: true }>[];
+    for (const e of ok) events += e.events;
+    const metrics = ok.map((e) => e.metrics);
+    // Built field by field so the JSON keeps this key order.
+    const p = { model: g.model, vms: g.vms, workload: g.scenario.workload.kind } as SweepPoint;
+    if (withAxes) p.axes = g.axes;
+    if (reps > 1) p.reps = reps;
+    p.scenario = ok[0].scenario;
+    p.metrics = meanMetrics(metrics);
+    if (reps > 1) {
+      p.ci95 = confidence(metrics);
+      const { throughput, efficiency } = mainMetrics;
+      p.bySeed = { throughput: metrics.map(throughput), efficiency: metrics.map(efficiency) };
+    }
+    points.push(p);
+  }
+  return { points, failed, events };
+}
+
+/**
+ * Grid indices in the order points are reported: the grid's own order, except that once a refinement
+ * added points, each (workload, axes, model) lists its points by VM count.
+ */
+function displayOrder(grid: readonly GridPoint[], given: number): number[] {
+  const all = grid.map((_, i) => i);
+  if (grid.length === given) return all;
+  const byKey = new Map<string, number[]>();
+  for (const i of all) {
+    const g = grid[i];
+    const k = JSON.stringify([g.scenario.workload.kind, g.axes, g.model]);
+    byKey.set(k, [...(byKey.get(k) ?? []), i]);
+  }
+  return [...byKey.values()].flatMap((idx) => idx.sort((x, y) => grid[x].vms - grid[y].vms || x - y));
 }
 
 export const describeError = (e: PointError) =>

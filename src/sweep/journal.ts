@@ -140,6 +140,9 @@ export interface JournalOptions {
   write?: WriteFn;
 }
 
+const mismatch = (file: string, where: string, index: number, rep: number) =>
+  `${file} belongs to a different sweep (${where} does not match this sweep's point ${index}, rep ${rep}); use another --out, or --force to replace it`;
+
 export const entryLine = (e: JournalEntry) => `${JSON.stringify(e)}\n`;
 
 export class Journal {
@@ -149,6 +152,8 @@ export class Journal {
     readonly file: string,
     /** Successful runs read back from a previous attempt, by `index/rep`. */
     readonly resumed: Map<string, JournalEntry>,
+    /** Of those, the runs of points not known when the journal was opened (`later`): checked by `get`. */
+    private readonly unchecked: ReadonlySet<string>,
     private readonly lock: string,
     private readonly write?: WriteFn,
   ) {
@@ -159,20 +164,22 @@ export class Journal {
    * Open the journal in `dir`. With `resume`, `expected(index, rep)` gives the scenario each run must
    * have: a line for another scenario means another sweep (ResumeError), and the matching finished runs
    * are kept. Without `resume` the journal starts empty, the previous one kept as `points.jsonl.prev`;
-   * a previous one of another sweep is refused unless `force`.
+   * a previous one of another sweep is refused unless `force`. `later` keeps a run whose point is not
+   * known yet (a refinement adds it); `get` checks it then.
    */
   static open(
     dir: string,
     resume: boolean,
-    expected: (index: number, rep: number) => Scenario | undefined,
+    expected: (index: number, rep: number) => Scenario | 'later' | undefined,
     o: JournalOptions = {},
   ): Journal {
     mkdirSync(dir, { recursive: true });
     const lock = lockFolder(dir);
     try {
       const file = join(dir, JOURNAL);
+      const unchecked = new Set<string>();
       const kept = existsSync(file)
-        ? Journal.read(file, expected, resume || !o.force, resume ? o.warn : undefined)
+        ? Journal.read(file, expected, resume || !o.force, unchecked, resume ? o.warn : undefined)
         : new Map();
       if (!resume && existsSync(file)) {
         renameSync(file, `${file}.prev`);
@@ -180,7 +187,7 @@ export class Journal {
       }
       // Start the file over with only what is kept (drops torn lines and old failures).
       writeAtomically(file, [...kept.values()].map(entryLine).join(''), o.write);
-      return new Journal(file, kept, lock, o.write);
+      return new Journal(file, kept, unchecked, lock, o.write);
     } catch (err) {
       rmSync(lock, { force: true });
       throw err;
@@ -190,8 +197,9 @@ export class Journal {
   /** The finished runs of `file` that match this sweep; `strict`: a line of another sweep is refused. */
   private static read(
     file: string,
-    expected: (index: number, rep: number) => Scenario | undefined,
+    expected: (index: number, rep: number) => Scenario | 'later' | undefined,
     strict: boolean,
+    unchecked: Set<string>,
     warn?: (message: string) => void,
   ): Map<string, JournalEntry> {
     const kept = new Map<string, JournalEntry>();
@@ -210,11 +218,10 @@ export class Journal {
         return;
       }
       const want = expected(e.index, e.rep);
-      if (want === undefined || JSON.stringify(want) !== JSON.stringify(e.scenario)) {
+      if (want === 'later') unchecked.add(key(e.index, e.rep));
+      else if (want === undefined || JSON.stringify(want) !== JSON.stringify(e.scenario)) {
         if (!strict) return;
-        throw new ResumeError(
-          `${file} belongs to a different sweep (line ${i + 1} does not match this sweep's point ${e.index}, rep ${e.rep}); use another --out, or --force to replace it`,
-        );
+        throw new ResumeError(mismatch(file, `line ${i + 1}`, e.index, e.rep));
       }
       if (e.ok) kept.set(key(e.index, e.rep), e);
     });
@@ -226,8 +233,14 @@ export class Journal {
     return kept;
   }
 
-  get(index: number, rep: number): JournalEntry | undefined {
-    return this.resumed.get(key(index, rep));
+  /** The journaled run `index/rep`, if any; `scenario` checks a run that was opened as `later`. */
+  get(index: number, rep: number, scenario?: Scenario): JournalEntry | undefined {
+    const k = key(index, rep);
+    const e = this.resumed.get(k);
+    if (e !== undefined && this.unchecked.has(k) && JSON.stringify(e.scenario) !== JSON.stringify(scenario)) {
+      throw new ResumeError(mismatch(this.file, 'a refined point', index, rep));
+    }
+    return e;
   }
 
   /** Append one finished run and make it durable before returning. */

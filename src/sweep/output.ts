@@ -17,6 +17,8 @@ export interface SweepIdentity {
   axes?: readonly SweepAxis[];
   workloads?: readonly string[];
   reps: number;
+  /** `--refine`, with the tie tolerance it refines by (the added points depend on it). */
+  refine?: { tolerance: number };
 }
 
 /** A short, timestamp-free hash of everything that determines a sweep's results. */
@@ -29,6 +31,7 @@ export function sweepHash(id: SweepIdentity): string {
     axes: id.axes ?? [],
     ...(id.workloads === undefined ? {} : { workloads: id.workloads }),
     reps: id.reps,
+    ...(id.refine === undefined ? {} : { refine: id.refine }),
   });
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
