@@ -187,6 +187,26 @@ describe.skipIf(!present)('inspector in Chromium', () => {
     );
   }, 120_000);
 
+  it('filters the log by actor or event', async () => {
+    // Paused by the tests before: run a little so the log fills, then pause again.
+    await page.fill('#stepUs', '200');
+    await page.click('#stepUsBtn');
+    await page.waitForSelector('#progress', { state: 'hidden', timeout: 60_000 });
+    await page.fill('#model-per-cpu [data-role="logFilter"]', 'nic, irq.inject');
+    const shown = async () =>
+      page
+        .locator('#model-per-cpu .log > div:not([hidden])')
+        .evaluateAll((els) =>
+          els.map((e) => `${(e as unknown as El).dataset.actor} ${(e as unknown as El).dataset.event}`),
+        );
+    const lines = await shown();
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) expect(l).toMatch(/nic|irq\.inject/);
+    expect(await page.locator('#model-per-cpu .log > div[hidden]').count()).toBeGreaterThan(0);
+    await page.fill('#model-per-cpu [data-role="logFilter"]', '');
+    expect(await page.locator('#model-per-cpu .log > div[hidden]').count()).toBe(0);
+  }, 120_000);
+
   it('selects an actor and shows its machine with the current state and its context', async () => {
     await page.click('[data-testid="worker-per-cpu-vhost-cpu0"]');
     await page.waitForSelector('#currentState');
