@@ -1,3 +1,4 @@
+import { guestChainNs, txChain } from '../src/model/descriptors.ts';
 import type { Packet } from '../src/model/packet.ts';
 import type { FlowState, Send } from '../src/workloads/workload.ts';
 import { defineMachine, type Guard, plain, type Recipe } from './define.ts';
@@ -124,25 +125,37 @@ function begin(ctx: VcpuContext, port: Port, job: Job, cpu: number): void {
   const h = port.host;
   const c = h.costs;
   switch (job.k) {
-    case 'send':
-      h.exec(ctx.tid, stackCost(ctx, port, c.guestTxPktNs, job.send.bytes, cpu), ctx.vm);
+    case 'send': {
+      // The stack, then virtqueue_add_buf() writing the packet's descriptors (and its indirect table).
+      const chain = txChain(job.send.bytes, h.scenario.guest);
+      h.exec(
+        ctx.tid,
+        stackCost(ctx, port, c.guestTxPktNs, job.send.bytes, cpu) + guestChainNs(chain, c),
+        ctx.vm,
+      );
       return;
+    }
     case 'kick':
+      h.recorder.exits++;
       h.exec(ctx.tid, c.vmExitNs + c.kickHandleNs, ctx.vm);
       return;
     case 'napi':
       // The interrupt arrives: injected on entry, EOI traps; the driver masks further interrupts.
       port.call(ctx.rxVq[job.dev], { type: 'vq.guestIrqOff' });
+      if (!h.policy.exitlessInterrupts) h.recorder.exits++;
       h.exec(ctx.tid, h.policy.exitlessInterrupts ? c.exitlessIrqEntryNs : c.irqEntryNs, ctx.vm);
       return;
     case 'ipi':
       // Writing the ICR to send an IPI traps to KVM.
+      h.recorder.exits++;
       h.exec(ctx.tid, c.vmExitNs, ctx.vm);
       return;
     case 'entry':
+      h.recorder.exits++; // the EOI write traps
       h.exec(ctx.tid, c.irqEntryNs, ctx.vm);
       return;
     case 'halt':
+      h.recorder.exits++;
       h.exec(ctx.tid, c.haltExitNs, ctx.vm);
       return;
   }
@@ -156,7 +169,7 @@ function complete(ctx: VcpuContext, port: Port, job: Job, cpu: number): boolean 
       const s = job.send;
       const pkt = h.newPacket(ctx.vm, job.dst, job.dev, job.flow, s.bytes, s.kind, s.ack, s.bornNs);
       const vq = ctx.txVq[job.dev];
-      port.call(vq, { type: 'vq.add', pkt });
+      port.call(vq, { type: 'vq.add', pkt, slots: txChain(s.bytes, h.scenario.guest).slots });
       ctx.stats.sends++;
       if (job.client) {
         h.recorder.appSends++;

@@ -1,3 +1,4 @@
+import { txChain, vhostChainNs } from '../src/model/descriptors.ts';
 import type { Packet } from '../src/model/packet.ts';
 import type { VhostWork } from '../src/vhost/vhostWork.ts';
 import { defineMachine, type Guard, plain, type Recipe } from './define.ts';
@@ -130,6 +131,8 @@ function packetCost(
   } else if (work.dir === 'tx') {
     // East-west: the sending vhost thread also runs the bridge forwarding into the other VM's tap (softirq).
     base = c.vhostTxPktNs + (pkt.dst >= 0 ? c.bridgeForwardNs : 0);
+    // vhost_get_vq_desc(): each descriptor of the chain translated, an indirect table fetched first.
+    base += vhostChainNs(txChain(pkt.bytes, port.host.scenario.guest), c);
   } else {
     base = c.vhostRxPktNs;
   }

@@ -13,6 +13,10 @@ export interface VirtqueueContext {
   size: number;
   /** TX: buffers the guest made available. RX: buffers vhost filled (used) that the guest has not read. */
   ring: Packet[];
+  /** TX: ring slots each `ring` entry takes (src/model/descriptors.ts). */
+  ringSlots: number[];
+  /** TX: ring slots not in use (vq->num_free): a buffer holds its slots until vhost takes it. */
+  free: number;
   /** When each `ring` entry was added (TX: made available; RX: pushed used), for per-packet sojourn. */
   ringAtNs: number[];
   /** RX only: the tap socket's receive queue, and when each packet reached it. */
@@ -33,7 +37,7 @@ export interface VirtqueueContext {
 }
 
 export type VirtqueueEvent =
-  | { type: 'vq.add'; pkt: Packet }
+  | { type: 'vq.add'; pkt: Packet; slots: number }
   | { type: 'vq.pop' }
   | { type: 'vq.disableNotify' }
   | { type: 'vq.enableNotify' }
@@ -57,6 +61,8 @@ export function virtqueueContext(vm: number, dev: number, dir: 'tx' | 'rx', size
     dir,
     size,
     ring: [],
+    ringSlots: [],
+    free: size,
     ringAtNs: [],
     sock: [],
     sockAtNs: [],
@@ -74,8 +80,11 @@ export function virtqueueContext(vm: number, dev: number, dir: 'tx' | 'rx', size
 const actions: Record<string, A> = {
   add(ctx, ev, port) {
     if (ev.type !== 'vq.add') return;
-    if (ctx.ring.length < ctx.size) {
+    // virtqueue_add_buf(): the buffer takes its slots, or fails when they are not free.
+    if (ev.slots <= ctx.free) {
       ctx.ring.push(ev.pkt);
+      ctx.ringSlots.push(ev.slots);
+      ctx.free -= ev.slots;
       ctx.ringAtNs.push(port.nowNs);
       port.host.recorder.vhostQueue(port.nowNs, 1, 0);
     } else {
@@ -86,6 +95,7 @@ const actions: Record<string, A> = {
   /** vhost takes the head buffer: it leaves the waiting packets and enters service. */
   pop(ctx, _ev, port) {
     ctx.ring.shift();
+    ctx.free += ctx.ringSlots.shift() ?? 0;
     ctx.ringAtNs.shift();
     port.host.recorder.vhostQueue(port.nowNs, -1, 1);
   },

@@ -30,6 +30,8 @@ export class Recorder implements WorkloadSink {
   vhostNs = 0;
   latenciesNs: number[] = [];
   kicks = 0;
+  /** VM exits the guest takes: kicks, HLT, IPI (ICR write) and EOI traps of interrupt entries. */
+  exits = 0;
   irqInjections = 0;
   nicIrqs = 0;
   worksRun = 0;
@@ -140,6 +142,7 @@ export class Recorder implements WorkloadSink {
     this.vhostRemoteNs = 0;
     this.vhostNs = 0;
     this.kicks = 0;
+    this.exits = 0;
     this.irqInjections = 0;
     this.nicIrqs = 0;
     this.worksRun = 0;

@@ -67,6 +67,8 @@ export interface Metrics {
     memRefillsPerSec: number;
   };
   kicksPerSec: number;
+  /** VM exits per second: kicks, HLT, IPIs and EOI traps. */
+  exitsPerSec: number;
   interruptsInjectedPerSec: number;
   nicInterruptsPerSec: number;
   /** Per core, by category: where each core's time went (guest, vhost, irq, switch, idle). */
@@ -165,6 +167,7 @@ export function summarize(host: Host, counters: Counters, windowNs: number): Met
       memRefillsPerSec: round(r.memRefills / secs, 2),
     },
     kicksPerSec: round(r.kicks / secs, 2),
+    exitsPerSec: round(r.exits / secs, 2),
     interruptsInjectedPerSec: round(r.irqInjections / secs, 2),
     nicInterruptsPerSec: round(r.nicIrqs / secs, 2),
     perCpu,

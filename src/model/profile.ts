@@ -75,6 +75,14 @@ export interface Costs {
   vhostTxPktNs: number;
   /** handle_rx per packet: socket peek, buffers, copy to the guest, used ring. */
   vhostRxPktNs: number;
+  /** Guest virtqueue_add_buf per descriptor written (sg_phys, one vring_desc). */
+  guestDescNs: number;
+  /** Guest indirect table for a packet: kmalloc (GFP_ATOMIC) in vring_add_indirect and kfree on reclaim. */
+  guestIndirectNs: number;
+  /** vhost_get_vq_desc per descriptor: translate_desc of its guest address into an iovec entry. */
+  vhostDescNs: number;
+  /** get_indirect(): translating the indirect table and copying it in. */
+  vhostIndirectNs: number;
   /** vhost per-byte copy cost. */
   vhostPerByteNs: number;
   /** vhost_signal: eventfd -> irqfd -> interrupt injection request (and IPI when the vCPU runs). */

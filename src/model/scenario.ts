@@ -74,9 +74,19 @@ export interface Scenario {
   /** Affinity of vCPU threads: `node` binds them to the VM's memory node (numactl --cpunodebind). */
   pinning: { vcpu: 'none' | 'node' };
   vhost: VhostTunables;
+  /** The guest's virtio-net driver: how a TX packet is laid out in descriptors (src/model/descriptors.ts). */
+  guest: GuestTunables;
   ringSize: number;
   costDistribution: CostDistribution;
   profile: Profile;
+}
+
+/** Guest virtio-net settings (what the negotiated virtio features and the driver version decide). */
+export interface GuestTunables {
+  /** VIRTIO_F_ANY_LAYOUT used: the virtio-net header shares the packet's first descriptor (Linux 3.12+). */
+  headerInline: boolean;
+  /** VIRTIO_RING_F_INDIRECT_DESC negotiated: a multi-descriptor packet takes one ring slot. */
+  indirectDesc: boolean;
 }
 
 export interface VhostTunables {

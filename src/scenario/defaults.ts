@@ -41,6 +41,7 @@ export function defaultScenario(): Scenario {
     seed: 1,
     pinning: { vcpu: 'node' },
     vhost: { weightPkts: 256, byteWeight: 0x80000 },
+    guest: { headerInline: false, indirectDesc: true },
     ringSize: 256,
     costDistribution: { kind: 'constant', cv: 0.5 },
     profile: structuredClone(x3650m2),

@@ -71,6 +71,10 @@ const costsSchema = z.strictObject(
     vhostRxPktNs: ns(),
     vhostPerByteNs: numIn(0, 1000, 'a number of ns per byte 0..1000'),
     vhostSignalNs: ns(),
+    guestDescNs: ns(),
+    guestIndirectNs: ns(),
+    vhostDescNs: ns(),
+    vhostIndirectNs: ns(),
     nicRxIrqNs: ns(),
     bridgeForwardNs: ns(),
     udpStackFactor: numIn(0, 100),
@@ -316,6 +320,13 @@ export const scenarioSchema = z
           byteWeight: intIn(1, 1e9),
         },
         { error: 'an object { weightPkts, byteWeight }' },
+      ),
+      guest: z.strictObject(
+        {
+          headerInline: z.boolean({ error: 'true or false' }),
+          indirectDesc: z.boolean({ error: 'true or false' }),
+        },
+        { error: 'an object { headerInline, indirectDesc }' },
       ),
       ringSize: z
         .int({ error: 'a power of two 2..32768' })

@@ -19,7 +19,11 @@ function txBacklog(pkts: number, untilNs: number, tune: (s: Scenario) => void): 
   const sys = new SimSystem(s);
   const h = sys.host;
   for (let i = 0; i < pkts; i++)
-    sys.executor.deliver(h.txVq[0][0], { type: 'vq.add', pkt: h.newPacket(0, -1, 0, 0, 1, 'data', 0, 0) });
+    sys.executor.deliver(h.txVq[0][0], {
+      type: 'vq.add',
+      pkt: h.newPacket(0, -1, 0, 0, 1, 'data', 0, 0),
+      slots: 1,
+    });
   h.queueWork(h.txWork[0][0], 0);
   sys.kernel.run({ untilNs });
   return sys;

@@ -60,7 +60,7 @@ describe('virtqueue notification suppression (VIRTIO_RING_F_EVENT_IDX)', () => {
     const vq = sys.host.txVq[0][0];
     for (let i = 0; i < 6; i++) {
       const pkt = sys.host.newPacket(0, -1, 0, 0, 1, 'req', 0, 0);
-      sys.executor.deliver(vq, { type: 'vq.add', pkt });
+      sys.executor.deliver(vq, { type: 'vq.add', pkt, slots: 1 });
     }
     const ctx = sys.executor.read<VirtqueueContext>(vq);
     expect(ctx.ring).toHaveLength(4);
