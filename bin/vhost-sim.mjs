@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Launcher: registers tsx's ESM loader so the TypeScript CLI runs without a build step.
-import { register } from 'tsx/esm/api';
+// Launcher. Installed from npm, it runs the compiled CLI (dist/). In a source checkout (src/ is there,
+// and the package ships only dist/) it runs the TypeScript sources through tsx, a devDependency, so
+// the repository needs no build step and never runs a stale build.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const source = new URL('../src/cli/main.ts', import.meta.url);
+if (existsSync(source)) {
+  (await import('tsx/esm/api')).register();
+  await import(source.href);
+} else {
+  await import('../dist/src/cli/main.js');
+}

@@ -16,6 +16,7 @@ import {
   type WorkloadKind,
   workloadKinds,
 } from '../model/scenario.ts';
+import { MissingPackageError } from '../optional.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
 import { runScenario } from '../runtime/runScenario.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
@@ -24,7 +25,13 @@ import { deepMerge, resolveScenario, type ScenarioInput } from '../scenario/reso
 import { ScenarioError } from '../scenario/schema.ts';
 import { executeSweep, type FailedPoint } from '../sweep/execute.ts';
 import { ResumeError } from '../sweep/journal.ts';
-import { defaultOutDir, preloadCharts, type SweepIdentity, writeResultsFolder } from '../sweep/output.ts';
+import {
+  assertChartsInstalled,
+  defaultOutDir,
+  preloadCharts,
+  type SweepIdentity,
+  writeResultsFolder,
+} from '../sweep/output.ts';
 import { createProgress } from '../sweep/progress.ts';
 import { queueTarget, redactedQueue } from '../sweep/queue.ts';
 import { refineGrid } from '../sweep/refine.ts';
@@ -328,6 +335,7 @@ async function runSweep(
   let run: Awaited<ReturnType<typeof executeSweep>>;
   // While the points run on worker threads this thread is idle: load the chart renderer meanwhile. A
   // failure to load is reported where the charts are written, as before.
+  if (o.charts) assertChartsInstalled();
   if (o.charts) preloadCharts().catch(() => {});
   try {
     progress.update(0, grid.length * o.reps, true);
@@ -629,7 +637,7 @@ export function reportError(err: unknown): number {
     process.stderr.write(`vhost-sim: error: ${printable((err as Error).message)}\n`);
     return 2;
   }
-  if (err instanceof SweepFailed) {
+  if (err instanceof SweepFailed || err instanceof MissingPackageError) {
     process.stderr.write(`vhost-sim: error: ${printable(err.message)}\n`);
     return 1;
   }

@@ -4,6 +4,7 @@
  * local relay page (/stately), which embeds Stately's online inspector (https://stately.ai/inspect):
  * that page needs internet; nothing else does.
  */
+import { importOptional } from '../optional.ts';
 
 /** Relay one serialized Stately event; `keep` marks the ones a late-joining page must still get. */
 export type StatelyRelay = (text: string, keep: boolean) => void;
@@ -12,15 +13,9 @@ export type StatelyRelay = (text: string, keep: boolean) => void;
 export type InspectFor = (model: string, keys: () => readonly string[]) => (ev: unknown) => void;
 
 export async function attachStately(relay: StatelyRelay): Promise<InspectFor> {
-  let mod: typeof import('@statelyai/inspect');
-  try {
-    mod = await import('@statelyai/inspect');
-  } catch (err) {
-    throw new Error(
-      `--inspect stately needs the @statelyai/inspect package (npm i @statelyai/inspect): ${(err as Error).message}`,
-    );
-  }
-  const { createInspector } = mod;
+  const { createInspector } = await importOptional(() => import('@statelyai/inspect'), '--inspect stately', [
+    '@statelyai/inspect',
+  ]);
   return (model, keys) => {
     const inspector = createInspector(
       {

@@ -9,7 +9,7 @@ import type { Metrics } from '../metrics/summary.ts';
 import type { ModelName, Scenario } from '../model/scenario.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
 import { Journal, type JournalEntry } from './journal.ts';
-import type { QueueTarget } from './queue.ts';
+import type { QueueTarget } from './queueTarget.ts';
 import { type GridPoint, type MainMetric, mainMetrics, runPoints, type SweepPoint } from './sweep.ts';
 import type { PointError } from './task.ts';
 

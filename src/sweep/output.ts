@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelName, Scenario } from '../model/scenario.ts';
+import { firstMissing, importOptional, MissingPackageError } from '../optional.ts';
 import type { CrossoverOptions, SweepAxis, SweepPoint } from './sweep.ts';
 
 export interface SweepIdentity {
@@ -56,6 +57,15 @@ export interface ResultsFolder {
   charts?: boolean;
 }
 
+/** The optional packages the chart renderer needs. */
+export const CHART_PACKAGES = ['vega', 'vega-lite', '@resvg/resvg-js'] as const;
+
+/** Throw a MissingPackageError now, before any point runs, when charts are asked for without their packages. */
+export function assertChartsInstalled(): void {
+  if (firstMissing(CHART_PACKAGES) !== undefined)
+    throw new MissingPackageError('charts', CHART_PACKAGES, 'pass --no-charts');
+}
+
 type ChartsModule = typeof import('../charts/render.ts');
 let chartsModule: Promise<ChartsModule> | undefined;
 
@@ -64,7 +74,7 @@ let chartsModule: Promise<ChartsModule> | undefined;
  * overlaps with the points being computed on worker threads instead of following them.
  */
 export function preloadCharts(): Promise<ChartsModule> {
-  chartsModule ??= import('../charts/render.ts');
+  chartsModule ??= importOptional(() => import('../charts/render.ts'), 'charts', CHART_PACKAGES);
   return chartsModule;
 }
 

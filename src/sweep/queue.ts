@@ -12,23 +12,21 @@
  * with its error and the sweep goes on.
  */
 import { createHash } from 'node:crypto';
-import {
-  type Job,
-  Queue,
-  QueueEvents,
-  type RedisOptions,
-  UnrecoverableError,
-  WaitingError,
-  Worker,
-} from 'bullmq';
+import type { Job, QueueEvents as QueueEventsT, RedisOptions } from 'bullmq';
 import type { Scenario } from '../model/scenario.ts';
+import { importOptional } from '../optional.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
 import type { RunResult } from '../runtime/runScenario.ts';
 import { ScenarioError } from '../scenario/schema.ts';
 import { VERSION } from '../version.ts';
+import type { QueueTarget } from './queueTarget.ts';
 import { type PointError, type PointOutcome, type PointTask, toPointError } from './task.ts';
 
+export type { QueueTarget };
 export { VERSION };
+
+/** BullMQ, an optional package: loaded only by the queue's producer and workers. */
+const bullmq = () => importOptional(() => import('bullmq'), '--queue', ['bullmq']);
 
 /** Key prefix of every vhost-sim key in Redis. */
 export const QUEUE_PREFIX = 'vhost-sim';
@@ -142,6 +140,7 @@ export function queueUrlOption(value: string | boolean | undefined): string | un
 
 /** Connect once without retrying, so an unreachable or wrong address fails at once with one line. */
 async function probe(url: string, connection: RedisOptions): Promise<void> {
+  const { Queue } = await bullmq();
   const q = new Queue(queueName(), {
     prefix: QUEUE_PREFIX,
     connection: { ...connection, retryStrategy: () => null, enableOfflineQueue: false },
@@ -168,13 +167,6 @@ async function probe(url: string, connection: RedisOptions): Promise<void> {
 
 // ---------------------------------------------------------------- producer: the sweep side
 
-export interface QueueTarget {
-  /** `redis://HOST:PORT[/DB]`. */
-  url: string;
-  /** Attempts per run before it is recorded as failed (default 3). */
-  attempts?: number;
-}
-
 export interface QueueRunOptions extends QueueTarget {
   executor?: ExecutorKind;
   onDone?: (index: number, outcome: PointOutcome) => void;
@@ -191,6 +183,7 @@ export async function runOnQueue(
   scenarios: readonly Scenario[],
   options: QueueRunOptions,
 ): Promise<PointOutcome[]> {
+  const { Queue, QueueEvents } = await bullmq();
   const connection = parseQueueUrl(options.url);
   if (scenarios.length === 0) return [];
   await probe(options.url, connection);
@@ -229,7 +222,7 @@ export async function runOnQueue(
     streams: { events: { maxLen: Math.max(10_000, 2 * byId.size) } },
   });
   queue.on('error', onError);
-  let events: QueueEvents | undefined;
+  let events: QueueEventsT | undefined;
   try {
     await queue.waitUntilReady();
     // A failed job's error: name and message as the worker recorded them, else the queue's reason.
@@ -351,6 +344,7 @@ class PointRunError extends Error {
 
 /** Serve the queue at `url` until closed: each job runs on a piscina thread through worker.mjs. */
 export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorkerHandle> {
+  const { UnrecoverableError, WaitingError, Worker } = await bullmq();
   const connection = parseQueueUrl(o.url);
   await probe(o.url, connection);
   const concurrency = Math.max(1, Math.floor(o.concurrency ?? 1));

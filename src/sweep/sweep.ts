@@ -13,7 +13,7 @@ import type { RunResult } from '../runtime/runScenario.ts';
 import { parseValue, setPath } from '../scenario/resolve.ts';
 import { ScenarioError, validateScenario } from '../scenario/schema.ts';
 import { runOnWorkers } from './pool.ts';
-import type { QueueTarget } from './queue.ts';
+import type { QueueTarget } from './queueTarget.ts';
 import { type PointError, type PointOutcome, runPointTask } from './task.ts';
 
 /** An extra sweep dimension: a scenario path and the values it takes. */

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { VERSION } from '../../src/version.ts';
 import { type CliOut, runCli } from '../cliRun.ts';
 
 const SHORT = ['--duration', '0.02', '--warmup', '0.005'];
@@ -39,7 +40,7 @@ describe.concurrent('vhost-sim CLI', () => {
     expect(doc.scenario.durationS).toBe(0.02);
     expect(doc.metrics.throughput.unit).toBe('transactions/s');
     expect(doc.metrics.throughput.value).toBeGreaterThan(0);
-    expect(doc.meta).toMatchObject({ version: '0.1.0', nodeVersion: process.version, executor: 'fast' });
+    expect(doc.meta).toMatchObject({ version: VERSION, nodeVersion: process.version, executor: 'fast' });
     expect(doc.meta.events).toBeGreaterThan(0);
     expect(b.stdout).toBe(a.stdout);
     expect(c.code).toBe(0);

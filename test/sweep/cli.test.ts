@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
 import { defaultOutDir, sweepHash } from '../../src/sweep/output.ts';
+import { VERSION } from '../../src/version.ts';
 import { BIN, ROOT, runCli } from '../cliRun.ts';
 
 // One job unless a test is about jobs: worker threads cost a start-up each.
@@ -49,7 +50,7 @@ describe.concurrent('sweep results, jobs, resume', () => {
     expect(a.stdout).not.toContain('wallTime');
     const meta = JSON.parse(read(tmp, 'j2', 'meta.json'));
     expect(meta).toMatchObject({
-      version: '0.1.0',
+      version: VERSION,
       seed: 1,
       nodeVersion: process.version,
       executor: 'fast',
