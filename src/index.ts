@@ -38,6 +38,11 @@ export type {
 } from './model/scenario.ts';
 export { workloadKinds } from './model/scenario.ts';
 export { createPolicy, modelNames } from './policies/index.ts';
+export {
+  loadPolicyModule,
+  type PolicyFactory,
+  PolicyModuleError,
+} from './policies/module.ts';
 export type { Policy, PolicyInput, WorkerSpec } from './policies/policy.ts';
 export type { ExecutorKind } from './runtime/executor.ts';
 export { type RunOptions, type RunResult, runScenario } from './runtime/runScenario.ts';

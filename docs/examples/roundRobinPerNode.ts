@@ -58,3 +58,6 @@ export class RoundRobinPerNodePolicy implements Policy {
   /** Round-robin keeps no load figure, so a finished work changes nothing. */
   workFinished(): void {}
 }
+
+/** The module's default export, for `--policy docs/examples/roundRobinPerNode.ts` (K = 2). */
+export default RoundRobinPerNodePolicy;

@@ -17,6 +17,7 @@ import {
   workloadKinds,
 } from '../model/scenario.ts';
 import { MissingPackageError } from '../optional.ts';
+import { loadPolicyModule, PolicyModuleError } from '../policies/module.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
 import { runScenario } from '../runtime/runScenario.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
@@ -56,6 +57,7 @@ import {
   sweepCsv,
 } from './format.ts';
 import { addInspectCommand } from './inspect.ts';
+import { policyOption } from './policy.ts';
 import { printable } from './printable.ts';
 import { addSensitivityCommand } from './sensitivity.ts';
 import { uncertaintyCommand } from './uncertainty.ts';
@@ -87,12 +89,15 @@ interface Meta {
   nodeVersion: string;
   executor: ExecutorKind;
   events: number;
+  /** The --policy module, when one replaced the model. */
+  policy?: string;
 }
-const meta = (executor: ExecutorKind, events: number): Meta => ({
+const meta = (executor: ExecutorKind, events: number, policy?: string): Meta => ({
   version: VERSION,
   nodeVersion: process.version,
   executor,
   events,
+  ...(policy === undefined ? {} : { policy }),
 });
 
 // ---------------------------------------------------------------- option parsing
@@ -144,6 +149,7 @@ const workloadList = (value: string): WorkloadKind[] => {
 
 interface BaseOpts {
   model?: ModelName;
+  policy?: string;
   vms?: number;
   vcpus?: number;
   devices?: number;
@@ -194,7 +200,7 @@ function addBaseOptions(cmd: Command, grid: boolean): Command {
     .option('--seed <n>', 'random seed', number)
     .addOption(new Option('--profile <name>', 'host profile').choices(Object.keys(profiles)));
   setOption(cmd);
-  return cmd.addOption(executorOption()).addOption(formatOption());
+  return cmd.addOption(policyOption()).addOption(executorOption()).addOption(formatOption());
 }
 
 /** Scenario input from a file (if any) with the flags merged over it; `--set` is applied by resolve. */
@@ -256,10 +262,11 @@ interface RunOpts extends BaseOpts {
 
 async function runCommand(file: string | undefined, o: RunOpts): Promise<void> {
   const scenario = resolveScenario(baseInput(file, o), o.set);
+  const policy = o.policy === undefined ? undefined : (await loadPolicyModule(o.policy))(scenario);
   let result: { metrics: Metrics; events: number };
   if (o.trace !== undefined) {
     const { runWithTimeline, traceJson } = await import('../runtime/timeline.ts');
-    const r = runWithTimeline(scenario, { executor: o.executor });
+    const r = runWithTimeline(scenario, { executor: o.executor, policy });
     try {
       await writeFile(o.trace, traceJson(r.trace));
     } catch (err) {
@@ -269,9 +276,9 @@ async function runCommand(file: string | undefined, o: RunOpts): Promise<void> {
       `wrote ${o.trace} (${r.trace.traceEvents.length} trace events; open in ui.perfetto.dev)\n`,
     );
     result = r;
-  } else result = runScenario(scenario, { executor: o.executor });
+  } else result = runScenario(scenario, { executor: o.executor, policy });
   const { metrics, events } = result;
-  const m = meta(o.executor, events);
+  const m = meta(o.executor, events, o.policy);
   emit(o.format, json({ scenario, metrics, meta: m }), runCsv(metrics), (style) =>
     formatRunTable(scenario, metrics, m, style),
   );
@@ -309,6 +316,7 @@ interface SweepRunOpts {
   executor: ExecutorKind;
   format: Format;
   queue?: string | boolean;
+  policy?: string;
   tieTolerance: number;
   refine: boolean;
 }
@@ -348,6 +356,7 @@ async function runSweep(
       jobs,
       executor: o.executor,
       queue: queueTarget(o.queue),
+      policyModule: o.policy,
       outDir: dir,
       resume: o.resume,
       force: o.force,
@@ -369,7 +378,7 @@ async function runSweep(
   const crossover: CrossoverOptions = { tolerance: o.tieTolerance };
   const doc: SweepDoc = { points, crossover: sweepCrossover(points, crossover) } as SweepDoc;
   if (failed.length > 0) doc.failed = failed;
-  doc.meta = meta(o.executor, run.events);
+  doc.meta = meta(o.executor, run.events, o.policy);
   const jsonText = json(doc);
   const csvText = sweepCsv(points);
   emit(o.format, jsonText, csvText, (style) => human(points, style, crossover));
@@ -397,6 +406,7 @@ async function runSweep(
         events: run.events,
         nodeVersion: process.version,
         executor: o.executor,
+        policy: o.policy,
         jobs,
         queue: redactedQueue(o.queue),
         wallTimeS: Math.round(performance.now() - t0) / 1000,
@@ -428,6 +438,10 @@ async function sweepCommand(file: string | undefined, o: SweepOpts): Promise<voi
     throw new UsageError('--model is not a sweep option; use --models (e.g. --models per-cpu)');
   if (o.vms !== undefined)
     throw new UsageError('--vms is not a sweep option; use --vms-list (e.g. --vms-list 1,2,4)');
+  if (o.policy !== undefined && o.models.length > 1)
+    throw new UsageError(
+      '--policy replaces the model: give one model to label the points (e.g. --models per-device)',
+    );
   const base = resolveScenario(baseInput(file, o), o.set);
   const axes: SweepAxis[] = o.axis.map(parseAxis);
   const grid = buildGrid({ base, models: o.models, vmsList: o.vmsList, axes });
@@ -632,7 +646,8 @@ export function reportError(err: unknown): number {
     process.stderr.write(`vhost-sim: error: ${printable(err.message.replace(/^error: /, '')).trim()}\n`);
     return 2;
   }
-  const usage = (e: unknown) => e instanceof ScenarioError || e instanceof UsageError;
+  const usage = (e: unknown) =>
+    e instanceof ScenarioError || e instanceof UsageError || e instanceof PolicyModuleError;
   if (usage(err)) {
     process.stderr.write(`vhost-sim: error: ${printable((err as Error).message)}\n`);
     return 2;

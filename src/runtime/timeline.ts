@@ -21,6 +21,7 @@ import type { VhostWorkerContext } from '../../machines/vhostWorker.machine.ts';
 import { CAT_IDLE, categories } from '../host/categories.ts';
 import { summarize } from '../metrics/summary.ts';
 import type { Scenario } from '../model/scenario.ts';
+import type { Policy } from '../policies/policy.ts';
 import { validateScenario } from '../scenario/schema.ts';
 import type { ExecutorKind } from './executor.ts';
 import { measureWindow } from './measureWindow.ts';
@@ -300,6 +301,8 @@ export class TimelineBuilder {
 
 export interface TimelineRunOptions {
   executor?: ExecutorKind;
+  /** A threading model of your own instead of `scenario.model`'s (as in RunOptions). */
+  policy?: Policy;
 }
 
 export interface TimelineRun extends RunResult {
@@ -320,6 +323,7 @@ export function runWithTimeline(input: Scenario, options: TimelineRunOptions = {
   let builder: TimelineBuilder | undefined;
   const sys = new SimSystem(scenario, {
     executor: options.executor,
+    policy: options.policy,
     onTrace: (ev) => builder?.onDeliver(ev),
   });
   builder = new TimelineBuilder(sys);

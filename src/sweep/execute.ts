@@ -21,6 +21,8 @@ export interface ExecuteSweepOptions {
   executor?: ExecutorKind;
   /** Run on a BullMQ queue in Redis instead of local threads (see runPoints). */
   queue?: QueueTarget;
+  /** A policy module used instead of each point's model (see runPoints). */
+  policyModule?: string;
   /** Results folder holding points.jsonl; without it nothing is journaled. */
   outDir?: string;
   /** Reuse the runs already journaled in `outDir`. */
@@ -163,6 +165,7 @@ export async function executeSweep(o: ExecuteSweepOptions): Promise<SweepExecuti
         jobs: o.jobs,
         executor: o.executor,
         queue: o.queue,
+        policyModule: o.policyModule,
         onDone: (i, outcome) => {
           const t = todo[i];
           const e: JournalEntry = outcome.ok

@@ -9,6 +9,8 @@ import { type PointOutcome, type PointTask, toPointError } from './task.ts';
 export interface PoolOptions {
   jobs: number;
   executor?: ExecutorKind;
+  /** A policy module's file URL: each worker thread imports it (see src/policies/module.ts). */
+  policyModule?: string;
   onDone?: (index: number, outcome: PointOutcome) => void;
 }
 
@@ -49,7 +51,11 @@ export async function runOnWorkers(
         const scenario = scenarios[index];
         let outcome: PointOutcome;
         try {
-          outcome = await pool.run({ scenario, executor: options.executor });
+          outcome = await pool.run({
+            scenario,
+            executor: options.executor,
+            policyModule: options.policyModule,
+          });
         } catch (err) {
           // The worker itself died (crash, exit, out of memory): the point failed, the sweep goes on.
           outcome = { ok: false, error: toPointError(err) };

@@ -8,6 +8,7 @@ import {
 } from '../metrics/crossover.ts';
 import type { Metrics } from '../metrics/summary.ts';
 import type { ModelName, Scenario, WorkloadKind } from '../model/scenario.ts';
+import { loadPolicyModule, PolicyModuleError, policyModuleUrl } from '../policies/module.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
 import type { RunResult } from '../runtime/runScenario.ts';
 import { parseValue, setPath } from '../scenario/resolve.ts';
@@ -181,6 +182,11 @@ export interface RunPointsOptions {
   onDone?: (index: number, outcome: PointOutcome) => void;
   /** Run the points as jobs on a BullMQ queue in Redis (served by `vhost-sim worker`); `jobs` is then unused. */
   queue?: QueueTarget;
+  /**
+   * A policy module (a path relative to the working directory, or a file URL) used instead of each
+   * scenario's model; every worker thread imports it (src/policies/module.ts). Not with `queue`.
+   */
+  policyModule?: string;
 }
 
 export interface RunPointsOutcome {
@@ -204,6 +210,12 @@ export async function runPoints(
 ): Promise<RunPointsOutcome> {
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
   let outcomes: PointOutcome[];
+  const policyModule = options.policyModule === undefined ? undefined : policyModuleUrl(options.policyModule);
+  if (policyModule !== undefined && options.queue !== undefined)
+    throw new PolicyModuleError(
+      '--policy cannot be used with --queue: queue workers on other machines have not got the module, and job ids do not name it',
+    );
+  if (policyModule !== undefined) await loadPolicyModule(policyModule); // a bad module fails here, once
   if (options.queue !== undefined) {
     const { runOnQueue } = await import('./queue.ts');
     outcomes = await runOnQueue(scenarios, {
@@ -214,12 +226,21 @@ export async function runPoints(
   } else if (jobs === 1 || scenarios.length <= 1) {
     outcomes = [];
     for (let i = 0; i < scenarios.length; i++) {
-      const outcome = runPointTask({ scenario: scenarios[i], executor: options.executor });
+      const outcome = await runPointTask({
+        scenario: scenarios[i],
+        executor: options.executor,
+        policyModule,
+      });
       outcomes.push(outcome);
       options.onDone?.(i, outcome);
     }
   } else {
-    outcomes = await runOnWorkers(scenarios, { jobs, executor: options.executor, onDone: options.onDone });
+    outcomes = await runOnWorkers(scenarios, {
+      jobs,
+      executor: options.executor,
+      policyModule,
+      onDone: options.onDone,
+    });
   }
   const results: RunResult[] = [];
   const failures: { index: number; error: PointError }[] = [];

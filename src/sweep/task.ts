@@ -4,12 +4,15 @@
  * thread boundary; a thrown Error's class would not).
  */
 import type { Scenario } from '../model/scenario.ts';
+import { loadPolicyModule } from '../policies/module.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
 import { type RunResult, runScenario } from '../runtime/runScenario.ts';
 
 export interface PointTask {
   scenario: Scenario;
   executor?: ExecutorKind;
+  /** A policy module's file URL (src/policies/module.ts), used instead of `scenario.model`; loaded here. */
+  policyModule?: string;
 }
 
 export interface PointError {
@@ -24,9 +27,13 @@ export function toPointError(err: unknown): PointError {
   return { name: 'Error', message: String(err) };
 }
 
-export function runPointTask(task: PointTask): PointOutcome {
+export async function runPointTask(task: PointTask): Promise<PointOutcome> {
   try {
-    return { ok: true, result: runScenario(task.scenario, { executor: task.executor }) };
+    const policy =
+      task.policyModule === undefined
+        ? undefined
+        : (await loadPolicyModule(task.policyModule))(task.scenario);
+    return { ok: true, result: runScenario(task.scenario, { executor: task.executor, policy }) };
   } catch (err) {
     return { ok: false, error: toPointError(err) };
   }

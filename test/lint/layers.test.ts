@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
  * placed.
  */
 const layers: string[][] = [
-  ['src/model', 'src/kernel', 'src/version.ts'],
+  ['src/model', 'src/kernel', 'src/version.ts', 'src/optional.ts'],
   ['src/sched', 'src/vhost', 'src/workloads'],
   ['src/policies'],
   ['src/host'],
