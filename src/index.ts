@@ -19,6 +19,18 @@
  * console.log(crossoverStatement(points).text);
  * ```
  */
+export { type RunAsyncOptions, type RunProgress, runAsync } from './api/runAsync.ts';
+export { type ActorView, Simulation, type SimulationOptions } from './api/simulation.ts';
+export {
+  REPRODUCE_DURATION_S,
+  REPRODUCE_REPS,
+  REPRODUCE_VMS,
+  reproduce,
+  type SweepOptions,
+  type SweepResult,
+  sweep,
+  TALK_MODELS,
+} from './api/sweep.ts';
 export {
   type CrossoverPoint,
   type CrossoverStatement,

@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { REPRODUCE_DURATION_S, REPRODUCE_REPS, REPRODUCE_VMS, TALK_MODELS } from '../api/sweep.ts';
 import { DEFAULT_TIE_TOLERANCE } from '../metrics/crossover.ts';
 import type { Metrics } from '../metrics/summary.ts';
 import {
@@ -71,18 +72,9 @@ type Format = 'table' | 'json' | 'csv' | 'md';
 export { UsageError };
 
 /** The talk's two models: what `reproduce` and, by default, `sweep` compare. */
-const MODELS: ModelName[] = ['per-device', 'per-cpu'];
+const MODELS: ModelName[] = [...TALK_MODELS];
 /** Every model a scenario may name. */
 const ALL_MODELS: readonly ModelName[] = modelNames;
-const REPRODUCE_VMS = [1, 2, 4, 6, 8, 12, 16, 24, 32];
-/**
- * The study's default: 5 seeds of 0.2 s per point rather than one of 1 s. A run's throughput depends on
- * its seed (how unpinned threads first land on cores persists: per-device at 16 VMs gives 132k–158k tps
- * across seeds, each seed the same within 0.5 % at 0.3 s or 3 s), so seeds, not longer runs, make the
- * means and the crossover trustworthy (docs/reproduction.md).
- */
-const REPRODUCE_REPS = 5;
-const REPRODUCE_DURATION_S = 0.2;
 
 interface Meta {
   version: string;
@@ -494,9 +486,9 @@ async function reproduceCommand(o: ReproduceOpts): Promise<void> {
   if (o.uncertainty !== undefined) {
     if (workloads.length !== 1) throw new UsageError('--uncertainty takes one workload (--workloads)');
     base.workload.kind = workloads[0];
-    return uncertaintyCommand(base, REPRODUCE_VMS, { ...o, samples: o.uncertainty });
+    return uncertaintyCommand(base, [...REPRODUCE_VMS], { ...o, samples: o.uncertainty });
   }
-  const grid = buildGrid({ base, models: o.models, vmsList: REPRODUCE_VMS, workloads });
+  const grid = buildGrid({ base, models: o.models, vmsList: [...REPRODUCE_VMS], workloads });
   const id: SweepIdentity = {
     command: 'reproduce',
     base,

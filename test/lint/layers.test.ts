@@ -18,7 +18,7 @@ const layers: string[][] = [
   ['src/scenario'],
   ['src/runtime'],
   ['src/sweep', 'src/sensitivity', 'src/charts', 'src/validation'],
-  ['src/inspector', 'src/cli', 'src/index.ts'],
+  ['src/inspector', 'src/cli', 'src/api', 'src/index.ts'],
 ];
 
 const root = resolve(import.meta.dirname, '../..');

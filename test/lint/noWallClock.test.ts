@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCAN_DIRS = ['src', 'machines'];
-const EXEMPT = ['src/cli/', 'src/inspector/'];
+// src/api/yield.ts: the async run's turn of the event loop between chunks (when, never what, it computes).
+const EXEMPT = ['src/cli/', 'src/inspector/', 'src/api/yield.ts'];
 const EXTENSIONS = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 
 const FORBIDDEN: Array<[string, RegExp]> = [
