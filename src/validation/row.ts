@@ -39,21 +39,19 @@ export interface ValidationRow {
   explanation?: string;
 }
 
-export interface RowResult {
-  id: string;
-  figure: string;
-  published: string;
-  source: string;
-  setup: string;
-  fitted: boolean;
-  unit: string;
-  value: number;
-  band: [number, number];
-  detail: string;
-  why: string;
-  status: 'pass' | 'fail';
-  expected: 'pass' | 'fail';
-  explanation?: string;
-  /** The scenarios run, as inputs over the default scenario (resolved in full in the JSON). */
-  runs: Record<string, ScenarioInput>;
-}
+/** A row as run: its description, the simulator's value and band, and the status they give. */
+export type RowResult = Pick<
+  ValidationRow,
+  | 'id'
+  | 'figure'
+  | 'published'
+  | 'source'
+  | 'setup'
+  | 'fitted'
+  | 'unit'
+  | 'why'
+  | 'expected'
+  | 'explanation'
+  | 'runs'
+> &
+  Measured & { status: 'pass' | 'fail' };
