@@ -1,6 +1,6 @@
 import { CAT_GUEST, CAT_IDLE, CAT_IRQ, CAT_SWITCH, CAT_VHOST } from '../src/host/categories.ts';
 import type { Packet } from '../src/model/packet.ts';
-import { moveWaiting, pickNextIndex, updateMinVruntime, wakeupPreempts } from '../src/sched/cfs.ts';
+import { pickNextIndex, updateMinVruntime, wakeupPreempts } from '../src/sched/cfs.ts';
 import { findPull, recordIdle } from '../src/sched/idleBalance.ts';
 import { defineMachine, type Guard, plain, type Recipe } from './define.ts';
 import type { Port } from './port.ts';
@@ -76,6 +76,7 @@ function settle(ctx: PcpuContext, port: Port): void {
       const task = port.host.tasks[ctx.tid];
       task.vruntime += ns;
       task.runNs += ns;
+      task.lastRanNs = now;
       rec.account(ctx.cpu, ctx.runCat, ctx.runVm, ns);
       break;
     }
@@ -206,7 +207,8 @@ const actions: Record<string, A> = {
     if (rq.queue.length === 0) {
       const pull = findPull(rq, h.rqs, h.tasks, h.tun.migrationCostNs);
       if (pull === null) throw new Error(`cpu${ctx.cpu}: switch with nothing to run`);
-      moveWaiting(h.tasks, h.rqs[pull.from], pull.index, rq);
+      h.moveTask(pull.from, pull.index, ctx.cpu);
+      h.recorder.sched.newIdlePulls++;
     }
     const tid = rq.queue.splice(pickNextIndex(rq, h.tasks), 1)[0];
     rq.curr = tid;
@@ -254,6 +256,7 @@ const actions: Record<string, A> = {
     task.wantsBlock = false;
     task.state = 'blocked';
     task.nvcsw++;
+    h.loadChanging(ctx.cpu);
     rq.curr = -1;
     updateMinVruntime(rq, h.tasks);
   },
@@ -278,6 +281,7 @@ const actions: Record<string, A> = {
     rq.idleSinceNs = port.nowNs;
     ctx.activity = 'idle';
     ctx.tid = -1;
+    port.host.cpuIdle(ctx.cpu);
   },
   settle(ctx, _ev, port) {
     settle(ctx, port);

@@ -45,8 +45,8 @@ export type Job =
 
 export type VcpuEvent =
   | { type: 'vcpu.start' }
-  | { type: 'irq.inject'; dev: number }
-  | { type: 'guest.ipi'; pkt: Packet }
+  | { type: 'irq.inject'; dev: number; cpu: number }
+  | { type: 'guest.ipi'; pkt: Packet; cpu: number }
   | { type: 'flow.arrival'; flow: number }
   | { type: 'cpu.granted'; cpu: number }
   | { type: 'cpu.done'; cpu: number };
@@ -207,7 +207,7 @@ function complete(ctx: VcpuContext, port: Port, job: Job, cpu: number): boolean 
     }
     case 'ipi':
       ctx.stats.ipis++;
-      port.send(h.vcpuActor[ctx.vm][job.to], { type: 'guest.ipi', pkt: plain(job.pkt) });
+      port.send(h.vcpuActor[ctx.vm][job.to], { type: 'guest.ipi', pkt: plain(job.pkt), cpu });
       return false;
     case 'entry':
       return false;
@@ -254,9 +254,10 @@ const actions: Record<string, A> = {
     pushSends(ctx, flow, [port.host.workload.arrival(port.nowNs)]);
     scheduleArrival(port, ev.flow);
   },
-  wakeThread(ctx, _ev, port) {
+  /** The waker: the vhost worker's CPU (irqfd), another vCPU's (IPI); a guest timer or the start: none. */
+  wakeThread(ctx, ev, port) {
     ctx.sleeping = false;
-    port.host.wake(ctx.tid);
+    port.host.wake(ctx.tid, ev.type === 'irq.inject' || ev.type === 'guest.ipi' ? ev.cpu : -1);
   },
   /** Run guest work until a job needs CPU; with nothing left, take the HLT exit, then sleep. */
   step(ctx, ev, port) {

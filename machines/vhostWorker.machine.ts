@@ -58,7 +58,7 @@ export interface VhostWorkerContext {
 }
 
 export type VhostWorkerEvent =
-  | { type: 'work.queued'; wid: number }
+  | { type: 'work.queued'; wid: number; cpu: number }
   | { type: 'cpu.granted'; cpu: number }
   | { type: 'cpu.done'; cpu: number }
   | { type: 'poll.assign'; wids: number[] };
@@ -302,10 +302,10 @@ function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boo
 }
 
 /** The signal's segment is over: the interrupt reaches the guest. */
-function signalGuest(port: Port, work: VhostWork): void {
+function signalGuest(port: Port, work: VhostWork, cpu: number): void {
   const h = port.host;
   h.recorder.irqInjections++;
-  port.send(h.vcpuActor[work.vm][h.irqVcpu(work.dev)], { type: 'irq.inject', dev: work.dev });
+  port.send(h.vcpuActor[work.vm][h.irqVcpu(work.dev)], { type: 'irq.inject', dev: work.dev, cpu });
 }
 
 /** After a packet: go on with the handler, unless it hit its weight and requeued (returns false). */
@@ -342,10 +342,11 @@ const actions: Record<string, A> = {
     ctx.polls = [...ev.wids];
     for (const wid of ctx.polls) port.call(port.host.works[wid].vq, { type: 'vq.disableNotify' });
   },
-  wakeThread(ctx, _ev, port) {
+  /** The waker is the CPU that queued the work (a kick's vCPU, the NIC's interrupt, a worker); else a timer. */
+  wakeThread(ctx, ev, port) {
     ctx.sleeping = false;
     ctx.stats.wakeups++;
-    port.host.wake(ctx.tid);
+    port.host.wake(ctx.tid, ev.type === 'work.queued' ? ev.cpu : -1);
   },
   /** The worker loop: continue the current handler, or pop the next work, or sleep. */
   step(ctx, ev, port) {
@@ -366,7 +367,7 @@ const actions: Record<string, A> = {
         if (handlerStep(ctx, port, work, true)) return;
         endWork(ctx, port, work);
       } else if (phase === 'pkt' || phase === 'signal') {
-        if (phase === 'signal') signalGuest(port, work);
+        if (phase === 'signal') signalGuest(port, work, ctx.cpu);
         else if (finishPacket(ctx, port, work)) return; // the guest is signalled first
         if (nextPacket(ctx, port, work)) return;
         if (ctx.cur >= 0) endWork(ctx, port, work);

@@ -1,6 +1,7 @@
 import { categories } from '../host/categories.ts';
 import type { Metrics } from '../metrics/summary.ts';
 import type { Scenario } from '../model/scenario.ts';
+import { cpuCount } from '../model/topology.ts';
 import {
   type CrossoverOptions,
   type MainMetric,
@@ -65,7 +66,7 @@ export function formatRunTable(
   meta: { executor: string; events: number },
   style: TableStyle = 'text',
 ): string {
-  const cores = scenario.profile.cpu.sockets * scenario.profile.cpu.coresPerSocket;
+  const cores = cpuCount(scenario.profile.cpu);
   const cs = m.contextSwitchesPerSec;
   const v = m.vhost;
   const breakdown = Object.entries(m.cpuBreakdown)

@@ -6,9 +6,16 @@ import type { Scenario } from '../model/scenario.ts';
 import type { Topology } from '../model/topology.ts';
 import type { Policy } from '../policies/policy.ts';
 import { moveWaiting, placeWoken, renormalize } from '../sched/cfs.ts';
-import { findNumaMigration } from '../sched/numaBalance.ts';
+import { catchUpCpuLoad } from '../sched/cpuLoad.ts';
+import { buildDomains, type SchedDomain } from '../sched/domains.ts';
+import {
+  type BalanceRules,
+  type BalanceState,
+  balanceIntervalNs,
+  rebalanceDomains,
+} from '../sched/loadBalance.ts';
 import { newRunQueue, type RunQueue } from '../sched/runQueue.ts';
-import { selectCpu } from '../sched/selectCpu.ts';
+import { selectTaskRqFair, type WakeRules } from '../sched/selectCpu.ts';
 import type { Task } from '../sched/task.ts';
 import type { VhostWork } from '../vhost/vhostWork.ts';
 import type { Workload } from '../workloads/workload.ts';
@@ -22,9 +29,20 @@ export type Link = (to: ActorId, ev: SimMsg, delayNs: number) => void;
  * messages: tasks and run queues (the scheduler), vhost works and their QUEUED bits, the recorder.
  * Machine actions use it through their port; nothing here decides behaviour that a machine owns.
  */
-export class Host {
+export class Host implements BalanceState {
   readonly tasks: Task[] = [];
   readonly rqs: RunQueue[];
+  /** Each CPU's scheduling domains, bottom-up (sched/domains.ts). */
+  readonly domains: SchedDomain[][];
+  /** cpu_power: 1024 for a core, smt_gain (1178) shared by a core's SMT threads. */
+  readonly power: number[];
+  readonly tickNs: number;
+  readonly rules: WakeRules;
+  readonly balance: BalanceRules;
+  /** When each CPU's periodic balancing is armed for (rq->next_balance); Infinity: not armed. */
+  readonly nextBalanceNs: number[];
+  /** Arms a CPU's balancing event (set by the system, which owns the event kernel). */
+  armBalance: (cpu: number, atNs: number) => void = () => {};
   readonly works: VhostWork[] = [];
   readonly recorder: Recorder;
   readonly costs: Costs;
@@ -61,6 +79,20 @@ export class Host {
     this.costs = scenario.profile.costs;
     this.tun = scenario.profile.sched;
     this.rqs = topo.nodeOf.map((node, cpu) => newRunQueue(cpu, node, this.tun.migrationCostNs));
+    this.domains = buildDomains(topo, this.tun.numaAffineDistance);
+    this.power = topo.coreOf.map((core) => {
+      const threads = topo.threadsOf[core].length;
+      return threads === 1 ? 1024 : Math.trunc(1178 / threads); // default_scale_smt_power()
+    });
+    this.tickNs = Math.round(1e9 / this.tun.hz);
+    this.rules = { wakeAffine: this.tun.wakeAffine, selectIdleSibling: this.tun.selectIdleSibling };
+    this.balance = {
+      periodicBalance: this.tun.periodicBalance,
+      cacheHot: this.tun.cacheHot,
+      decayedLoad: this.tun.decayedLoad,
+      migrationCostNs: this.tun.migrationCostNs,
+    };
+    this.nextBalanceNs = new Array<number>(topo.cpus).fill(Number.POSITIVE_INFINITY);
     // VMs' memory is spread over the nodes round-robin (first touch where QEMU started).
     this.vmNode = Array.from({ length: scenario.vms }, (_, vm) => vm % topo.nodes);
     this.recorder = new Recorder(topo.cpus, scenario.vms, topo.nodeOf, this.vmNode);
@@ -141,11 +173,20 @@ export class Host {
 
   // ---- scheduler services -------------------------------------------------------------------------
 
-  /** try_to_wake_up(): place a sleeping task on a run queue and tell that CPU. */
-  wake(tid: number): void {
+  /**
+   * try_to_wake_up(): place a sleeping task on a run queue (select_task_rq_fair from the waker's CPU,
+   * -1 for a timer) and tell that CPU. `sync`: the waker is about to sleep (WF_SYNC).
+   */
+  wake(tid: number, wakerCpu: number, sync = false): void {
     const task = this.tasks[tid];
     if (task.state !== 'blocked') return;
-    const cpu = selectCpu(task, this.rqs, this.topo);
+    const placed = selectTaskRqFair(task, wakerCpu, sync, this);
+    const cpu = placed.cpu;
+    const w = this.recorder.sched;
+    w.wakeups++;
+    if (placed.affine) w.affine++;
+    if (placed.idleSibling) w.idleSibling++;
+    if (cpu === task.cpu) w.prevCpu++;
     const rq = this.rqs[cpu];
     if (cpu !== task.cpu) {
       renormalize(task, this.rqs[task.cpu], rq);
@@ -154,6 +195,7 @@ export class Host {
     }
     placeWoken(task, rq, this.tun);
     task.state = 'runnable';
+    this.loadChanging(cpu);
     rq.queue.push(tid);
     this.link(this.cpuActor[cpu], { type: 'rq.wake' }, 0);
   }
@@ -194,12 +236,53 @@ export class Host {
     return e.ns;
   }
 
-  /** Periodic balancing between sockets (findNumaMigration): move one waiting thread, tell its new CPU. */
-  numaBalance(): void {
-    const m = findNumaMigration(this.rqs, this.tasks, this.topo);
-    if (m === null) return;
-    moveWaiting(this.tasks, this.rqs[m.from], m.index, this.rqs[m.to]);
-    this.link(this.cpuActor[m.to], { type: 'rq.wake' }, 0);
+  /** A run queue's load is about to change: its decayed cpu_load[] first catches up to now. */
+  loadChanging(cpu: number): void {
+    if (this.balance.decayedLoad) catchUpCpuLoad(this.rqs[cpu], this.now(), this.tickNs);
+  }
+
+  /** Migrate a waiting task between run queues (a balancing pull), keeping the loads' history right. */
+  moveTask(from: number, index: number, to: number): void {
+    this.loadChanging(from);
+    this.loadChanging(to);
+    moveWaiting(this.tasks, this.rqs[from], index, this.rqs[to]);
+  }
+
+  /**
+   * A CPU's balancing is due (trigger_load_balance from its tick): rebalance_domains pulls per level, the
+   * CPU is told if it got work, and the next pass is armed. Events come only when a pass is due, not on
+   * every tick.
+   */
+  balanceDue(cpu: number): void {
+    if (this.now() !== this.nextBalanceNs[cpu]) return; // superseded by an earlier arming
+    this.nextBalanceNs[cpu] = Number.POSITIVE_INFINITY;
+    const before = this.rqs[cpu].queue.length;
+    const next = rebalanceDomains(cpu, this, this.recorder.sched, (f, i, t) => this.moveTask(f, i, t));
+    if (this.rqs[cpu].queue.length > before) this.link(this.cpuActor[cpu], { type: 'rq.wake' }, 0);
+    this.scheduleBalance(cpu, next);
+  }
+
+  /**
+   * The CPU goes idle: as idle_balance() does with rq->next_balance, its next periodic pass comes forward
+   * to the idle intervals (a busy CPU waits busy_factor times longer).
+   */
+  cpuIdle(cpu: number): void {
+    if (!this.balance.periodicBalance) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const sd of this.domains[cpu]) {
+      if (sd.flags.loadBalance)
+        next = Math.min(next, sd.lastBalanceNs + balanceIntervalNs(sd, 'idle', this.tickNs));
+    }
+    this.scheduleBalance(cpu, next);
+  }
+
+  /** Arm CPU `cpu`'s balancing at the first tick at or after `atNs`, unless it is armed sooner. */
+  scheduleBalance(cpu: number, atNs: number): void {
+    if (!this.balance.periodicBalance || atNs === Number.POSITIVE_INFINITY) return;
+    const at = Math.max(this.now(), Math.ceil(atNs / this.tickNs) * this.tickNs);
+    if (at >= this.nextBalanceNs[cpu]) return;
+    this.nextBalanceNs[cpu] = at;
+    this.armBalance(cpu, at);
   }
 
   /** The owner asks for `costNs` of CPU for its thread, charged to `vm` (-1: host). */
@@ -235,7 +318,7 @@ export class Host {
     work.worker = w;
     // The running worker requeueing onto itself appends to its own list (llist_add) and needs no wake-up;
     // any other worker learns of the work through its link.
-    if (w !== runningWorker) this.link(this.workerActor[w], { type: 'work.queued', wid }, 0);
+    if (w !== runningWorker) this.link(this.workerActor[w], { type: 'work.queued', wid, cpu: fromCpu }, 0);
     return w;
   }
 

@@ -64,6 +64,8 @@ export class Recorder implements WorkloadSink {
   waitingAreaNs = 0;
   inServiceAreaNs = 0;
   private queueSinceNs = 0;
+  /** Where wake-ups landed and what balancing did (metrics.sched). */
+  sched: SchedCounters = emptySched();
 
   constructor(
     readonly cpus: number,
@@ -164,7 +166,35 @@ export class Recorder implements WorkloadSink {
     this.waitingAreaNs = 0;
     this.inServiceAreaNs = 0;
     this.queueSinceNs = nowNs;
+    this.sched = emptySched();
   }
+}
+
+export interface SchedCounters {
+  wakeups: number;
+  /** wake_affine() moved the target to the waker's CPU. */
+  affine: number;
+  /** select_idle_sibling() found another idle CPU than the target. */
+  idleSibling: number;
+  /** The wakee landed on the CPU it last ran on. */
+  prevCpu: number;
+  /** Tasks pulled by periodic balancing, and candidates it kept because they were cache hot. */
+  moves: number;
+  cacheHotRefusals: number;
+  /** Tasks pulled by a CPU about to go idle. */
+  newIdlePulls: number;
+}
+
+function emptySched(): SchedCounters {
+  return {
+    wakeups: 0,
+    affine: 0,
+    idleSibling: 0,
+    prevCpu: 0,
+    moves: 0,
+    cacheHotRefusals: 0,
+    newIdlePulls: 0,
+  };
 }
 
 function emptyDrops(): Record<DropReason, number> {

@@ -6,6 +6,7 @@
 import { machines } from '../../machines/index.ts';
 import type { PcpuContext } from '../../machines/pcpu.machine.ts';
 import { type ModelName, modelNames, type Scenario } from '../model/scenario.ts';
+import { cpuCount } from '../model/topology.ts';
 import { SimSystem } from '../runtime/system.ts';
 import type { TraceEvent } from '../runtime/trace.ts';
 import { type Command, SPEED_MAX, SPEED_MIN, STEP_US_MAX, TIMELINE_US } from './commands.ts';
@@ -462,7 +463,7 @@ export class InspectorSession {
       scenario: {
         vms: s.vms,
         profile: s.profile.name,
-        cpus: s.profile.cpu.sockets * s.profile.cpu.coresPerSocket,
+        cpus: cpuCount(s.profile.cpu),
         sockets: s.profile.cpu.sockets,
         seed: s.seed,
         workload: `${s.workload.kind} x${s.workload.instances}`,

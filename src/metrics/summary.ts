@@ -66,6 +66,21 @@ export interface Metrics {
     llcRefillsPerSec: number;
     memRefillsPerSec: number;
   };
+  /**
+   * Where wake-ups landed and what balancing did, per second (docs/scheduler.md): `affine` wake-ups moved
+   * to the waker's CPU by wake_affine(), `idleSibling` ones moved again by select_idle_sibling(), `prevCpu`
+   * ones back on the CPU they last ran on; tasks moved by periodic balancing, candidates it kept because
+   * they were cache hot, and new-idle pulls.
+   */
+  sched: {
+    wakeupsPerSec: number;
+    affinePerSec: number;
+    idleSiblingPerSec: number;
+    prevCpuPerSec: number;
+    balanceMovesPerSec: number;
+    cacheHotRefusalsPerSec: number;
+    newIdlePullsPerSec: number;
+  };
   kicksPerSec: number;
   /** VM exits per second: kicks, HLT, IPIs and EOI traps. */
   exitsPerSec: number;
@@ -165,6 +180,15 @@ export function summarize(host: Host, counters: Counters, windowNs: number): Met
       tlbFlushesPerSec: round(r.tlbFlushes / secs, 2),
       llcRefillsPerSec: round(r.llcRefills / secs, 2),
       memRefillsPerSec: round(r.memRefills / secs, 2),
+    },
+    sched: {
+      wakeupsPerSec: round(r.sched.wakeups / secs, 2),
+      affinePerSec: round(r.sched.affine / secs, 2),
+      idleSiblingPerSec: round(r.sched.idleSibling / secs, 2),
+      prevCpuPerSec: round(r.sched.prevCpu / secs, 2),
+      balanceMovesPerSec: round(r.sched.moves / secs, 2),
+      cacheHotRefusalsPerSec: round(r.sched.cacheHotRefusals / secs, 2),
+      newIdlePullsPerSec: round(r.sched.newIdlePulls / secs, 2),
     },
     kicksPerSec: round(r.kicks / secs, 2),
     exitsPerSec: round(r.exits / secs, 2),

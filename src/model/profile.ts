@@ -29,6 +29,12 @@ export interface CacheSpec {
 export interface CpuSpec {
   sockets: number;
   coresPerSocket: number;
+  /** SMT threads per core (1: Hyper-Threading off). Siblings share a core's scheduling domain only. */
+  threadsPerCore?: number;
+  /** Cores sharing one last-level cache (absent: the whole socket, as Nehalem's one L3 per socket). */
+  coresPerLlc?: number;
+  /** SLIT node distances, one row per socket (absent: 10 local, 21 remote, the Nehalem-EP table). */
+  nodeDistance?: number[][];
   ghz: number;
 }
 
@@ -130,11 +136,16 @@ export interface SchedTunables {
   minGranularityNs: number;
   /** sched_wakeup_granularity_ns: vruntime lead a woken task needs to preempt. */
   wakeupGranularityNs: number;
-  /** sysctl_sched_migration_cost: new-idle balancing is skipped when the core's average idle is shorter. */
+  /** sysctl_sched_migration_cost: task_hot() and the new-idle gate (avg_idle shorter: no pull). */
   migrationCostNs: number;
-  /**
-   * Periodic balancing between sockets (the NUMA domain's load_balance), every this many ns; 0 = off:
-   * threads then cross sockets only through new-idle pulls (docs/reproduction.md).
-   */
-  numaBalanceIntervalNs: number;
+  /** HZ: scheduler ticks per second; cpu_load[] decays per tick, balancing intervals count in ticks. */
+  hz: number;
+  /** Rules of Linux 3.6's placement and balancing, each switchable so its effect can be measured. */
+  wakeAffine: boolean;
+  selectIdleSibling: boolean;
+  /** The distance sd_local_flags() compares a NUMA level with: RECLAIM_DISTANCE (30) or REMOTE_DISTANCE (20). */
+  numaAffineDistance: 'reclaim' | 'remote';
+  periodicBalance: boolean;
+  cacheHot: boolean;
+  decayedLoad: boolean;
 }

@@ -248,15 +248,13 @@ export class SimSystem {
     if (policy.tickNs !== undefined) this.kernel.schedule(policy.tickNs, this.tick, undefined);
   };
 
-  private readonly numaBalance = (): void => {
-    this.host.numaBalance();
-    this.kernel.schedule(this.host.tun.numaBalanceIntervalNs, this.numaBalance, undefined);
-  };
+  private readonly balanceDue = (cpu: number): void => this.host.balanceDue(cpu);
 
   /** Start the workload: each vCPU begins at a seeded offset so VMs do not run in lockstep. */
   start(): void {
-    const balanceNs = this.host.tun.numaBalanceIntervalNs;
-    if (balanceNs > 0) this.kernel.schedule(balanceNs, this.numaBalance, undefined);
+    this.host.armBalance = (cpu, atNs) =>
+      this.kernel.schedule(atNs - this.kernel.nowNs, this.balanceDue, cpu);
+    for (let cpu = 0; cpu < this.topo.cpus; cpu++) this.host.cpuIdle(cpu);
     if (this.host.workerActor.some((id) => this.executor.read<{ mode: string }>(id).mode === 'poll')) {
       this.assignPolls();
     }

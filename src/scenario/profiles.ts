@@ -9,7 +9,8 @@ export const x3650m2: Profile = {
   name: 'x3650-m2',
   description:
     'IBM x3650-M2: 2 sockets x 4 cores Xeon E5530 2.4 GHz (Nehalem-EP), HT off, 10GbE X540 (ixgbe)',
-  cpu: { sockets: 2, coresPerSocket: 4, ghz: 2.4 },
+  // One 8 MB L3 shared by the 4 cores of each socket; no nodeDistance: the Nehalem-EP SLIT (10 local, 21 remote).
+  cpu: { sockets: 2, coresPerSocket: 4, threadsPerCore: 1, coresPerLlc: 4, ghz: 2.4 },
   nic: {
     lineRateGbps: 10,
     frameOverheadBytes: 78,
@@ -64,21 +65,27 @@ export const x3650m2: Profile = {
     minGranularityNs: 3_000_000,
     wakeupGranularityNs: 4_000_000,
     migrationCostNs: 500_000,
-    // sd_numa_init(): the NUMA domain's min_interval is its weight in ms (8 CPUs).
-    numaBalanceIntervalNs: 8_000_000,
+    hz: 1000,
+    wakeAffine: true,
+    selectIdleSibling: true,
+    // The 3.6 tree compares with RECLAIM_DISTANCE: wake-affine stays on across Nehalem-EP's sockets (21).
+    numaAffineDistance: 'reclaim',
+    periodicBalance: true,
+    cacheHot: true,
+    decayedLoad: true,
   },
   // Xeon E5530: 256 KiB L2 per core, 8 MiB L3 per socket.
   cache: { model: 'address-space', l2KiB: 256, llcKiB: 8_192, workingSetKiB: 128, pcid: false },
 };
 
-/** A modern host for scale studies: same per-operation costs, 2 x 64 cores. */
+/** A modern host for scale studies: same per-operation costs, 2 x 64 cores in 8-core cache complexes. */
 export const modern2x64: Profile = {
   ...x3650m2,
   name: '2x64',
   description:
-    'A large 2-socket host (2 x 64 cores) with the x3650-m2 per-operation costs, for scale studies',
-  cpu: { sockets: 2, coresPerSocket: 64, ghz: 2.4 },
-  sched: { ...x3650m2.sched, numaBalanceIntervalNs: 128_000_000 },
+    'A large 2-socket host (2 x 64 cores, an L3 per 8 cores) with the x3650-m2 per-operation costs, for scale studies',
+  // Eight-core complexes, each with its own L3 (as AMD EPYC's CCDs), eight per socket; SMT off.
+  cpu: { sockets: 2, coresPerSocket: 64, threadsPerCore: 1, coresPerLlc: 8, ghz: 2.4 },
 };
 
 export const profiles: Record<string, Profile> = {

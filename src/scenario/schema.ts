@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Profile } from '../model/profile.ts';
 import type { Scenario } from '../model/scenario.ts';
+import { cpuCount } from '../model/topology.ts';
 import { defaultScenario } from './defaults.ts';
 
 /**
@@ -96,15 +97,21 @@ const costsSchema = z.strictObject(
   { error: 'an object of costs' },
 );
 
-const BALANCE_WHAT = '0 (off) or an integer number of ns 100000..10000000000';
+const flag = () => z.boolean({ error: 'true or false' });
 const schedSchema = z.strictObject(
   {
     latencyNs: ns(),
     minGranularityNs: ns(),
     wakeupGranularityNs: ns(),
     migrationCostNs: ns(),
-    // A balancing pass costs a scan of every run queue: not more often than every 100 µs.
-    numaBalanceIntervalNs: ns(BALANCE_WHAT).refine((v) => v === 0 || v >= 100_000, { error: BALANCE_WHAT }),
+    // 100 (a server kernel of the time) to 1000; a tick shorter than 1 ms is not a Linux configuration.
+    hz: numIn(100, 1000, 'ticks per second, 100..1000'),
+    wakeAffine: flag(),
+    selectIdleSibling: flag(),
+    numaAffineDistance: oneOf(['reclaim', 'remote'] as const),
+    periodicBalance: flag(),
+    cacheHot: flag(),
+    decayedLoad: flag(),
   },
   { error: 'an object of scheduler tunables' },
 );
@@ -142,10 +149,16 @@ const nicSchema = z.strictObject(
   { error: 'an object describing the NIC' },
 );
 
+const DISTANCE_WHAT = 'a sockets x sockets matrix of SLIT distances: 10 on the diagonal, 11..254 elsewhere';
 const cpuSchema = z.strictObject(
   {
     sockets: intIn(1, 16),
     coresPerSocket: intIn(1, 256),
+    threadsPerCore: intIn(1, 8).optional(),
+    coresPerLlc: intIn(1, 256).optional(),
+    nodeDistance: z
+      .array(z.array(intIn(10, 254, DISTANCE_WHAT), { error: DISTANCE_WHAT }), { error: DISTANCE_WHAT })
+      .optional(),
     ghz: numIn(0.1, 100, 'a clock rate in GHz 0.1..100'),
   },
   { error: 'an object describing the CPUs' },
@@ -165,15 +178,23 @@ export const profileSchema = z
     { error: 'a profile object' },
   )
   .superRefine((p, ctx) => {
+    const d = p.cpu.nodeDistance;
+    const n = p.cpu.sockets;
+    if (d !== undefined) {
+      const square = d.length === n && d.every((row) => row.length === n);
+      const slit = square && d.every((row, i) => row.every((v, j) => (i === j ? v === 10 : v > 10)));
+      if (!slit)
+        ctx.addIssue({ code: 'custom', path: ['cpu', 'nodeDistance'], input: d, message: DISTANCE_WHAT });
+    }
     // Cross-field rule: receive-interrupt CPUs must exist in the topology.
-    const cpus = p.cpu.sockets * p.cpu.coresPerSocket;
+    const cpus = cpuCount(p.cpu);
     p.nic.irqCpus.forEach((cpu, i) => {
       if (cpu >= cpus) {
         ctx.addIssue({
           code: 'custom',
           path: ['nic', 'irqCpus', i],
           input: cpu,
-          message: `a CPU id 0..${cpus - 1} (the profile has ${p.cpu.sockets} x ${p.cpu.coresPerSocket} CPUs)`,
+          message: `a CPU id 0..${cpus - 1} (the profile has ${cpus} CPUs)`,
         });
       }
     });
@@ -240,7 +261,7 @@ function scenarioRules(s: Scenario, ctx: z.RefinementCtx): void {
       );
     }
   }
-  const cpus = s.profile.cpu.sockets * s.profile.cpu.coresPerSocket;
+  const cpus = cpuCount(s.profile.cpu);
   const pmdCores: unknown = (s as { policy?: { pmdCores?: unknown } }).policy?.pmdCores;
   if (Array.isArray(pmdCores)) {
     pmdCores.forEach((cpu: number, i) => {

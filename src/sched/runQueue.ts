@@ -1,3 +1,5 @@
+import { CPU_LOAD_IDX_MAX } from './cpuLoad.ts';
+
 /** A CPU's run queue, like the kernel's per-CPU `struct rq` with its CFS queue. */
 export interface RunQueue {
   cpu: number;
@@ -14,6 +16,10 @@ export interface RunQueue {
   idleSinceNs: number;
   /** Switches into a thread on this CPU (from idle or from another thread). */
   switches: number;
+  /** rq->cpu_load[]: decayed load averages, brought up to date lazily (cpuLoad.ts). */
+  cpuLoad: Float64Array;
+  /** The scheduler tick `cpuLoad` was last brought up to. */
+  loadTick: number;
 }
 
 export function newRunQueue(cpu: number, node: number, migrationCostNs: number): RunQueue {
@@ -27,5 +33,7 @@ export function newRunQueue(cpu: number, node: number, migrationCostNs: number):
     avgIdleNs: 2 * migrationCostNs,
     idleSinceNs: 0,
     switches: 0,
+    cpuLoad: new Float64Array(CPU_LOAD_IDX_MAX),
+    loadTick: 0,
   };
 }

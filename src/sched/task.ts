@@ -42,6 +42,8 @@ export interface Task {
   nivcsw: number;
   migrations: number;
   runNs: number;
+  /** When the thread last had CPU time accounted (se.exec_start): task_hot() measures from it. */
+  lastRanNs: number;
 }
 
 export function newTask(
@@ -74,6 +76,7 @@ export function newTask(
     nivcsw: 0,
     migrations: 0,
     runNs: 0,
+    lastRanNs: Number.NEGATIVE_INFINITY,
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Metrics } from '../../src/metrics/summary.ts';
-import type { Costs } from '../../src/model/profile.ts';
+import type { Costs, SchedTunables } from '../../src/model/profile.ts';
 import type { ModelName } from '../../src/model/scenario.ts';
 import { runScenario } from '../../src/runtime/runScenario.ts';
 import { defaultScenario } from '../../src/scenario/defaults.ts';
@@ -14,8 +14,13 @@ import { defaultScenario } from '../../src/scenario/defaults.ts';
  */
 const cache = new Map<string, Metrics>();
 
-function metrics(model: ModelName, vms: number, costs: Partial<Costs> = {}): Metrics {
-  const key = `${model}/${vms}/${JSON.stringify(costs)}`;
+function metrics(
+  model: ModelName,
+  vms: number,
+  costs: Partial<Costs> = {},
+  sched: Partial<SchedTunables> = {},
+): Metrics {
+  const key = `${model}/${vms}/${JSON.stringify(costs)}/${JSON.stringify(sched)}`;
   let m = cache.get(key);
   if (m === undefined) {
     const s = defaultScenario();
@@ -24,6 +29,7 @@ function metrics(model: ModelName, vms: number, costs: Partial<Costs> = {}): Met
     s.durationS = 0.2;
     s.warmupS = 0.05;
     Object.assign(s.profile.costs, costs);
+    Object.assign(s.profile.sched, sched);
     m = runScenario(s).metrics;
     cache.set(key, m);
   }
@@ -58,15 +64,27 @@ describe('results move the way the mechanisms imply', { timeout: 240_000 }, () =
     expect(tps(metrics('per-cpu', 8, { cgroupAttachNs: 5_000 }))).toBeLessThan(tps(metrics('per-cpu', 8)));
   });
 
-  it('remote NUMA is paid for work off the VM node: the model running more of it loses more when it costs more', () => {
-    const loss = (model: ModelName) =>
-      1 - tps(metrics(model, 16, { remoteNumaPenalty: 1.5 })) / tps(metrics(model, 16));
-    const share = (model: ModelName) => metrics(model, 16).remoteNodeWorkShare;
-    // per-cpu dispatches to a worker on the kicking CPU's node; per-device's worker is placed by a
-    // scheduler that does not know the VM's node.
+  it('remote NUMA is paid for work off the VM node: the model running more of it pays more per transaction when it costs more', () => {
+    // Wake-up placement near the previous CPU only (no wake_affine): per-device's threads, placed by a
+    // scheduler that does not know the VM's node, then run part of their work off it.
+    const near = { wakeAffine: false };
+    // vhost CPU per transaction: where threads land shifts with any cost, but each packet run off the
+    // VM's node costs the penalty, so the model with the off-node work pays it per transaction.
+    const vhostPerTxn = (m: Metrics) => m.cpuBreakdown.vhost / tps(m);
+    const rise = (model: ModelName) =>
+      vhostPerTxn(metrics(model, 16, { remoteNumaPenalty: 1.5 }, near)) /
+        vhostPerTxn(metrics(model, 16, {}, near)) -
+      1;
+    const share = (model: ModelName) => metrics(model, 16, {}, near).remoteNodeWorkShare;
+    // per-cpu dispatches to a worker on the kicking CPU's node.
     expect(share('per-cpu')).toBeLessThan(0.02);
     expect(share('per-device')).toBeGreaterThan(share('per-cpu'));
-    expect(loss('per-device')).toBeGreaterThan(loss('per-cpu'));
+    expect(rise('per-device')).toBeGreaterThan(rise('per-cpu'));
+  });
+
+  it("wake_affine() moves a woken vhost thread toward its waker: off, per-device's off-node share rises", () => {
+    const share = (wakeAffine: boolean) => metrics('per-device', 16, {}, { wakeAffine }).remoteNodeWorkShare;
+    expect(share(false)).toBeGreaterThan(share(true));
   });
 
   it("without switch, refill and remote-NUMA costs, per-cpu's ratio to per-device at 32 VMs falls", () => {

@@ -3,6 +3,7 @@ import type { VcpuContext } from '../../machines/vcpu.machine.ts';
 import type { VhostWorkerContext } from '../../machines/vhostWorker.machine.ts';
 import { CAT_GUEST, categories } from '../../src/host/categories.ts';
 import { modelNames, type Scenario, workloadKinds } from '../../src/model/scenario.ts';
+import { buildTopology } from '../../src/model/topology.ts';
 import { MultiWorkerPolicy } from '../../src/policies/multiWorker.ts';
 import type { PmdPolicy } from '../../src/policies/pmd.ts';
 import { census } from '../../src/runtime/census.ts';
@@ -150,15 +151,7 @@ describe('multi-worker devices', () => {
     s.queuePairs = 4;
     s.policy.workersPerDevice = 8;
     s.policy.nprocLimit = 5; // 1 vCPU + 4 workers
-    const topo = {
-      cpus: 8,
-      nodes: 2,
-      nodeOf: [0, 0, 0, 0, 1, 1, 1, 1],
-      cpusOf: [
-        [0, 1, 2, 3],
-        [4, 5, 6, 7],
-      ],
-    };
+    const topo = buildTopology({ sockets: 2, coresPerSocket: 4 });
     const specs = policy.createWorkers({ topo, scenario: s, slots: 4 });
     expect(specs).toHaveLength(4);
     expect(policy.createFailures).toBe(4);

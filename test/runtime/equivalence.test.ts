@@ -50,12 +50,8 @@ describe('fast executor == XState executor', () => {
 
 describe('fast executor == XState executor, state by state', () => {
   it.each(models)('%s: every actor context, task and run queue ends identical', (model) => {
-    const s = () => {
-      const sc = small(model, 4, { instances: 2, seed: 3, durationS: 0.006, warmupS: 0.002 });
-      // Periodic NUMA balancing on, often, so that its migrations are part of the comparison.
-      sc.profile.sched.numaBalanceIntervalNs = 200_000;
-      return sc;
-    };
+    // Periodic balancing (every level, from 1 ms on) and wake-affine are part of the comparison.
+    const s = () => small(model, 4, { instances: 2, seed: 3, durationS: 0.006, warmupS: 0.002 });
     const fast = drive(s(), { executor: 'fast' }).sys;
     const live = drive(s(), { executor: 'xstate' }).sys;
     expect(live.keys).toEqual(fast.keys);

@@ -1,14 +1,52 @@
-import { buildTopology, type Topology } from '../../src/model/topology.ts';
+import { buildTopology, type Topology, type TopologySpec } from '../../src/model/topology.ts';
+import { buildDomains, type NumaAffineDistance } from '../../src/sched/domains.ts';
+import type { BalanceRules, BalanceState } from '../../src/sched/loadBalance.ts';
 import { newRunQueue, type RunQueue } from '../../src/sched/runQueue.ts';
+import type { WakeRules } from '../../src/sched/selectCpu.ts';
 import { newTask, type Task } from '../../src/sched/task.ts';
 
 export const MIGRATION_COST_NS = 500_000;
+export const TICK_NS = 1_000_000;
 
 /** A host of `sockets` x `cores` with fresh run queues (every core idle). */
 export function host(sockets = 2, cores = 4): { topo: Topology; rqs: RunQueue[]; tasks: Task[] } {
-  const topo = buildTopology({ sockets, coresPerSocket: cores, ghz: 2 });
+  const topo = buildTopology({ sockets, coresPerSocket: cores });
   const rqs = topo.nodeOf.map((node, cpu) => newRunQueue(cpu, node, MIGRATION_COST_NS));
   return { topo, rqs, tasks: [] };
+}
+
+/** Mutable scheduler state over a topology, with its domains, every rule on, and a settable clock. */
+export interface TestState extends BalanceState {
+  topo: Topology;
+  rqs: RunQueue[];
+  tasks: Task[];
+  rules: WakeRules;
+  balance: BalanceRules;
+  nowNs: number;
+}
+
+export function schedState(
+  spec: TopologySpec = { sockets: 2, coresPerSocket: 4 },
+  opts: { affineDistance?: NumaAffineDistance } = {},
+): TestState {
+  const topo = buildTopology(spec);
+  const state: TestState = {
+    topo,
+    rqs: topo.nodeOf.map((node, cpu) => newRunQueue(cpu, node, MIGRATION_COST_NS)),
+    tasks: [],
+    domains: buildDomains(topo, opts.affineDistance ?? 'reclaim'),
+    power: topo.coreOf.map((core) =>
+      topo.threadsOf[core].length === 1 ? 1024 : Math.trunc(1178 / topo.threadsOf[core].length),
+    ),
+    tickNs: TICK_NS,
+    rules: { wakeAffine: true, selectIdleSibling: true },
+    balance: { periodicBalance: true, cacheHot: true, decayedLoad: true, migrationCostNs: MIGRATION_COST_NS },
+    nowNs: 0,
+    now() {
+      return state.nowNs;
+    },
+  };
+  return state;
 }
 
 /** Add a task whose thread last ran (or sits) on `cpu`. */
