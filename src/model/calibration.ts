@@ -268,21 +268,33 @@ export const calibration: CalibrationSection[] = [
         unit: 'ns',
         kind: 'assumed',
         source: `Writing one \`vring_desc\` (or indirect-table entry) in \`virtqueue_add_buf\` (torvalds/linux:drivers/virtio/virtio_ring.c): \`sg_phys\`, 16 bytes to a cache line the guest owns (~100 cycles).`,
-        range: { lo: 20, hi: 100, why: 'A cache-hot store sequence at best, a miss on the ring line at worst.' },
+        range: {
+          lo: 20,
+          hi: 100,
+          why: 'A cache-hot store sequence at best, a miss on the ring line at worst.',
+        },
       },
       {
         path: 'profile.costs.guestIndirectNs',
         unit: 'ns',
         kind: 'assumed',
         source: `\`vring_add_indirect\` allocates the table with \`kmalloc(GFP_ATOMIC)\`, and reclaiming the buffer frees it (slab fast paths, ~250 cycles each).`,
-        range: { lo: 100, hi: 500, why: 'Slab fast path each way at best; a slow path or a cold object at worst.' },
+        range: {
+          lo: 100,
+          hi: 500,
+          why: 'Slab fast path each way at best; a slow path or a cold object at worst.',
+        },
       },
       {
         path: 'profile.costs.vhostDescNs',
         unit: 'ns',
         kind: 'assumed',
         source: `\`translate_desc\` for one descriptor in \`vhost_get_vq_desc\` (New-B/Linux3.6:drivers/vhost/vhost.c): the memory-region lookup and one read of guest memory; with \`vhostIndirectNs\` the descriptor work of a small packet is ~7 % of its handle_tx, against \`vhost_get_vq_desc\`'s 9.88 % of a vhost-net thread's samples in ${S.vhostPerf}.`,
-        range: { lo: 30, hi: 150, why: 'A cached descriptor at best; a local-memory miss (81 ns on Nehalem) plus the lookup at worst.' },
+        range: {
+          lo: 30,
+          hi: 150,
+          why: 'A cached descriptor at best; a local-memory miss (81 ns on Nehalem) plus the lookup at worst.',
+        },
       },
       {
         path: 'profile.costs.vhostIndirectNs',
