@@ -5,6 +5,7 @@
 import {
   type CalibrationRow,
   calibrationRow,
+  calibrationRows,
   type PlausibleRange,
   rangedRows,
   valueInRange,
@@ -15,8 +16,8 @@ export type RangedRow = CalibrationRow & { range: PlausibleRange };
 
 /**
  * `all` (every ranged row, in table order) or a comma-separated list of paths, each optionally with its
- * own range: `profile.costs.cgroupAttachNs=0:5000`. The `profile.` / `profile.costs.` prefix may be left
- * out (`cgroupAttachNs`).
+ * own range: `profile.costs.cgroupAttachNs=0:5000`. A path's leading segments may be left out when the
+ * rest names one row (`cgroupAttachNs`, `irqDelayNs`).
  */
 export function parseParams(text: string): RangedRow[] {
   if (text.trim() === 'all') return rangedRows();
@@ -26,7 +27,9 @@ export function parseParams(text: string): RangedRow[] {
     .map((s) => s.trim())
     .filter((s) => s.length > 0)) {
     const [name, range] = item.split('=');
-    const row = [name, `profile.${name}`, `profile.costs.${name}`].map(calibrationRow).find((r) => r);
+    // A full path, or its last segments when they name one row (`cgroupAttachNs`, `nic.irqDelayNs`).
+    const matches = calibrationRows().filter((r) => r.path === name || r.path.endsWith(`.${name}`));
+    const row = matches.length === 1 ? matches[0] : calibrationRow(name);
     if (row === undefined) {
       throw new ScenarioError(
         '--params',

@@ -44,6 +44,8 @@ function shortened(args: string[]): string[] {
     out.push('--duration', '0.002', '--set', 'warmupS=0.001');
     if (!has('--reps')) out.push('--reps', '1');
   }
+  // A study's size is the point of its line: check it parses and print its estimate, not hours of runs.
+  if (command === 'sensitivity') out.push('--duration', '0.002', '--warmup', '0.001', '--estimate');
   if ((command === 'sweep' || command === 'reproduce') && !has('--out')) {
     out.push('--out', join(tmp, `out-${out.join('_').replace(/[^\w.-]/g, '')}`.slice(0, 120)));
   }
