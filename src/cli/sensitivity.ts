@@ -144,7 +144,8 @@ function studyHash(command: string, spec: StudySpec): string {
 
 /**
  * Wall seconds one VM costs per virtual second, from two short runs of the largest configuration (the
- * first warms the JIT). An estimate: the cost per VM grows a little with contention.
+ * first warms the JIT). Wall time, so it includes how busy the machine is now; an estimate (the cost per
+ * VM also grows a little with contention between VMs).
  */
 function probeCost(spec: StudySpec, grid: ReturnType<typeof studyGrid>, executor: ExecutorKind): number {
   const biggest = grid.reduce((a, g) => (g.vms > a.vms ? g : a), grid[0]);
@@ -313,7 +314,7 @@ export async function executeStudy(
       ? `about ${formatDuration(cpuS / Math.min(jobs, availableParallelism()))} on ${jobs} local job${jobs > 1 ? 's' : ''}`
       : `divide by the queue workers' total concurrency`;
   process.stderr.write(
-    `vhost-sim ${command}: ${about}\nestimated ${formatDuration(cpuS)} of CPU time (${where})\n`,
+    `vhost-sim ${command}: ${about}\nestimated ${formatDuration(cpuS)} on one job at the machine's present load (${where})\n`,
   );
   if (o.estimate) return null;
 
@@ -437,7 +438,7 @@ async function sensitivityCommand(file: string | undefined, o: SensitivityOpts):
       executor: o.executor,
       jobs,
       queue: redactedQueue(o.queue),
-      estimatedCpuS: Math.round(cpuS),
+      estimatedOneJobS: Math.round(cpuS),
       wallTimeS: Math.round(performance.now() - t0) / 1000,
     };
     await writeFile(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);

@@ -170,7 +170,7 @@ export async function uncertaintyCommand(
       executor: o.executor,
       jobs: run.jobs,
       queue: redactedQueue(o.queue),
-      estimatedCpuS: Math.round(run.cpuS),
+      estimatedOneJobS: Math.round(run.cpuS),
       wallTimeS: Math.round(performance.now() - t0) / 1000,
     };
     await writeFile(join(run.dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
