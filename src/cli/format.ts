@@ -103,7 +103,7 @@ export function formatRunTable(
     ],
     [
       '',
-      `coalesced ${fmtInt(v.coalescedPerSec)}/s, requeues ${fmtInt(v.requeuesPerSec)}/s, cgroup attaches ${fmtInt(v.cgroupAttachesPerSec)}/s, dispatch picks ${fmtInt(v.dispatchPicksPerSec)}/s`,
+      `coalesced ${fmtInt(v.coalescedPerSec)}/s, requeues ${fmtInt(v.requeuesPerSec)}/s, cgroup attaches ${fmtInt(v.cgroupAttachesPerSec)}/s, dispatch picks ${fmtInt(v.dispatchPicksPerSec)}/s (${fmtPct(v.busyPickShare)} to a busy worker while one sat idle)`,
     ],
     [
       'Interrupts/s',

@@ -7,6 +7,7 @@ export interface Counters {
   migrations: number;
   coreSwitches: number;
   picks: number;
+  busyPicks: number;
 }
 
 export function readCounters(host: Host): Counters {
@@ -16,6 +17,7 @@ export function readCounters(host: Host): Counters {
     migrations: 0,
     coreSwitches: 0,
     picks: host.policy.picks,
+    busyPicks: host.policy.busyPicks ?? 0,
   };
   for (const t of host.tasks) {
     c.voluntary += t.nvcsw;
@@ -33,5 +35,6 @@ export function diffCounters(a: Counters, b: Counters): Counters {
     migrations: b.migrations - a.migrations,
     coreSwitches: b.coreSwitches - a.coreSwitches,
     picks: b.picks - a.picks,
+    busyPicks: b.busyPicks - a.busyPicks,
   };
 }

@@ -57,6 +57,11 @@ export interface Metrics {
     /** A worker found vq->mutex held by another worker (the holder drains the ring). */
     vqMutexContendedPerSec: number;
     dispatchPicksPerSec: number;
+    /**
+     * Share of the picks that chose a worker with work queued while another worker of the choice (the
+     * node's, the queueing CPU's own included) had none: the dispatch rule leaving an idle worker unused.
+     */
+    busyPickShare: number;
   };
   /** Where the kernel paid for caches and TLBs (docs/calibration.md, "Caches, TLB and address spaces"). */
   hostCosts: {
@@ -175,6 +180,7 @@ export function summarize(host: Host, counters: Counters, windowNs: number): Met
       cgroupAttachesPerSec: round(r.attaches / secs, 2),
       vqMutexContendedPerSec: round(r.vqMutexContended / secs, 2),
       dispatchPicksPerSec: round(counters.picks / secs, 2),
+      busyPickShare: round(counters.picks === 0 ? 0 : counters.busyPicks / counters.picks),
     },
     hostCosts: {
       tlbFlushesPerSec: round(r.tlbFlushes / secs, 2),

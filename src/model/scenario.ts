@@ -27,6 +27,11 @@ export interface PolicyOptions {
   autoLbLoadThreshold: number;
   autoLbImprovementThreshold: number;
   autoLbRebalIntervalS: number;
+  /**
+   * per-cpu: may the worker of the CPU a work is queued from take it? `never` (the RFC: "not on the same
+   * CPU"), `when-idle` (only while it has no work queued), `always` (it competes like any other).
+   */
+  perCpuOwnWorker: 'never' | 'when-idle' | 'always';
 }
 export const workloadKinds = ['TCP_RR', 'UDP_RR', 'TCP_STREAM', 'UDP_STREAM', 'OPEN_RR'] as const;
 export type WorkloadKind = (typeof workloadKinds)[number];

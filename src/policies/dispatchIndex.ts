@@ -1,8 +1,12 @@
+/** Whether the worker of the queueing CPU may take the work (`policy.perCpuOwnWorker`). */
+export type OwnWorker = 'never' | 'when-idle' | 'always';
+
 /**
  * The per-CPU dispatcher's hot path: for each NUMA node, a binary min-heap of that node's workers ordered
  * by (load, lastIdleNs, worker index). `load` is the number of works queued on or running in the worker;
  * `lastIdleNs` is when it last finished a work (earlier = idle for longer, the proxy for the lowest recent
- * utilization). Updates and picks are O(log W); a pick never scans the workers.
+ * utilization). Updates and picks are O(log W); a pick never scans the workers. A count of idle workers
+ * (load 0) per node, kept on every load change, tells in O(1) whether a pick passed an idle worker over.
  */
 export class DispatchIndex {
   private readonly load: Int32Array;
@@ -12,7 +16,11 @@ export class DispatchIndex {
   private readonly pos: Int32Array;
   private readonly heaps: Int32Array[];
   private readonly sizes: Int32Array;
+  /** Workers with load 0, per node. */
+  private readonly idle: Int32Array;
   picks = 0;
+  /** Picks that chose a worker with load > 0 while a worker of the node had load 0. */
+  busyPicks = 0;
 
   constructor(workerNodes: readonly number[], nodes: number) {
     const n = workerNodes.length;
@@ -24,6 +32,7 @@ export class DispatchIndex {
     const counts = new Array<number>(nodes).fill(0);
     for (const node of workerNodes) counts[node]++;
     this.heaps = counts.map((c) => new Int32Array(c));
+    this.idle = Int32Array.from(counts);
     // Inserting in index order with equal keys already satisfies the heap property.
     for (let w = 0; w < n; w++) {
       const node = workerNodes[w];
@@ -34,29 +43,39 @@ export class DispatchIndex {
   }
 
   /**
-   * The idlest worker on `node`, skipping `excludeWorker` (the worker of the CPU the work came from).
-   * In a min-heap the runner-up is one of the root's two children, so the exclusion costs O(1).
+   * The idlest worker on `node`; `ownWorker` (the worker of the CPU the work came from) is skipped under
+   * `never`, skipped under `when-idle` unless its load is 0, and competes like the others under `always`.
+   * It is taken anyway when it is the node's only worker. In a min-heap the runner-up is one of the
+   * root's two children, so the exclusion costs O(1).
    */
-  pick(node: number, excludeWorker: number): number {
+  pick(node: number, ownWorker: number, own: OwnWorker = 'never'): number {
     this.picks++;
+    const w = this.choose(node, ownWorker, own);
+    // An idle worker was there (ownWorker included) and the pick went to a busy one.
+    if (w >= 0 && this.load[w] > 0 && this.idle[node] > 0) this.busyPicks++;
+    return w;
+  }
+
+  private choose(node: number, ownWorker: number, own: OwnWorker): number {
     const heap = this.heaps[node];
     const size = this.sizes[node];
     if (size === 0) return -1;
     const root = heap[0];
-    if (root !== excludeWorker || size === 1) return root;
+    if (root !== ownWorker || size === 1 || own === 'always') return root;
+    if (own === 'when-idle' && this.load[root] === 0) return root;
     if (size === 2) return heap[1];
     return this.less(heap[1], heap[2]) ? heap[1] : heap[2];
   }
 
   /** A work was queued on `w`. */
   queued(w: number): void {
-    this.load[w]++;
+    if (this.load[w]++ === 0) this.idle[this.nodeOf[w]]--;
     this.siftDown(this.nodeOf[w], this.pos[w]);
   }
 
   /** `w` finished a work at `nowNs`. */
   finished(w: number, nowNs: number): void {
-    this.load[w]--;
+    if (--this.load[w] === 0) this.idle[this.nodeOf[w]]++;
     this.lastIdleNs[w] = nowNs;
     const node = this.nodeOf[w];
     // load fell (moves up) but lastIdleNs rose (may move down): restore both ways.

@@ -13,7 +13,7 @@ export function createPolicy(name: ModelName, scenario: Scenario): Policy {
     case 'per-device':
       return new PerDevicePolicy();
     case 'per-cpu':
-      return new PerCpuPolicy();
+      return new PerCpuPolicy(scenario.policy.perCpuOwnWorker);
     case 'multi-worker':
       return new MultiWorkerPolicy();
     case 'busy-poll':

@@ -1,6 +1,6 @@
 import type { Topology } from '../model/topology.ts';
 import type { VhostWork } from '../vhost/vhostWork.ts';
-import { DispatchIndex } from './dispatchIndex.ts';
+import { DispatchIndex, type OwnWorker } from './dispatchIndex.ts';
 import type { Policy, PolicyInput, WorkerSpec } from './policy.ts';
 
 /**
@@ -14,8 +14,15 @@ export class PerCpuPolicy implements Policy {
   private index: DispatchIndex | null = null;
   private topo: Topology | null = null;
 
+  /** `own`: whether the queueing CPU's own worker may take the work (`policy.perCpuOwnWorker`). */
+  constructor(private readonly own: OwnWorker = 'never') {}
+
   get picks(): number {
     return this.index?.picks ?? 0;
+  }
+
+  get busyPicks(): number {
+    return this.index?.busyPicks ?? 0;
   }
 
   createWorkers({ topo }: PolicyInput): WorkerSpec[] {
@@ -34,8 +41,8 @@ export class PerCpuPolicy implements Policy {
   selectWorker(_work: VhostWork, fromCpu: number): number {
     const index = this.index as DispatchIndex;
     const node = (this.topo as Topology).nodeOf[fromCpu];
-    // Worker w is pinned to CPU w, so the worker to avoid is the one of the queueing CPU.
-    const w = index.pick(node, fromCpu);
+    // Worker w is pinned to CPU w, so the queueing CPU's own worker is worker fromCpu.
+    const w = index.pick(node, fromCpu, this.own);
     index.queued(w);
     return w;
   }

@@ -47,6 +47,11 @@ export interface Policy {
   workFinished(worker: number, nowNs: number): void;
   /** Number of dispatch decisions made (picks), for the hot-path counters. */
   readonly picks: number;
+  /**
+   * Picks that chose a worker with work queued while another worker the work could have gone to had none
+   * (the dispatch pathology of issue 16); designs without a choice leave it out (0).
+   */
+  readonly busyPicks?: number;
   /** The host's works exist (polling designs decide here which thread owns which queue). */
   bindWorks?(works: readonly VhostWork[], vmNode: readonly number[]): void;
   /** CPUs the design takes for its own threads: vCPUs are kept off them. */

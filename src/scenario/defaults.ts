@@ -19,6 +19,7 @@ export function defaultScenario(): Scenario {
       autoLbLoadThreshold: 0.95,
       autoLbImprovementThreshold: 0.25,
       autoLbRebalIntervalS: 60,
+      perCpuOwnWorker: 'never',
     },
     workload: {
       kind: 'TCP_RR',

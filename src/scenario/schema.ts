@@ -302,6 +302,7 @@ export const scenarioSchema = z
             .number({ error: 'a number of seconds 0..86400' })
             .min(0, { error: 'a number of seconds 0..86400' })
             .max(86_400, { error: 'a number of seconds 0..86400' }),
+          perCpuOwnWorker: oneOf(['never', 'when-idle', 'always'] as const),
         },
         { error: 'an object of threading-model options' },
       ),

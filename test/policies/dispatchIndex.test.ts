@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildTopology } from '../../src/model/topology.ts';
-import { DispatchIndex } from '../../src/policies/dispatchIndex.ts';
+import { DispatchIndex, type OwnWorker } from '../../src/policies/dispatchIndex.ts';
 import { PerCpuPolicy } from '../../src/policies/perCpu.ts';
 import { defaultScenario } from '../../src/scenario/defaults.ts';
 import type { VhostWork } from '../../src/vhost/vhostWork.ts';
@@ -16,13 +16,16 @@ class Reference {
     this.lastIdleNs = nodeOf.map(() => 0);
   }
 
-  pick(node: number, exclude: number): number {
+  pick(node: number, exclude: number, own: OwnWorker = 'never'): number {
     const members = this.nodeOf.flatMap((n, w) => (n === node ? [w] : []));
     if (members.length === 0) return -1;
     if (members.length === 1) return members[0];
+    // The own worker is a candidate under `always`, and under `when-idle` while it has no work.
+    const candidate = (w: number) =>
+      w !== exclude || own === 'always' || (own === 'when-idle' && this.load[w] === 0);
     let best = -1;
     for (const w of members) {
-      if (w === exclude) continue;
+      if (!candidate(w)) continue;
       if (
         best < 0 ||
         this.load[w] < this.load[best] ||
@@ -73,7 +76,15 @@ describe('DispatchIndex', () => {
             // Every worker of the node as the excluded one, plus "no exclusion" (-1) and a foreign worker.
             const excludes = [-1, ...nodeOf.map((_, w) => w)];
             for (const ex of excludes) {
-              expect(index.pick(node, ex), `node ${node} exclude ${ex}`).toBe(ref.pick(node, ex));
+              for (const own of ['never', 'when-idle', 'always'] as const) {
+                const before = index.busyPicks;
+                const w = index.pick(node, ex, own);
+                expect(w, `node ${node} exclude ${ex} ${own}`).toBe(ref.pick(node, ex, own));
+                // A busy pick: the chosen worker has work while some worker of the node has none.
+                const idleThere = nodeOf.some((n, x) => n === node && ref.load[x] === 0);
+                const busy = w >= 0 && ref.load[w] > 0 && idleThere;
+                expect(index.busyPicks - before).toBe(busy ? 1 : 0);
+              }
             }
           }
           for (let w = 0; w < nodeOf.length; w++) expect(index.loadOf(w)).toBe(ref.load[w]);
@@ -185,3 +196,21 @@ function countFinishes(steps: { finishOne: boolean }[]): number {
   }
   return finishes;
 }
+
+describe('the pathology metric', () => {
+  it('with the own worker excluded, a pick passes over the idle own worker and counts it', () => {
+    // Node of 2 workers: w1 busy, w0 idle. A work queued from CPU 0 goes to w1 under `never`.
+    const index = new DispatchIndex([0, 0], 1);
+    index.queued(1);
+    expect(index.pick(0, 0, 'never')).toBe(1);
+    expect(index.busyPicks).toBe(1);
+    // Allowed when idle, or always: the idle own worker takes it, and nothing is counted.
+    expect(index.pick(0, 0, 'when-idle')).toBe(0);
+    expect(index.pick(0, 0, 'always')).toBe(0);
+    expect(index.busyPicks).toBe(1);
+    // Once the own worker has work too, `when-idle` excludes it again; no worker is idle: not counted.
+    index.queued(0);
+    expect(index.pick(0, 0, 'when-idle')).toBe(1);
+    expect(index.busyPicks).toBe(1);
+  });
+});
