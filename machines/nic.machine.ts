@@ -1,5 +1,6 @@
 import type { Packet } from '../src/model/packet.ts';
 import type { NicSpec } from '../src/model/profile.ts';
+import type { Send } from '../src/workloads/workload.ts';
 import { defineMachine, type Recipe } from './define.ts';
 
 /**
@@ -18,7 +19,10 @@ export interface NicContext {
   stats: { txPkts: number; rxPkts: number; txBytes: number; rxBytes: number; txDrops: number };
 }
 
-export type NicEvent = { type: 'nic.tx'; pkt: Packet; cpu: number } | { type: 'nic.rx'; pkt: Packet };
+export type NicEvent =
+  | { type: 'nic.tx'; pkt: Packet; cpu: number }
+  | { type: 'nic.rx'; pkt: Packet }
+  | { type: 'tcp.delack'; flow: number; gen: number; dev: number; dst: number };
 
 type A = Recipe<NicContext, NicEvent>;
 
@@ -38,6 +42,25 @@ function wireNs(bytes: number, nic: NicSpec): number {
   return Math.round(((bytes + frames * nic.frameOverheadBytes) * 8) / nic.lineRateGbps);
 }
 
+/** The peer sends `reply` to VM `dst` at `sendAt`: serialized on the receive direction, then it arrives. */
+function peerSend(
+  ctx: NicContext,
+  port: Parameters<A>[2],
+  reply: Send,
+  dst: number,
+  dev: number,
+  flow: number,
+  sendAt: number,
+): void {
+  const h = port.host;
+  const nic = h.scenario.profile.nic;
+  const rxStart = Math.max(sendAt, ctx.rxFreeNs);
+  ctx.rxFreeNs = rxStart + wireNs(reply.bytes, nic);
+  const back = h.newPacket(-1, dst, dev, flow, reply.bytes, reply.kind, reply.ack, reply.bornNs);
+  ctx.inFlight++;
+  port.send(port.self, { type: 'nic.rx', pkt: back }, ctx.rxFreeNs + nic.wireNs - port.nowNs);
+}
+
 const actions: Record<string, A> = {
   /** A frame from vhost (through tap and the bridge) leaves on the wire; the peer may answer. */
   transmit(ctx, ev, port) {
@@ -50,7 +73,7 @@ const actions: Record<string, A> = {
     // The transmit ring holds txRingFrames full-size frames waiting for the wire; beyond that, drop.
     if (start - port.nowNs > nic.txRingFrames * wireNs(nic.mssBytes, nic)) {
       ctx.stats.txDrops++;
-      h.recorder.drop('nicTxFull');
+      h.drop(pkt, 'nicTxFull');
       return;
     }
     ctx.txFreeNs = start + wireNs(pkt.bytes, nic);
@@ -58,26 +81,26 @@ const actions: Record<string, A> = {
     ctx.stats.txBytes += pkt.bytes;
     // The external peer consumes the packet when it has crossed the wire, and may answer.
     h.recorder.consumed++;
-    const reply = h.workload.serverRx(pkt, -1, h.recorder);
+    const arriveNs = ctx.txFreeNs + nic.wireNs;
+    const reply = h.workload.serverRx(pkt, -1, h.recorder, (flow, gen, delayNs) =>
+      port.send(
+        port.self,
+        { type: 'tcp.delack', flow, gen, dev: pkt.dev, dst: pkt.src },
+        arriveNs - port.nowNs + delayNs,
+      ),
+    );
     if (reply === null) return;
     const turnaround = Math.round(
       h.flowStream('peer', pkt.flow).lognormalMean(nic.peerTurnaroundNs, nic.peerJitterCv),
     );
-    const sendAt = ctx.txFreeNs + nic.wireNs + turnaround;
-    const rxStart = Math.max(sendAt, ctx.rxFreeNs);
-    ctx.rxFreeNs = rxStart + wireNs(reply.bytes, nic);
-    const back = h.newPacket(
-      -1,
-      pkt.src,
-      pkt.dev,
-      pkt.flow,
-      reply.bytes,
-      reply.kind,
-      reply.ack,
-      reply.bornNs,
-    );
-    ctx.inFlight++;
-    port.send(port.self, { type: 'nic.rx', pkt: back }, ctx.rxFreeNs + nic.wireNs - port.nowNs);
+    peerSend(ctx, port, reply, pkt.src, pkt.dev, pkt.flow, arriveNs + turnaround);
+  },
+  /** The peer's delayed-ACK timer fired: its ACK, if one is still due, goes back on the wire. */
+  delack(ctx, ev, port) {
+    if (ev.type !== 'tcp.delack') return;
+    const h = port.host;
+    const reply = h.workload.delack?.(ev.flow, ev.gen, port.nowNs, h.recorder) ?? null;
+    if (reply !== null) peerSend(ctx, port, reply, ev.dst, ev.dev, ev.flow, port.nowNs);
   },
   /** A frame arrived: raise the receive interrupt on the steered CPU after interrupt moderation. */
   receive(ctx, ev, port) {
@@ -112,6 +135,7 @@ export const nicMachine = defineMachine<NicContext, NicEvent>({
       on: {
         'nic.tx': { actions: ['transmit'] },
         'nic.rx': { actions: ['receive'] },
+        'tcp.delack': { actions: ['delack'] },
       },
     },
   },

@@ -1,3 +1,5 @@
+import { truesize, writable } from '../src/guest/socket.ts';
+import { devQueueXmit, type XmitOut, xmitDone } from '../src/guest/txQueue.ts';
 import { guestChainNs, txChain } from '../src/model/descriptors.ts';
 import type { Packet } from '../src/model/packet.ts';
 import type { FlowState, Send } from '../src/workloads/workload.ts';
@@ -29,6 +31,8 @@ export interface VcpuContext {
   job: Job | null;
   /** An interrupt for the slot is pending or being handled (NAPI scheduled). */
   napiPending: boolean[];
+  /** A TX interrupt for the slot is pending or being handled. */
+  txIrqPending: boolean[];
   /** The HLT exit has been taken; sleep unless work arrived meanwhile. */
   halted: boolean;
   sleeping: boolean;
@@ -37,16 +41,22 @@ export interface VcpuContext {
 
 export type Job =
   | { k: 'send'; dev: number; flow: number; dst: number; send: Send; client: boolean }
+  | { k: 'write'; flow: number; bytes: number }
   | { k: 'kick'; dev: number; dir: 'tx' | 'rx' }
   | { k: 'napi'; dev: number; pkt: Packet | null }
   | { k: 'ipi'; to: number; pkt: Packet }
+  | { k: 'txirq'; dev: number }
+  | { k: 'wake'; to: number; flow: number }
   | { k: 'entry' }
   | { k: 'halt' };
 
 export type VcpuEvent =
   | { type: 'vcpu.start' }
-  | { type: 'irq.inject'; dev: number; cpu: number }
+  | { type: 'irq.inject'; dev: number; cpu: number; dir: 'tx' | 'rx' }
   | { type: 'guest.ipi'; pkt: Packet; cpu: number }
+  | { type: 'guest.wake'; flow: number }
+  | { type: 'tcp.delack'; flow: number; gen: number; dev: number; dst: number }
+  | { type: 'tcp.rto'; flow: number }
   | { type: 'flow.arrival'; flow: number }
   | { type: 'cpu.granted'; cpu: number }
   | { type: 'cpu.done'; cpu: number };
@@ -62,6 +72,7 @@ export function vcpuContext(
     jobs: [],
     job: null,
     napiPending: init.rxVq.map(() => false),
+    txIrqPending: init.txVq.map(() => false),
     halted: false,
     sleeping: true,
     stats: { sends: 0, kicks: 0, interrupts: 0, ipis: 0, halts: 0, rxPkts: 0 },
@@ -84,8 +95,28 @@ function flowOf(ctx: VcpuContext, flow: number): FlowState | undefined {
 }
 
 function pushSends(ctx: VcpuContext, flow: FlowState, sends: Send[]): void {
-  for (const send of sends)
-    ctx.jobs.push({ k: 'send', dev: flow.dev, flow: flow.flow, dst: flow.peer, send, client: true });
+  for (const send of sends) {
+    if (send.write) ctx.jobs.push({ k: 'write', flow: flow.flow, bytes: send.copy });
+    else ctx.jobs.push({ k: 'send', dev: flow.dev, flow: flow.flow, dst: flow.peer, send, client: true });
+  }
+}
+
+/** A sender sleeping on its socket is woken: its blocked send goes ahead. */
+function wakeSender(ctx: VcpuContext, port: Port, flowNo: number): void {
+  const flow = flowOf(ctx, flowNo);
+  if (flow === undefined) throw new Error(`vm${ctx.vm}.vcpu${ctx.idx}: no instance for flow ${flowNo}`);
+  port.host.recorder.guest.senderWakes++;
+  pushSends(ctx, flow, port.host.workload.afterSend(flow, port.nowNs));
+}
+
+/** After the driver ran: the kick it asked for goes first; senders it woke run here or get an IPI. */
+function afterXmit(ctx: VcpuContext, port: Port, dev: number, out: XmitOut): void {
+  if (out.kick) ctx.jobs.unshift({ k: 'kick', dev, dir: 'tx' });
+  for (const flow of out.woken) {
+    const owner = port.host.flowVcpu(flow);
+    if (owner === ctx.idx) wakeSender(ctx, port, flow);
+    else ctx.jobs.push({ k: 'wake', to: owner, flow });
+  }
 }
 
 /** An application on this vCPU received `pkt`: a server answers it, a client runs its workload. */
@@ -93,7 +124,9 @@ function appReceive(ctx: VcpuContext, port: Port, pkt: Packet): void {
   const h = port.host;
   h.recorder.consumed++;
   if (pkt.kind === 'req' || pkt.kind === 'data') {
-    const reply = h.workload.serverRx(pkt, ctx.vm, h.recorder);
+    const reply = h.workload.serverRx(pkt, ctx.vm, h.recorder, (flow, gen, delayNs) =>
+      port.send(port.self, { type: 'tcp.delack', flow, gen, dev: pkt.dev, dst: pkt.src }, delayNs),
+    );
     if (reply !== null)
       ctx.jobs.push({ k: 'send', dev: pkt.dev, flow: pkt.flow, dst: pkt.src, send: reply, client: false });
     return;
@@ -130,11 +163,15 @@ function begin(ctx: VcpuContext, port: Port, job: Job, cpu: number): void {
       const chain = txChain(job.send.bytes, h.scenario.guest);
       h.exec(
         ctx.tid,
-        stackCost(ctx, port, c.guestTxPktNs, job.send.bytes, cpu) + guestChainNs(chain, c),
+        stackCost(ctx, port, c.guestTxPktNs, job.send.copy, cpu) + guestChainNs(chain, c),
         ctx.vm,
       );
       return;
     }
+    case 'write':
+      // tcp_sendmsg() copying the application's bytes into the socket's skbs.
+      h.exec(ctx.tid, stackCost(ctx, port, 0, job.bytes, cpu), ctx.vm);
+      return;
     case 'kick':
       h.recorder.exits++;
       h.exec(ctx.tid, c.vmExitNs + c.kickHandleNs, ctx.vm);
@@ -146,9 +183,13 @@ function begin(ctx: VcpuContext, port: Port, job: Job, cpu: number): void {
       h.exec(ctx.tid, h.policy.exitlessInterrupts ? c.exitlessIrqEntryNs : c.irqEntryNs, ctx.vm);
       return;
     case 'ipi':
+    case 'wake':
       // Writing the ICR to send an IPI traps to KVM.
       h.recorder.exits++;
       h.exec(ctx.tid, c.vmExitNs, ctx.vm);
+      return;
+    case 'txirq':
+      h.exec(ctx.tid, h.policy.exitlessInterrupts ? c.exitlessIrqEntryNs : c.irqEntryNs, ctx.vm);
       return;
     case 'entry':
       h.recorder.exits++; // the EOI write traps
@@ -168,17 +209,38 @@ function complete(ctx: VcpuContext, port: Port, job: Job, cpu: number): boolean 
     case 'send': {
       const s = job.send;
       const pkt = h.newPacket(ctx.vm, job.dst, job.dev, job.flow, s.bytes, s.kind, s.ack, s.bornNs);
-      const vq = ctx.txVq[job.dev];
-      port.call(vq, { type: 'vq.add', pkt, slots: txChain(s.bytes, h.scenario.guest).slots });
       ctx.stats.sends++;
+      // A client's send is charged to its socket until the driver orphans it; replies are not counted.
+      const owner = job.client ? job.flow : -1;
+      const skb = {
+        pkt,
+        slots: txChain(s.bytes, h.scenario.guest).slots,
+        charge: job.client ? truesize(s.bytes) : 0,
+        owner,
+      };
+      const out: XmitOut = { kick: false, woken: [] };
+      devQueueXmit(port, ctx.txVq[job.dev], h.guest.txq[ctx.vm][job.dev], skb, out);
+      afterXmit(ctx, port, job.dev, out);
       if (job.client) {
         h.recorder.appSends++;
         h.recorder.appSendBytes += s.bytes;
         const flow = flowOf(ctx, job.flow);
-        if (flow !== undefined) pushSends(ctx, flow, h.workload.afterSend(flow, port.nowNs));
+        const sock = h.guest.socks[job.flow];
+        if (flow !== undefined && !sock.blocked) {
+          const next = h.workload.afterSend(flow, port.nowNs);
+          // sock_alloc_send_pskb(): the next send sleeps while the socket's buffer is full.
+          if (next.length > 0 && !writable(sock)) {
+            sock.blocked = true;
+            h.recorder.guest.senderSleeps++;
+          } else pushSends(ctx, flow, next);
+        }
       }
-      // virtqueue_kick_prepare(): kick only if vhost asked for notifications.
-      if (port.read<VirtqueueContext>(vq).notify) ctx.jobs.unshift({ k: 'kick', dev: job.dev, dir: 'tx' });
+      return false;
+    }
+    case 'write': {
+      const flow = flowOf(ctx, job.flow);
+      if (flow !== undefined)
+        pushSends(ctx, flow, h.workload.afterWrite?.(flow, port.nowNs, h.recorder) ?? []);
       return false;
     }
     case 'kick': {
@@ -195,8 +257,12 @@ function complete(ctx: VcpuContext, port: Port, job: Job, cpu: number): boolean 
         ctx.stats.rxPkts++;
         const vq = ctx.rxVq[job.dev];
         port.call(vq, { type: 'vq.refill' });
-        // Refilled buffers: kick RX only if vhost ran out of them and asked to be told.
-        if (port.read<VirtqueueContext>(vq).notify) ctx.jobs.unshift({ k: 'kick', dev: job.dev, dir: 'rx' });
+        // Refilled buffers: kick RX only if vhost ran out of them and asked to be told (once: event index).
+        const ring = port.read<VirtqueueContext>(vq);
+        if (ring.notify && !ring.kicked) {
+          port.call(vq, { type: 'vq.kicked' });
+          ctx.jobs.unshift({ k: 'kick', dev: job.dev, dir: 'rx' });
+        }
         const owner = pkt.kind === 'resp' || pkt.kind === 'ack' ? h.flowVcpu(pkt.flow) : ctx.idx;
         if (owner === ctx.idx) appReceive(ctx, port, pkt);
         else ctx.jobs.push({ k: 'ipi', to: owner, pkt });
@@ -209,6 +275,18 @@ function complete(ctx: VcpuContext, port: Port, job: Job, cpu: number): boolean 
       ctx.stats.ipis++;
       port.send(h.vcpuActor[ctx.vm][job.to], { type: 'guest.ipi', pkt: plain(job.pkt), cpu });
       return false;
+    case 'wake':
+      ctx.stats.ipis++;
+      port.send(h.vcpuActor[ctx.vm][job.to], { type: 'guest.wake', flow: job.flow });
+      return false;
+    case 'txirq': {
+      ctx.txIrqPending[job.dev] = false;
+      h.recorder.guest.txInterrupts++;
+      const out: XmitOut = { kick: false, woken: [] };
+      xmitDone(port, ctx.txVq[job.dev], h.guest.txq[ctx.vm][job.dev], out);
+      afterXmit(ctx, port, job.dev, out);
+      return false;
+    }
     case 'entry':
       return false;
     case 'halt':
@@ -234,17 +312,42 @@ const actions: Record<string, A> = {
       if (h.workload.openLoop) scheduleArrival(port, flow.flow);
     }
   },
-  pendNapi(ctx, ev) {
-    if (ev.type !== 'irq.inject' || ctx.napiPending[ev.dev]) return;
-    ctx.napiPending[ev.dev] = true;
+  /** A virtio interrupt: RX schedules NAPI (skb_recv_done), TX runs skb_xmit_done. */
+  pendIrq(ctx, ev) {
+    if (ev.type !== 'irq.inject') return;
+    const pending = ev.dir === 'tx' ? ctx.txIrqPending : ctx.napiPending;
+    if (pending[ev.dev]) return;
+    pending[ev.dev] = true;
     ctx.stats.interrupts++;
-    ctx.jobs.push({ k: 'napi', dev: ev.dev, pkt: null });
+    ctx.jobs.push(ev.dir === 'tx' ? { k: 'txirq', dev: ev.dev } : { k: 'napi', dev: ev.dev, pkt: null });
+  },
+  /** Another vCPU freed space in a socket whose sender sleeps here (a reschedule IPI). */
+  takeWake(ctx, ev, port) {
+    if (ev.type !== 'guest.wake') return;
+    ctx.jobs.push({ k: 'entry' });
+    wakeSender(ctx, port, ev.flow);
   },
   /** Another vCPU's NAPI received a packet for an application running here. */
   takeIpi(ctx, ev, port) {
     if (ev.type !== 'guest.ipi') return;
     ctx.jobs.push({ k: 'entry' });
     appReceive(ctx, port, ev.pkt);
+  },
+  /** A server's delayed-ACK timer fires (a guest timer interrupt): the ACK, if one is still due. */
+  delack(ctx, ev, port) {
+    if (ev.type !== 'tcp.delack') return;
+    const h = port.host;
+    ctx.jobs.push({ k: 'entry' });
+    const reply = h.workload.delack?.(ev.flow, ev.gen, port.nowNs, h.recorder) ?? null;
+    if (reply !== null)
+      ctx.jobs.push({ k: 'send', dev: ev.dev, flow: ev.flow, dst: ev.dst, send: reply, client: false });
+  },
+  /** A client's retransmission timer fires: it resends what was lost. */
+  rto(ctx, ev, port) {
+    if (ev.type !== 'tcp.rto') return;
+    const flow = flowOf(ctx, ev.flow) as FlowState;
+    ctx.jobs.push({ k: 'entry' });
+    pushSends(ctx, flow, port.host.workload.rto?.(flow, port.nowNs) ?? []);
   },
   /** Open loop: the instance's next request arrives (a guest timer fires). */
   arrive(ctx, ev, port) {
@@ -293,8 +396,11 @@ const guards: Record<string, G> = {
 /** What reaches a vCPU that is not halted: it only takes note (the thread is already awake). */
 const awakeGuestEvents = {
   'vcpu.start': { actions: ['startFlows'] },
-  'irq.inject': { actions: ['pendNapi'] },
+  'irq.inject': { actions: ['pendIrq'] },
   'guest.ipi': { actions: ['takeIpi'] },
+  'guest.wake': { actions: ['takeWake'] },
+  'tcp.delack': { actions: ['delack'] },
+  'tcp.rto': { actions: ['rto'] },
   'flow.arrival': { actions: ['arrive'] },
 };
 
@@ -308,8 +414,11 @@ export const vcpuMachine = defineMachine<VcpuContext, VcpuEvent>({
       tags: ['idle'],
       on: {
         'vcpu.start': { target: 'runnable', actions: ['startFlows', 'wakeThread'] },
-        'irq.inject': { target: 'runnable', actions: ['pendNapi', 'wakeThread'] },
+        'irq.inject': { target: 'runnable', actions: ['pendIrq', 'wakeThread'] },
         'guest.ipi': { target: 'runnable', actions: ['takeIpi', 'wakeThread'] },
+        'guest.wake': { target: 'runnable', actions: ['takeWake', 'wakeThread'] },
+        'tcp.delack': { target: 'runnable', actions: ['delack', 'wakeThread'] },
+        'tcp.rto': { target: 'runnable', actions: ['rto', 'wakeThread'] },
         'flow.arrival': { target: 'runnable', actions: ['arrive', 'wakeThread'] },
       },
     },

@@ -23,9 +23,13 @@ export interface VhostWorkerContext {
   /** Packets and bytes moved by the current handler run (vhost_exceeds_weight). */
   pkts: number;
   bytes: number;
-  /** Packet whose processing is the current CPU segment, and when it reached vhost (ring or socket). */
+  /**
+   * Packet whose processing is the current CPU segment, when it reached vhost (ring or socket), and the
+   * TX ring slots its buffer holds.
+   */
   pkt: Packet | null;
   pktAtNs: number;
+  pktSlots: number;
   /**
    * The segment being run: a cgroup attach, a packet, signalling the guest after an RX packet
    * (vhost_signal), a busy-poll spin, a poll pass, or nothing.
@@ -84,6 +88,7 @@ export function vhostWorkerContext(init: WorkerInit): VhostWorkerContext {
     bytes: 0,
     pkt: null,
     pktAtNs: 0,
+    pktSlots: 0,
     phase: 'none',
     spinLeftNs: 0,
     spinning: false,
@@ -171,6 +176,7 @@ function handlerStep(ctx: VhostWorkerContext, port: Port, work: VhostWork, first
     }
     pkt = vq.ring[0];
     ctx.pktAtNs = vq.ringAtNs[0];
+    ctx.pktSlots = vq.ringSlots[0];
     port.call(work.vq, { type: 'vq.pop' });
   } else {
     if (vq.sock.length === 0) return spin(ctx, port, work);
@@ -267,9 +273,10 @@ function pollPass(ctx: VhostWorkerContext, port: Port): boolean {
 }
 
 /**
- * The packet's segment is over: hand it on. An RX packet goes to the used ring; when the guest wants an
- * interrupt (vhost_notify), signalling it is a segment of its own and this returns true: the handler goes
- * on when that segment ends. Otherwise the handler goes on at once (see `nextPacket`).
+ * The packet's segment is over: hand it on, and put its buffer on the used ring (vhost_add_used_and_signal).
+ * When the guest wants an interrupt (vhost_notify: RX unless NAPI polls, TX once the used index passes the
+ * guest's used_event), signalling it is a segment of its own and this returns true: the handler goes on
+ * when that segment ends. Otherwise the handler goes on at once (see `nextPacket`).
  */
 function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boolean {
   const h = port.host;
@@ -286,6 +293,15 @@ function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boo
       // East-west: tap -> bridge -> the other VM's tap socket, waking its RX work from this CPU.
       port.call(h.rxVq[pkt.dst][pkt.dev], { type: 'sock.enqueue', pkt });
       h.queueWork(h.rxWork[pkt.dst][pkt.dev], ctx.cpu);
+    }
+    port.call(work.vq, { type: 'vq.txUsed', slots: ctx.pktSlots });
+    const vq = port.read<VirtqueueContext>(work.vq);
+    // vring_need_event(): the used index has just crossed used_event.
+    if (vq.usedEvent >= 0 && vq.usedBufs === vq.usedEvent + 1) {
+      ctx.phase = 'signal';
+      h.workNs[work.wid] += h.costs.vhostSignalNs;
+      h.exec(ctx.tid, h.costs.vhostSignalNs, work.vm);
+      return true;
     }
   } else {
     port.call(work.vq, { type: 'vq.pushUsed', pkt });
@@ -305,7 +321,12 @@ function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boo
 function signalGuest(port: Port, work: VhostWork, cpu: number): void {
   const h = port.host;
   h.recorder.irqInjections++;
-  port.send(h.vcpuActor[work.vm][h.irqVcpu(work.dev)], { type: 'irq.inject', dev: work.dev, cpu });
+  port.send(h.vcpuActor[work.vm][h.irqVcpu(work.dev)], {
+    type: 'irq.inject',
+    dev: work.dev,
+    cpu,
+    dir: work.dir,
+  });
 }
 
 /** After a packet: go on with the handler, unless it hit its weight and requeued (returns false). */

@@ -13,12 +13,27 @@ export interface VirtqueueContext {
   size: number;
   /** TX: buffers the guest made available. RX: buffers vhost filled (used) that the guest has not read. */
   ring: Packet[];
-  /** TX: ring slots each `ring` entry takes (src/model/descriptors.ts). */
-  ringSlots: number[];
-  /** TX: ring slots not in use (vq->num_free): a buffer holds its slots until vhost takes it. */
-  free: number;
   /** When each `ring` entry was added (TX: made available; RX: pushed used), for per-packet sojourn. */
   ringAtNs: number[];
+  /** TX: ring slots each `ring` entry takes (src/model/descriptors.ts). */
+  ringSlots: number[];
+  /**
+   * TX: descriptors not in use (vq->num_free). A buffer holds its slots from virtqueue_add_buf until the
+   * guest reclaims it after vhost used it (free_old_xmit_skbs), not merely until vhost pops it.
+   */
+  free: number;
+  /** TX: buffers made available and not yet reclaimed by the guest (avail idx - last_used_idx). */
+  outstanding: number;
+  /** TX: buffers vhost has used that the guest has not reclaimed yet, and their slots. */
+  usedBufs: number;
+  usedSlots: number;
+  /**
+   * TX: the guest's used_event (VIRTIO_RING_F_EVENT_IDX), counted from its last reclaim: vhost signals
+   * when `usedBufs` passes it; -1 = callbacks disabled (virtqueue_disable_cb).
+   */
+  usedEvent: number;
+  /** The guest kicked since vhost last re-enabled notifications (avail_event already passed: no new kick). */
+  kicked: boolean;
   /** RX only: the tap socket's receive queue, and when each packet reached it. */
   sock: Packet[];
   sockAtNs: number[];
@@ -39,6 +54,10 @@ export interface VirtqueueContext {
 export type VirtqueueEvent =
   | { type: 'vq.add'; pkt: Packet; slots: number }
   | { type: 'vq.pop' }
+  | { type: 'vq.txUsed'; slots: number }
+  | { type: 'vq.reclaim' }
+  | { type: 'vq.usedEvent'; event: number }
+  | { type: 'vq.kicked' }
   | { type: 'vq.disableNotify' }
   | { type: 'vq.enableNotify' }
   | { type: 'vq.lock'; worker: number }
@@ -61,9 +80,14 @@ export function virtqueueContext(vm: number, dev: number, dir: 'tx' | 'rx', size
     dir,
     size,
     ring: [],
+    ringAtNs: [],
     ringSlots: [],
     free: size,
-    ringAtNs: [],
+    outstanding: 0,
+    usedBufs: 0,
+    usedSlots: 0,
+    usedEvent: -1,
+    kicked: false,
     sock: [],
     sockAtNs: [],
     // tap's default sk_rcvbuf holds a few hundred small packets; assume one ring's worth.
@@ -78,32 +102,57 @@ export function virtqueueContext(vm: number, dev: number, dir: 'tx' | 'rx', size
 }
 
 const actions: Record<string, A> = {
+  /**
+   * virtqueue_add_buf(): the buffer takes its slots, or fails when they are not free (start_xmit then
+   * drops it: tx_dropped). The guest driver stops its queue early enough that this should not happen.
+   */
   add(ctx, ev, port) {
     if (ev.type !== 'vq.add') return;
-    // virtqueue_add_buf(): the buffer takes its slots, or fails when they are not free.
     if (ev.slots <= ctx.free) {
       ctx.ring.push(ev.pkt);
       ctx.ringSlots.push(ev.slots);
       ctx.free -= ev.slots;
       ctx.ringAtNs.push(port.nowNs);
       port.host.recorder.vhostQueue(port.nowNs, 1, 0);
+      ctx.outstanding++;
     } else {
       ctx.drops.ringFull++;
-      port.host.recorder.drop('txRingFull');
+      port.host.drop(ev.pkt, 'txRingFull');
     }
   },
   /** vhost takes the head buffer: it leaves the waiting packets and enters service. */
   pop(ctx, _ev, port) {
     ctx.ring.shift();
-    ctx.free += ctx.ringSlots.shift() ?? 0;
     ctx.ringAtNs.shift();
     port.host.recorder.vhostQueue(port.nowNs, -1, 1);
+    ctx.ringSlots.shift();
+  },
+  /** vhost_add_used(): vhost is done with a TX buffer; its slots stay taken until the guest reclaims them. */
+  txUsed(ctx, ev) {
+    if (ev.type !== 'vq.txUsed') return;
+    ctx.usedBufs++;
+    ctx.usedSlots += ev.slots;
+  },
+  /** free_old_xmit_skbs(): the guest takes back every used buffer (virtqueue_get_buf until none). */
+  reclaim(ctx) {
+    ctx.free += ctx.usedSlots;
+    ctx.outstanding -= ctx.usedBufs;
+    ctx.usedBufs = 0;
+    ctx.usedSlots = 0;
+  },
+  setUsedEvent(ctx, ev) {
+    if (ev.type === 'vq.usedEvent') ctx.usedEvent = ev.event;
+  },
+  kicked(ctx) {
+    ctx.kicked = true;
   },
   disableNotify(ctx) {
     ctx.notify = false;
   },
+  /** vhost_enable_notify(): avail_event moves to vhost's position, so the guest's next buffer kicks. */
   enableNotify(ctx) {
     ctx.notify = true;
+    ctx.kicked = false;
   },
   lock(ctx, ev) {
     if (ev.type === 'vq.lock') ctx.heldBy = ev.worker;
@@ -123,7 +172,7 @@ const actions: Record<string, A> = {
       port.host.recorder.vhostQueue(port.nowNs, 1, 0);
     } else {
       ctx.drops.sockFull++;
-      port.host.recorder.drop('sockFull');
+      port.host.drop(ev.pkt, 'sockFull');
     }
   },
   sockPop(ctx, _ev, port) {
@@ -155,6 +204,10 @@ const actions: Record<string, A> = {
 const shared = {
   'vq.add': { actions: ['add'] },
   'vq.pop': { actions: ['pop'] },
+  'vq.txUsed': { actions: ['txUsed'] },
+  'vq.reclaim': { actions: ['reclaim'] },
+  'vq.usedEvent': { actions: ['setUsedEvent'] },
+  'vq.kicked': { actions: ['kicked'] },
   'vq.lock': { actions: ['lock'] },
   'vq.unlock': { actions: ['unlock'] },
   'vq.touch': { actions: ['touch'] },

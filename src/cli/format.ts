@@ -109,6 +109,18 @@ export function formatRunTable(
       'Interrupts/s',
       `kicks ${fmtInt(m.kicksPerSec)}, injected ${fmtInt(m.interruptsInjectedPerSec)}, NIC ${fmtInt(m.nicInterruptsPerSec)}`,
     ],
+    [
+      'Guest TX/s',
+      `completions ${fmtInt(m.guestTx.completionsPerSec)}, queue stops ${fmtInt(m.guestTx.queueStopsPerSec)}, ` +
+        `TX interrupts ${fmtInt(m.guestTx.txInterruptsPerSec)}, sender sleeps ${fmtInt(m.guestTx.senderSleepsPerSec)}, ` +
+        `ACKs ${fmtInt(m.guestTx.acksPerSec)} (delayed ${fmtInt(m.guestTx.delayedAcksPerSec)})`,
+    ],
+    [
+      'Drops',
+      Object.entries(m.drops)
+        .map(([k, n]) => `${k} ${fmtInt(n)}`)
+        .join(', '),
+    ],
     ['Fairness (Jain)', d3.format(m.jainFairness)],
   ];
   const w = Math.max(...kv.map(([k]) => k.length));

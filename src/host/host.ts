@@ -1,6 +1,7 @@
+import { type GuestNet, guestNet } from '../guest/guestNet.ts';
 import { type RandomStream, streamFor } from '../kernel/random.ts';
 import type { ActorId, SimMsg } from '../model/actor.ts';
-import type { Packet } from '../model/packet.ts';
+import type { DropReason, Packet } from '../model/packet.ts';
 import type { Costs, SchedTunables } from '../model/profile.ts';
 import type { Scenario } from '../model/scenario.ts';
 import type { Topology } from '../model/topology.ts';
@@ -50,6 +51,8 @@ export class Host implements BalanceState {
   readonly vmNode: number[];
   /** What each core's L2, each LLC and each core's CR3 hold (the address-space cache model). */
   readonly caches: CacheState;
+  /** The guests' qdiscs, TX queue states and sockets. */
+  readonly guest: GuestNet;
   cpuActor: ActorId[] = [];
   workerActor: ActorId[] = [];
   nicActor: ActorId = -1;
@@ -98,6 +101,7 @@ export class Host implements BalanceState {
     this.recorder = new Recorder(topo.cpus, scenario.vms, topo.nodeOf, this.vmNode);
     // One last-level cache per socket (Nehalem-EP's shared L3).
     this.caches = newCacheState(scenario.profile.cache, topo.nodeOf);
+    this.guest = guestNet(scenario, scenario.devicesPerVm * scenario.queuePairs);
   }
 
   /** The seeded random stream of one entity: draws elsewhere never shift it. */
@@ -146,6 +150,19 @@ export class Host implements BalanceState {
   ): Packet {
     this.recorder.created++;
     return Object.freeze({ id: this.packetSeq++, src, dst, dev, flow, bytes, kind, ack, bornNs });
+  }
+
+  /**
+   * A queue dropped `pkt`: count it by reason, and tell a TCP sender, whose retransmission timer fires
+   * later if nothing else will tell it.
+   */
+  drop(pkt: Packet, reason: DropReason): void {
+    this.recorder.drop(reason);
+    const rtoNs = this.workload.lost?.(pkt) ?? 0;
+    if (rtoNs > 0) {
+      const vcpu = this.vcpuActor[pkt.src][this.flowVcpu(pkt.flow)];
+      this.link(vcpu, { type: 'tcp.rto', flow: pkt.flow }, rtoNs);
+    }
   }
 
   /** vCPU index whose application runs instance `flow` (instances are spread over the VM's vCPUs). */

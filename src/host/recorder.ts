@@ -1,3 +1,4 @@
+import { type GuestCounters, newGuestCounters } from '../guest/counters.ts';
 import { type DropReason, dropReasons } from '../model/packet.ts';
 import type { WorkloadSink } from '../workloads/workload.ts';
 import { CAT_VHOST, categories } from './categories.ts';
@@ -66,6 +67,8 @@ export class Recorder implements WorkloadSink {
   private queueSinceNs = 0;
   /** Where wake-ups landed and what balancing did (metrics.sched). */
   sched: SchedCounters = emptySched();
+  /** The guests' TX completions, queue stops, sender sleeps. */
+  guest: GuestCounters = newGuestCounters();
 
   constructor(
     readonly cpus: number,
@@ -81,6 +84,19 @@ export class Recorder implements WorkloadSink {
 
   delivered(vm: number, bytes: number): void {
     if (vm >= 0) this.vmBytes[vm] += bytes;
+  }
+
+  ack(delayed: boolean): void {
+    this.guest.acks++;
+    if (delayed) this.guest.delayedAcks++;
+  }
+
+  senderSleep(): void {
+    this.guest.senderSleeps++;
+  }
+
+  senderWake(): void {
+    this.guest.senderWakes++;
   }
 
   drop(reason: DropReason): void {
@@ -167,6 +183,7 @@ export class Recorder implements WorkloadSink {
     this.inServiceAreaNs = 0;
     this.queueSinceNs = nowNs;
     this.sched = emptySched();
+    this.guest = newGuestCounters();
   }
 }
 

@@ -86,6 +86,18 @@ export interface Metrics {
     cacheHotRefusalsPerSec: number;
     newIdlePullsPerSec: number;
   };
+  /** The guests' TX path: buffers reclaimed, queue stops and wakes, TX interrupts, senders put to sleep. */
+  guestTx: {
+    completionsPerSec: number;
+    queueStopsPerSec: number;
+    queueWakesPerSec: number;
+    txInterruptsPerSec: number;
+    senderSleepsPerSec: number;
+    senderWakesPerSec: number;
+    /** TCP ACKs sent by receivers, and those sent by the delayed-ACK timer. */
+    acksPerSec: number;
+    delayedAcksPerSec: number;
+  };
   kicksPerSec: number;
   /** VM exits per second: kicks, HLT, IPIs and EOI traps. */
   exitsPerSec: number;
@@ -195,6 +207,16 @@ export function summarize(host: Host, counters: Counters, windowNs: number): Met
       balanceMovesPerSec: round(r.sched.moves / secs, 2),
       cacheHotRefusalsPerSec: round(r.sched.cacheHotRefusals / secs, 2),
       newIdlePullsPerSec: round(r.sched.newIdlePulls / secs, 2),
+    },
+    guestTx: {
+      completionsPerSec: round(r.guest.txCompletions / secs, 2),
+      queueStopsPerSec: round(r.guest.queueStops / secs, 2),
+      queueWakesPerSec: round(r.guest.queueWakes / secs, 2),
+      txInterruptsPerSec: round(r.guest.txInterrupts / secs, 2),
+      senderSleepsPerSec: round(r.guest.senderSleeps / secs, 2),
+      senderWakesPerSec: round(r.guest.senderWakes / secs, 2),
+      acksPerSec: round(r.guest.acks / secs, 2),
+      delayedAcksPerSec: round(r.guest.delayedAcks / secs, 2),
     },
     kicksPerSec: round(r.kicks / secs, 2),
     exitsPerSec: round(r.exits / secs, 2),

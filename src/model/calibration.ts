@@ -370,6 +370,34 @@ export const calibration: CalibrationSection[] = [
     ],
   },
   {
+    title: 'Guest network stack',
+    rows: [
+      {
+        path: 'guest.sndbufBytes',
+        unit: 'bytes',
+        kind: 'sourced',
+        source: `A UDP socket's \`sk_sndbuf\`: \`net.core.wmem_default\` (212,992 on x86-64), which netperf keeps unless given \`-s\`. A send sleeps in \`sock_alloc_send_pskb\` while \`sk_wmem_alloc\` is at or above it and is woken when half is free (\`sock_def_write_space\`, \`New-B/Linux3.6:net/core/sock.c\`). virtio-net orphans an skb when it reaches the ring (\`skb_orphan\` in \`start_xmit\`, \`New-B/Linux3.6:drivers/net/virtio_net.c\`), so only packets waiting in the qdisc count: 92 datagrams of 1,472 bytes (truesize 2,304).`,
+        range: null,
+      },
+      {
+        path: 'guest.txqueuelen',
+        unit: 'packets',
+        kind: 'sourced',
+        source:
+          "An Ethernet device's default `tx_queue_len` (`ether_setup`), the limit of `pfifo_fast`; beyond it the qdisc drops (`qdiscFull`).",
+        range: null,
+      },
+      {
+        path: 'guest.indirectDesc',
+        unit: 'flag',
+        kind: 'sourced',
+        source:
+          'QEMU offers `VIRTIO_RING_F_INDIRECT_DESC` and the 3.6 guest uses it for any buffer of more than one scatter-gather entry (`vring_add_indirect`, `New-B/Linux3.6:drivers/virtio/virtio_ring.c`): one ring slot per packet. Off, a packet takes the virtio header, its linear part and one slot per 4 KiB fragment, and the queue stops (fewer than `2 + MAX_SKB_FRAGS` = 19 slots free) after fewer packets.',
+        range: null,
+      },
+    ],
+  },
+  {
     title: 'Later designs, workloads and paths',
     rows: [
       {
@@ -460,14 +488,22 @@ export const calibration: CalibrationSection[] = [
         path: 'workload.windowBytes',
         unit: 'bytes',
         kind: 'assumed',
-        source: `A TCP send window of 256 KiB, below autotuning's maximum; the 10GbE bandwidth-delay product here is ~60 KiB, so the window is not what limits a stream.`,
+        source: `The receiver's advertised window (256 KiB), below autotuning's maximum; the 10GbE bandwidth-delay product here is ~60 KiB. The sender's congestion window starts at 10 segments (\`TCP_INIT_CWND\`), grows in slow start and by one segment per window after, halves on a drop (Reno; 3.6's CUBIC backs off by 0.3) and falls to one segment on an RTO (200 ms, \`TCP_RTO_MIN\`) (\`New-B/Linux3.6:include/net/tcp.h\`, \`net/ipv4/tcp_cong.c\`). The receiver ACKs more than one full segment at once, else on the 40 ms delayed-ACK timer (\`TCP_DELACK_MIN\`), quick-ACKing the first 16 (\`__tcp_ack_snd_check\`, \`New-B/Linux3.6:net/ipv4/tcp_input.c\`).`,
+        range: null,
+      },
+      {
+        path: 'workload.pairing',
+        unit: 'rule',
+        kind: 'assumed',
+        source: `East-west pairs (\`src/workloads/pairing.ts\`): \`neighbor\` (VM v to v+1: with VMs alternating nodes and an even count, every pair crosses sockets), \`same-node\`, \`cross-node\`, \`random\` (a seeded cycle through all VMs). The talk says only that VM-to-VM ("local") traffic trends like TCP_RR (${S.talk}), not how pairs were placed; \`random\` is the default because a test that did not place VMs on purpose crosses sockets about half the time, where the other rules decide the answer in advance. The path: the sending vhost thread forwards through tap and the bridge into the receiver's tap socket (\`bridgeForwardNs\` per packet, the copy per byte at \`vhostPerByteNs\` on each side); no NIC.`,
         range: null,
       },
       {
         path: 'workload.gsoBytes',
         unit: 'bytes',
         kind: 'sourced',
-        source: 'GSO/TSO super-packets of 45 × 1,448 bytes (the largest multiple of the MSS under 64 KiB).',
+        source:
+          "`tcp_sendmsg`'s size goal: GSO/TSO super-packets of 45 × 1,448 bytes (the largest multiple of the MSS under 64 KiB), handed to virtio as one buffer chain and cut into frames by the NIC (TSO); east-west the receiving guest takes them whole (VIRTIO_NET_F_GUEST_TSO4). An skb grows to it only while the windows hold data back (`tcp_tso_should_defer`, `New-B/Linux3.6:net/ipv4/tcp_output.c`); a write meeting an open window leaves as it is.",
         range: null,
       },
       {

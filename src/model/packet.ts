@@ -21,6 +21,11 @@ export interface Packet {
   readonly bornNs: number;
 }
 
-/** Why a packet was dropped. Every packet created is consumed, dropped for one of these, or in flight. */
-export const dropReasons = ['txRingFull', 'nicTxFull', 'sockFull'] as const;
+/**
+ * Why a packet was dropped, where Linux drops: `qdiscFull` the guest's qdisc beyond txqueuelen,
+ * `txRingFull` virtqueue_add_buf failing in start_xmit (tx_dropped; the queue stop makes it rare),
+ * `nicTxFull` the host NIC's transmit queue, `sockFull` a tap socket's receive queue. Every packet
+ * created is consumed, dropped for one of these, or in flight.
+ */
+export const dropReasons = ['qdiscFull', 'txRingFull', 'nicTxFull', 'sockFull'] as const;
 export type DropReason = (typeof dropReasons)[number];

@@ -49,8 +49,10 @@ export interface WorkloadSpec {
   windowBytes: number;
   /** Largest virtio buffer: a GSO super-packet (65160), or one MSS (1448) with GSO off. */
   gsoBytes: number;
-  /** `external`: the netperf peer is a host behind the NIC; `east-west`: VM v talks to VM (v+1) mod n through the bridge. */
+  /** `external`: the netperf peer is a host behind the NIC; `east-west`: to another VM (see `pairing`) through the bridge. */
   peer: 'external' | 'east-west';
+  /** East-west: how client VMs are paired with server VMs (src/workloads/pairing.ts). */
+  pairing: 'neighbor' | 'same-node' | 'cross-node' | 'random';
   /** OPEN_RR: arrival process and rate of requests per instance. */
   arrival: 'poisson' | 'constant';
   ratePerSec: number;
@@ -79,17 +81,21 @@ export interface Scenario {
   /** Affinity of vCPU threads: `node` binds them to the VM's memory node (numactl --cpunodebind). */
   pinning: { vcpu: 'none' | 'node' };
   vhost: VhostTunables;
-  /** The guest's virtio-net driver: how a TX packet is laid out in descriptors (src/model/descriptors.ts). */
+  /** The guest kernel's network stack and virtio-net driver (src/guest/, src/model/descriptors.ts). */
   guest: GuestTunables;
   ringSize: number;
   costDistribution: CostDistribution;
   profile: Profile;
 }
 
-/** Guest virtio-net settings (what the negotiated virtio features and the driver version decide). */
+/** Guest network-stack and virtio-net settings (the guest's sysctls, negotiated features, driver version). */
 export interface GuestTunables {
   /** VIRTIO_F_ANY_LAYOUT used: the virtio-net header shares the packet's first descriptor (Linux 3.12+). */
   headerInline: boolean;
+  /** A UDP socket's sk_sndbuf (net.core.wmem_default; netperf keeps it unless given -s). */
+  sndbufBytes: number;
+  /** The device's txqueuelen: packets the qdisc (pfifo_fast) holds before it drops. */
+  txqueuelen: number;
   /** VIRTIO_RING_F_INDIRECT_DESC negotiated: a multi-descriptor packet takes one ring slot. */
   indirectDesc: boolean;
 }

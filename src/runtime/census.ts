@@ -7,6 +7,8 @@ import type { SimSystem } from './system.ts';
 /** Where the packets that exist right now are. */
 export interface Census {
   rings: number;
+  /** Guest qdiscs (packets waiting for a stopped TX queue). */
+  qdiscs: number;
   sockets: number;
   vhost: number;
   guest: number;
@@ -25,7 +27,16 @@ export interface Census {
 export function census(sys: SimSystem): Census {
   const h = sys.host;
   const ex = sys.executor;
-  const c: Census = { rings: 0, sockets: 0, vhost: 0, guest: 0, irq: 0, links: sys.linkPackets, total: 0 };
+  const c: Census = {
+    rings: 0,
+    qdiscs: 0,
+    sockets: 0,
+    vhost: 0,
+    guest: 0,
+    irq: 0,
+    links: sys.linkPackets,
+    total: 0,
+  };
   for (const slots of [...h.txVq, ...h.rxVq]) {
     for (const id of slots) {
       const vq = ex.read<VirtqueueContext>(id);
@@ -33,6 +44,7 @@ export function census(sys: SimSystem): Census {
       c.sockets += vq.sock.length;
     }
   }
+  for (const queues of h.guest.txq) for (const q of queues) c.qdiscs += q.qdisc.length;
   for (const id of h.workerActor) if (ex.read<VhostWorkerContext>(id).pkt !== null) c.vhost++;
   for (const ids of h.vcpuActor) {
     for (const id of ids) {
@@ -43,6 +55,6 @@ export function census(sys: SimSystem): Census {
     }
   }
   for (const id of h.cpuActor) c.irq += ex.read<PcpuContext>(id).irqPkts.length;
-  c.total = c.rings + c.sockets + c.vhost + c.guest + c.irq + c.links;
+  c.total = c.rings + c.qdiscs + c.sockets + c.vhost + c.guest + c.irq + c.links;
   return c;
 }

@@ -14,6 +14,7 @@ import { createPolicy } from '../policies/index.ts';
 import type { Policy } from '../policies/policy.ts';
 import { newTask } from '../sched/task.ts';
 import { createWorkload } from '../workloads/index.ts';
+import { pairPeers } from '../workloads/pairing.ts';
 import type { FlowState } from '../workloads/workload.ts';
 import type { Executor, ExecutorKind } from './executor.ts';
 import { FastExecutor } from './fastExecutor.ts';
@@ -162,6 +163,7 @@ export class SimSystem {
       if (spec.vm < 0) spawnWorker(w);
     });
 
+    const peers = pairPeers(s.workload.pairing, host.vmNode, host.stream('pairing'));
     for (let vm = 0; vm < s.vms; vm++) {
       const node = host.vmNode[vm];
       const tx: ActorId[] = [];
@@ -204,8 +206,8 @@ export class SimSystem {
         const flows: FlowState[] = [];
         for (let k = idx; k < s.workload.instances; k += s.vcpusPerVm) {
           const dev = (k % s.devicesPerVm) * s.queuePairs + (idx % s.queuePairs);
-          const peer = s.workload.peer === 'east-west' ? (vm + 1) % s.vms : -1;
-          flows.push({ flow: vm * s.workload.instances + k, dev, peer, inFlight: 0, msgLeft: 0 });
+          const peer = s.workload.peer === 'east-west' ? peers[vm] : -1;
+          flows.push({ flow: vm * s.workload.instances + k, dev, peer });
         }
         const tid = host.tasks.length;
         const cpu = place(allowed);

@@ -317,6 +317,7 @@ export const scenarioSchema = z
           windowBytes: intIn(1, 1 << 26),
           gsoBytes: intIn(64, 65160),
           peer: oneOf(['external', 'east-west'] as const),
+          pairing: oneOf(['neighbor', 'same-node', 'cross-node', 'random'] as const),
           arrival: oneOf(['poisson', 'constant'] as const),
           ratePerSec: numIn(0.001, 1e6, 'a rate per instance in requests/s 0.001..1000000'),
         },
@@ -346,9 +347,11 @@ export const scenarioSchema = z
       guest: z.strictObject(
         {
           headerInline: z.boolean({ error: 'true or false' }),
+          sndbufBytes: intIn(2048, 1 << 30),
+          txqueuelen: intIn(1, 1e6),
           indirectDesc: z.boolean({ error: 'true or false' }),
         },
-        { error: 'an object { headerInline, indirectDesc }' },
+        { error: 'an object { headerInline, sndbufBytes, txqueuelen, indirectDesc }' },
       ),
       ringSize: z
         .int({ error: 'a power of two 2..32768' })

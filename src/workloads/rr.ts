@@ -9,7 +9,13 @@ import type { Send, Workload } from './workload.ts';
  */
 export function requestResponse(spec: WorkloadSpec): Workload {
   const openLoop = spec.kind === 'OPEN_RR';
-  const request = (bornNs: number): Send => ({ bytes: spec.requestBytes, kind: 'req', bornNs, ack: 0 });
+  const request = (bornNs: number): Send => ({
+    bytes: spec.requestBytes,
+    kind: 'req',
+    bornNs,
+    ack: 0,
+    copy: spec.requestBytes,
+  });
   return {
     kind: spec.kind,
     unit: 'transactions/s',
@@ -23,7 +29,9 @@ export function requestResponse(spec: WorkloadSpec): Workload {
       return openLoop ? [] : [request(nowNs)];
     },
     serverRx: (pkt) =>
-      pkt.kind === 'req' ? { bytes: spec.responseBytes, kind: 'resp', bornNs: pkt.bornNs, ack: 0 } : null,
+      pkt.kind === 'req'
+        ? { bytes: spec.responseBytes, kind: 'resp', bornNs: pkt.bornNs, ack: 0, copy: spec.responseBytes }
+        : null,
     arrival: request,
   };
 }

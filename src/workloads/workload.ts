@@ -8,24 +8,33 @@ export interface FlowState {
   dev: number;
   /** Server: -1 for the external peer, else the VM index (east-west). */
   peer: number;
-  /** TCP_STREAM: bytes sent and not yet acknowledged. */
-  inFlight: number;
-  /** TCP_STREAM: bytes of the current send() not yet handed to the driver. */
-  msgLeft: number;
 }
 
-/** A message the guest application hands to its stack. */
+/**
+ * A packet the guest stack sends, or (`write`) an application write into a TCP socket that sends
+ * nothing by itself. `copy`: bytes copied from the application at this step (the per-byte cost).
+ */
 export interface Send {
   bytes: number;
   kind: Packet['kind'];
   bornNs: number;
   ack: number;
+  copy: number;
+  write?: boolean;
 }
+
+/** A receiver asks for its delayed-ACK timer (generation `gen`) to fire after `delayNs`. */
+export type DelackTimer = (flow: number, gen: number, delayNs: number) => void;
 
 /** What a workload reports as it runs (the recorder implements it). */
 export interface WorkloadSink {
   transaction(vm: number, latencyNs: number): void;
   delivered(vm: number, bytes: number): void;
+  /** A TCP receiver sent an ACK, at once or on its delayed-ACK timer. */
+  ack(delayed: boolean): void;
+  /** A TCP writer went to sleep on its full send buffer, or was woken. */
+  senderSleep(): void;
+  senderWake(): void;
 }
 
 /**
@@ -47,8 +56,16 @@ export interface Workload {
   afterSend(flow: FlowState, nowNs: number): Send[];
   /** The instance received `pkt`: messages to send next. */
   clientRx(flow: FlowState, pkt: Packet, nowNs: number, sink: WorkloadSink): Send[];
+  /** A TCP write of the instance was copied into its socket: what the stack sends next. */
+  afterWrite?(flow: FlowState, nowNs: number, sink: WorkloadSink): Send[];
   /** A server received `pkt` (on VM `vm`, -1 = the external peer): its reply, if any. */
-  serverRx(pkt: Packet, vm: number, sink: WorkloadSink): Send | null;
+  serverRx(pkt: Packet, vm: number, sink: WorkloadSink, timer: DelackTimer): Send | null;
+  /** The server's delayed-ACK timer of generation `gen` fired for `flow`: the ACK, if one is due. */
+  delack?(flow: number, gen: number, nowNs: number, sink: WorkloadSink): Send | null;
+  /** A queue dropped `pkt`: returns after how long the sender's retransmission timer must fire (0: never). */
+  lost?(pkt: Packet): number;
+  /** The sender's retransmission timer fired for the instance: what it sends. */
+  rto?(flow: FlowState, nowNs: number): Send[];
   /** Open loop: the next request of an arrival. */
   arrival(nowNs: number): Send;
 }

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
  */
 const layers: string[][] = [
   ['src/model', 'src/kernel', 'src/version.ts', 'src/optional.ts'],
-  ['src/sched', 'src/vhost', 'src/workloads'],
+  ['src/sched', 'src/vhost', 'src/workloads', 'src/guest'],
   ['src/policies'],
   ['src/host'],
   ['machines'],

@@ -53,17 +53,36 @@ describe('virtqueue notification suppression (VIRTIO_RING_F_EVENT_IDX)', () => {
     expect(ex.read<VirtqueueContext>(vq).notify).toBe(true);
   });
 
-  it('a full ring drops instead of growing past its size', () => {
+  it('a buffer takes its slots until the guest reclaims it, not until vhost pops it; one that does not fit drops', () => {
     const s = small('per-device', 1);
-    s.ringSize = 4;
+    s.ringSize = 8;
     const sys = new SimSystem(s);
     const vq = sys.host.txVq[0][0];
-    for (let i = 0; i < 6; i++) {
-      const pkt = sys.host.newPacket(0, -1, 0, 0, 1, 'req', 0, 0);
-      sys.executor.deliver(vq, { type: 'vq.add', pkt, slots: 1 });
-    }
-    const ctx = sys.executor.read<VirtqueueContext>(vq);
-    expect(ctx.ring).toHaveLength(4);
-    expect(ctx.drops.ringFull).toBe(2);
+    const ex = sys.executor;
+    const add = (slots: number) =>
+      ex.deliver(vq, { type: 'vq.add', pkt: sys.host.newPacket(0, -1, 0, 0, 1, 'req', 0, 0), slots });
+    add(3);
+    add(3);
+    add(3); // 2 slots left: it does not fit (start_xmit's tx_dropped)
+    let ctx = ex.read<VirtqueueContext>(vq);
+    expect([ctx.ring.length, ctx.free, ctx.drops.ringFull]).toEqual([2, 2, 1]);
+    ex.deliver(vq, { type: 'vq.pop' });
+    ex.deliver(vq, { type: 'vq.txUsed', slots: 3 });
+    ctx = ex.read<VirtqueueContext>(vq);
+    expect([ctx.ring.length, ctx.free, ctx.usedBufs, ctx.outstanding]).toEqual([1, 2, 1, 2]);
+    ex.deliver(vq, { type: 'vq.reclaim' });
+    ctx = ex.read<VirtqueueContext>(vq);
+    expect([ctx.free, ctx.usedBufs, ctx.outstanding]).toEqual([5, 0, 1]);
+  });
+
+  it('the guest kicks once until vhost re-enables notifications (avail_event)', () => {
+    const sys = new SimSystem(small('per-device', 1));
+    const vq = sys.host.txVq[0][0];
+    const ex = sys.executor;
+    ex.deliver(vq, { type: 'vq.kicked' });
+    expect(ex.read<VirtqueueContext>(vq).kicked).toBe(true);
+    ex.deliver(vq, { type: 'vq.disableNotify' });
+    ex.deliver(vq, { type: 'vq.enableNotify' });
+    expect(ex.read<VirtqueueContext>(vq).kicked).toBe(false);
   });
 });
