@@ -59,7 +59,8 @@ beforeAll(async () => {
   expect(inst.code, inst.stderr).toBe(0);
 }, 600_000);
 
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+// Removing the installed project takes seconds on a loaded machine: more than the 10 s hook default.
+afterAll(() => rmSync(tmp, { recursive: true, force: true }), 120_000);
 
 describe('the published package', () => {
   it('ships the build, the launcher and the docs of the package only', () => {
