@@ -313,10 +313,13 @@ export async function executeStudy(
     o.queue === undefined
       ? `about ${formatDuration(cpuS / Math.min(jobs, availableParallelism()))} on ${jobs} local job${jobs > 1 ? 's' : ''}`
       : `divide by the queue workers' total concurrency`;
-  process.stderr.write(
-    `vhost-sim ${command}: ${about}\nestimated ${formatDuration(cpuS)} on one job at the machine's present load (${where})\n`,
-  );
-  if (o.estimate) return null;
+  const size = `vhost-sim ${command}: ${about}\nestimated ${formatDuration(cpuS)} on one job at the machine's present load (${where})\n`;
+  // With --estimate the size is the command's output (stdout); before a run it is a note (stderr).
+  if (o.estimate) {
+    process.stdout.write(size);
+    return null;
+  }
+  process.stderr.write(size);
 
   const progress = createProgress({
     enabled: Boolean(process.stderr.isTTY) && !process.env.CI,
