@@ -123,7 +123,7 @@ export class Simulation {
   /** Discard what was counted so far: metrics() then covers from now on (the warm-up boundary). */
   resetMetrics(): void {
     this.system.flushAccounting();
-    this.system.host.recorder.reset();
+    this.system.host.recorder.reset(this.nowNs);
     this.before = readCounters(this.system.host);
     this.fromNs = this.nowNs;
   }

@@ -148,7 +148,7 @@ export class Recorder implements WorkloadSink {
   }
 
   /** Start the measured window at `nowNs`: counts and integrals restart; packets in the system stay. */
-  reset(nowNs = 0): void {
+  reset(nowNs: number): void {
     this.cpuNs.fill(0);
     this.vmNs.fill(0);
     this.vmTxns.fill(0);

@@ -20,7 +20,7 @@ function drive(s: Scenario, policy: RoundRobinPerNodePolicy): SimSystem {
   sys.start();
   sys.kernel.run({ untilNs: warmupNs });
   sys.flushAccounting();
-  sys.host.recorder.reset();
+  sys.host.recorder.reset(sys.kernel.nowNs);
   sys.kernel.run({ untilNs: warmupNs + Math.round(s.durationS * 1e9) });
   sys.flushAccounting();
   return sys;
