@@ -42,7 +42,7 @@ export function validationMarkdown(results: readonly RowResult[], command: strin
       `- Band: ${num(r.band[0])} – ${num(r.band[1])} ${r.unit}. ${r.why}`,
       `- Status: **${r.status}**`,
     );
-    if (r.explanation !== undefined) lines.push(`- Why it fails: ${r.explanation}`);
+    if (r.status === 'fail' && r.explanation !== undefined) lines.push(`- Why it fails: ${r.explanation}`);
     lines.push('', 'Scenario (over the default):', '', '```json', JSON.stringify(r.runs, null, 1), '```', '');
   }
   return lines.join('\n');
