@@ -29,6 +29,7 @@ export type El = {
   dataset: Record<string, string | undefined>;
   textContent: string | null;
   hidden: boolean;
+  classList: { contains(c: string): boolean };
 };
 export type Win = {
   document: { querySelector(s: string): El | null; querySelectorAll(s: string): Iterable<El> };
