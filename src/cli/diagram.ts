@@ -8,6 +8,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { machines } from '../../machines/index.ts';
 import { type DiagramFormat, diagramFiles, toMermaid, toSvg } from '../inspector/diagram.ts';
 import { type MachineGraph, machineGraph } from '../inspector/machineGraph.ts';
+import { canonicalName } from '../scenario/names.ts';
 
 /** Every machine's graph, in machines/index.ts order. */
 export function allGraphs(): MachineGraph[] {
@@ -22,7 +23,11 @@ interface DiagramOpts {
 function diagramCommand(name: string | undefined, o: DiagramOpts): void {
   let graphs = allGraphs();
   if (name !== undefined) {
-    const g = graphs.find((x) => x.id === name);
+    const id = canonicalName(
+      name,
+      graphs.map((x) => x.id),
+    );
+    const g = graphs.find((x) => x.id === id);
     if (g === undefined) {
       throw new InvalidArgumentError(
         `unknown machine '${name}' (machines: ${graphs.map((x) => x.id).join(', ')})`,
@@ -51,7 +56,7 @@ export function addDiagramCommand(program: Command): Command {
   return program
     .command('diagram')
     .description('state diagrams generated from the machine definitions (Mermaid or SVG)')
-    .argument('[machine]', `machine id (${Object.keys(machines).join(', ')}); all when omitted`)
+    .argument('[machine]', `machine id (${Object.keys(machines).join(', ')}; any case); all when omitted`)
     .addOption(
       new Option('--format <format>', 'output format').choices(['mermaid', 'svg']).default('mermaid'),
     )

@@ -10,13 +10,12 @@ import { type ModelName, modelNames } from '../model/scenario.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { profiles } from '../scenario/profiles.ts';
 import { deepMerge, resolveScenario, type ScenarioInput } from '../scenario/resolve.ts';
+import { nameOption, nameParser } from './names.ts';
 
 const MODELS: ModelName[] = ['per-device', 'per-cpu'];
+const modelName = nameParser('model', modelNames);
 const model = (value: string, previous: ModelName[] | undefined) => {
-  if (!(modelNames as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`'${value}' is not a model (${modelNames.join(', ')}).`);
-  }
-  const list = [...(previous ?? []), value as ModelName];
+  const list = [...(previous ?? []), modelName(value)];
   if (list.length > MAX_SIDES) throw new InvalidArgumentError(`at most ${MAX_SIDES} models side by side.`);
   if (list[0] === list[1]) throw new InvalidArgumentError(`'${value}' is given twice.`);
   return list;
@@ -131,7 +130,7 @@ export function addInspectCommand(program: Command): Command {
     )
     .option('--vms <n>', 'number of VMs', integer(1, MAX_VMS))
     .option('--seed <n>', 'random seed', integer(0, 2 ** 31 - 1))
-    .addOption(new Option('--profile <name>', 'host profile').choices(Object.keys(profiles)))
+    .addOption(nameOption('--profile <name>', 'host profile', 'profile', Object.keys(profiles)))
     .option(
       '--set <path=value>',
       'set any scenario path, e.g. profile.costs.ctxSwitchNs=0 (repeatable)',

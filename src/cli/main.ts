@@ -58,6 +58,7 @@ import {
   sweepCsv,
 } from './format.ts';
 import { addInspectCommand } from './inspect.ts';
+import { nameListParser, nameOption } from './names.ts';
 import { policyOption } from './policy.ts';
 import { printable } from './printable.ts';
 import { addSensitivityCommand } from './sensitivity.ts';
@@ -117,27 +118,9 @@ const numberList = (value: string): number[] =>
     if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`'${v}' is not a number.`);
     return n;
   });
-const modelList = (value: string): ModelName[] => {
-  if (value.trim() === 'all') return [...ALL_MODELS];
-  const list = value.split(',').map((v) => v.trim());
-  for (const m of list) {
-    if (!ALL_MODELS.includes(m as ModelName)) {
-      throw new InvalidArgumentError(`'${m}' is not a model (${ALL_MODELS.join(', ')}).`);
-    }
-  }
-  return list as ModelName[];
-};
-
-const workloadList = (value: string): WorkloadKind[] => {
-  if (value.trim() === 'all') return [...workloadKinds];
-  const list = value.split(',').map((v) => v.trim());
-  for (const w of list) {
-    if (!workloadKinds.includes(w as WorkloadKind)) {
-      throw new InvalidArgumentError(`'${w}' is not a workload (${workloadKinds.join(', ')}, or all).`);
-    }
-  }
-  return list as WorkloadKind[];
-};
+const modelList = nameListParser('model', ALL_MODELS);
+const workloadList = nameListParser('workload', workloadKinds);
+const profileNames = Object.keys(profiles);
 
 interface BaseOpts {
   model?: ModelName;
@@ -176,7 +159,7 @@ function setOption(cmd: Command): Command {
 function addBaseOptions(cmd: Command, grid: boolean): Command {
   if (!grid) {
     cmd
-      .addOption(new Option('--model <model>', 'vhost threading model').choices(ALL_MODELS))
+      .addOption(nameOption('--model <model>', 'vhost threading model', 'model', ALL_MODELS))
       .option('--vms <n>', 'number of VMs', number);
   } else {
     // Accepted only to give a helpful message: a sweep takes its models and VM counts from lists.
@@ -186,11 +169,11 @@ function addBaseOptions(cmd: Command, grid: boolean): Command {
     .option('--vcpus <n>', 'vCPUs per VM', number)
     .option('--devices <n>', 'virtio-net devices per VM', number)
     .option('--instances <n>', 'netperf instances per VM', number)
-    .addOption(new Option('--workload <kind>', 'workload').choices([...workloadKinds]))
+    .addOption(nameOption('--workload <kind>', 'workload', 'workload', workloadKinds))
     .option('--duration <s>', 'measured virtual seconds', number)
     .option('--warmup <s>', 'warm-up virtual seconds (not measured)', number)
     .option('--seed <n>', 'random seed', number)
-    .addOption(new Option('--profile <name>', 'host profile').choices(Object.keys(profiles)));
+    .addOption(nameOption('--profile <name>', 'host profile', 'profile', profileNames));
   setOption(cmd);
   return cmd.addOption(policyOption()).addOption(executorOption()).addOption(formatOption());
 }

@@ -35,6 +35,7 @@ import { ResumeError } from '../sweep/journal.ts';
 import { createProgress, formatDuration } from '../sweep/progress.ts';
 import { queueTarget, redactedQueue } from '../sweep/queue.ts';
 import { VERSION } from '../version.ts';
+import { nameListParser, nameOption } from './names.ts';
 import { UsageError } from './usageError.ts';
 
 const positiveInt = (value: string): number => {
@@ -55,14 +56,9 @@ const vmsListOf = (value: string): number[] =>
     return n;
   });
 const modelPair = (value: string): [ModelName, ModelName] => {
-  const list = value.split(',').map((v) => v.trim());
+  const list = nameListParser('model', modelNames)(value);
   if (list.length !== 2 || list[0] === list[1]) {
     throw new InvalidArgumentError('expected two different models: reference,challenger.');
-  }
-  for (const m of list) {
-    if (!modelNames.includes(m as ModelName)) {
-      throw new InvalidArgumentError(`'${m}' is not a model (${modelNames.join(', ')}).`);
-    }
   }
   return list as [ModelName, ModelName];
 };
@@ -500,7 +496,7 @@ export function addSensitivityCommand(program: Command): void {
     .option('--duration <s>', 'measured virtual seconds per run (default 0.2)', number)
     .option('--warmup <s>', 'warm-up virtual seconds per run', number)
     .option('--seed <n>', 'first seed', number)
-    .addOption(new Option('--profile <name>', 'host profile').choices(Object.keys(profiles)))
+    .addOption(nameOption('--profile <name>', 'host profile', 'profile', Object.keys(profiles)))
     .option('--set <path=value>', 'set any scenario path of the base scenario (repeatable)', collect, [])
     .option('--jobs <n>', 'runs in parallel on worker threads (default: available cores)', positiveInt)
     .option('--out <dir>', 'results folder (default: results/sensitivity-<hash of the study>)')

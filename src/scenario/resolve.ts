@@ -1,6 +1,7 @@
 import type { Profile } from '../model/profile.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { defaultScenario } from './defaults.ts';
+import { canonicalName } from './names.ts';
 import { profiles } from './profiles.ts';
 import { formatPath, renderValue, ScenarioError, validateScenario } from './schema.ts';
 
@@ -43,12 +44,13 @@ const profileNames = () =>
  * become a custom profile with the default costs), and flags can still merge over it.
  */
 export function profileNameInput(name: string): { name: string } {
-  namedProfile(name, 'scenario.profile');
-  return { name };
+  return { name: namedProfile(name, 'scenario.profile').name };
 }
 
+/** The named profile (the name in any case). */
 function namedProfile(name: string, path: string): Profile {
-  const p = Object.hasOwn(profiles, name) ? profiles[name] : undefined;
+  const canonical = canonicalName(name, Object.keys(profiles));
+  const p = canonical === undefined ? undefined : profiles[canonical];
   if (!p) throw new ScenarioError(path, name, `a profile name (one of ${profileNames()})`);
   return structuredClone(p);
 }
@@ -59,11 +61,9 @@ function resolveProfile(input: unknown, fallback: Profile): unknown {
   if (typeof input === 'string') return namedProfile(input, 'scenario.profile');
   if (!isPlainObject(input)) return input; // let validation report the wrong type
   // A known name selects the base profile; an unknown name is just the label of a custom profile.
-  const base =
-    typeof input.name === 'string' && Object.hasOwn(profiles, input.name)
-      ? structuredClone(profiles[input.name])
-      : fallback;
-  return deepMerge(base, input);
+  const known = typeof input.name === 'string' ? canonicalName(input.name, Object.keys(profiles)) : undefined;
+  const base = known === undefined ? fallback : structuredClone(profiles[known]);
+  return deepMerge(base, known === undefined ? input : { ...input, name: known });
 }
 
 /** Split `a.b[2].c` into `['a', 'b', '2', 'c']`. */

@@ -3,6 +3,7 @@ import type { Profile } from '../model/profile.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { cpuCount } from '../model/topology.ts';
 import { defaultScenario } from './defaults.ts';
+import { canonicalScenarioNames } from './names.ts';
 
 /**
  * Bad scenario input: names the dotted path (`scenario.vms`), the offending value and what was expected.
@@ -400,7 +401,7 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
 
 /** Validate a fully specified scenario. Throws a ScenarioError describing the first problem. */
 export function validateScenario(obj: unknown): Scenario {
-  const result = scenarioSchema.safeParse(obj);
+  const result = scenarioSchema.safeParse(canonicalScenarioNames(obj));
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (issue.code === 'unrecognized_keys') {

@@ -6,6 +6,7 @@
 import { type CrossoverPoint, crossoverStatement } from '../metrics/crossover.ts';
 import type { Metrics } from '../metrics/summary.ts';
 import { type ModelName, modelNames } from '../model/scenario.ts';
+import { canonicalName } from '../scenario/names.ts';
 import { ScenarioError } from '../scenario/schema.ts';
 import { mainMetrics } from '../sweep/sweep.ts';
 
@@ -56,9 +57,9 @@ export function parseOutput(text: string): OutputSpec {
   if (m) return { kind: 'ratio', metric: m[1] ?? 'throughput', vms: vmsOf(m[2]) };
   m = /^([\w.]+)@([\w-]+):(\S+)$/.exec(t);
   if (m) {
-    if (!modelNames.includes(m[2] as ModelName))
-      throw bad(text, `expected a model (${modelNames.join(', ')})`);
-    return { kind: 'metric', metric: m[1], model: m[2] as ModelName, vms: vmsOf(m[3]) };
+    const model = canonicalName(m[2], modelNames);
+    if (model === undefined) throw bad(text, `expected a model (${modelNames.join(', ')})`);
+    return { kind: 'metric', metric: m[1], model, vms: vmsOf(m[3]) };
   }
   throw bad(text, `expected ${FORMS}`);
 }
