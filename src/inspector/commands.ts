@@ -13,6 +13,8 @@ export const SPEED_MAX = 0.1;
 export const STEP_US_MAX = 1_000_000;
 /** The windows the per-core timeline can show, in µs of virtual time. */
 export const TIMELINE_US: readonly number[] = [50, 200, 1000];
+/** Most events one `back` undoes (it replays from the seed: the cost is the events kept, not undone). */
+export const BACK_MAX = 1_000_000;
 const ACTOR_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export type Command =
@@ -24,6 +26,7 @@ export type Command =
   | { type: 'timeline'; us: number }
   | { type: 'models'; models: ModelName[] }
   | { type: 'stepUs'; us: number }
+  | { type: 'back'; events: number }
   | { type: 'speed'; factor: number }
   | { type: 'select'; model: string; actor: string }
   | { type: 'deselect' };
@@ -72,6 +75,15 @@ export function parseCommand(raw: string, models: readonly string[]): CommandRes
         return fail(`us must be an integer from 1 to ${STEP_US_MAX}`);
       }
       return { ok: true, command: { type: 'stepUs', us } };
+    }
+    case 'back': {
+      const extra = onlyKeys(m, ['type', 'events']);
+      if (extra) return fail(extra);
+      const n = m.events;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > BACK_MAX) {
+        return fail(`events must be an integer from 1 to ${BACK_MAX}`);
+      }
+      return { ok: true, command: { type: 'back', events: n } };
     }
     case 'speed': {
       const extra = onlyKeys(m, ['type', 'factor']);

@@ -13,6 +13,7 @@ import { type Command, SPEED_MAX, SPEED_MIN, STEP_US_MAX, TIMELINE_US } from './
 import { CoreTimeline, type Segment } from './coreTimeline.ts';
 import { toSvg } from './diagram.ts';
 import { type MachineGraph, machineGraph } from './machineGraph.ts';
+import { describePayload } from './message.ts';
 import {
   buildSnapshot,
   contextForPage,
@@ -66,6 +67,10 @@ export interface TraceLine {
   actor: string;
   event: string;
   state: string;
+  /** The sender's key, or `kernel` (see TraceEvent.from). */
+  from: string;
+  /** The message's fields besides its type, in a few words (message.ts). */
+  payload: string;
 }
 
 interface Side {
@@ -92,6 +97,15 @@ export interface StepProgress {
   atNs: number;
 }
 
+/**
+ * A step back in progress: every system rebuilt from the seed and replayed to an earlier event count.
+ * Counts are summed over the systems.
+ */
+export interface ReplayProgress {
+  targetEvents: number;
+  atEvents: number;
+}
+
 export interface StateMessage {
   type: 'state';
   paused: boolean;
@@ -100,6 +114,7 @@ export interface StateMessage {
   achieved: number | null;
   /** The `stepUs` being computed, slice by slice (null: none). */
   step: StepProgress | null;
+  replay: ReplayProgress | null;
   viewers: number;
   systems: (SystemSnapshot & {
     log: TraceLine[];
@@ -169,6 +184,8 @@ export class InspectorSession {
   /** Virtual time run between two looks at the wall clock; adapts to the cost of an event. */
   private chunkNs = 10_000;
   private job: { fromNs: number; targetNs: number } | null = null;
+  /** A step back being replayed: each system's event count to reach. */
+  private replay: number[] | null = null;
   /** (wall ms, virtual ns) while running, for the achieved rate. */
   private pace: { wallMs: number; nowNs: number }[] = [];
   /** The window of the per-core timeline the page shows (only that much is sent). */
@@ -218,7 +235,14 @@ export class InspectorSession {
           side.log.shift();
           side.dropped++;
         }
-        side.log.push({ atNs: ev.atNs, actor: ev.actor, event: ev.event, state: ev.state });
+        side.log.push({
+          atNs: ev.atNs,
+          actor: ev.actor,
+          event: ev.event,
+          state: ev.state,
+          from: ev.from,
+          payload: describePayload(ev.msg),
+        });
         const cpu = cpuOf.get(ev.actor);
         if (cpu !== undefined) noteCore(side, cpu, ev.atNs, ev.state);
       };
@@ -340,25 +364,33 @@ export class InspectorSession {
     switch (cmd.type) {
       case 'pause':
       case 'cancel':
+        // A cancelled replay leaves the systems where the replay got to: an earlier, consistent state.
         this.paused = true;
         this.job = null;
+        this.replay = null;
         break;
       case 'resume':
         this.paused = false;
         this.job = null;
+        this.replay = null;
         this.lastTickMs = this.wallMs();
         this.pace = [];
         break;
       case 'step':
         this.paused = true;
         this.job = null;
+        this.replay = null;
         this.stepOne();
         break;
       case 'stepUs':
         // Computed slice by slice by the loop (`pump`), which yields between slices.
         this.paused = true;
+        this.replay = null;
         this.job = { fromNs: this.minNowNs, targetNs: this.minNowNs + cmd.us * 1000 };
         this.kick();
+        break;
+      case 'back':
+        this.stepBack(cmd.events);
         break;
       case 'speed':
         this.speed = cmd.factor;
@@ -378,6 +410,7 @@ export class InspectorSession {
         this.sides = this.build(cmd.models);
         this.paused = true;
         this.job = null;
+        this.replay = null;
         this.selected = null;
         this.pace = [];
         this.onModels();
@@ -390,10 +423,62 @@ export class InspectorSession {
   }
 
   /**
-   * One slice of a long step: at most `SLICE_BUDGET_MS` of computing. Broadcasts at most every
-   * `TICK_MS` while the step goes on, and once when it ends. Returns whether a step remains.
+   * Go back `events` events in each system: the simulation keeps no undo log, but it is deterministic, so
+   * each system is rebuilt from the scenario and its seed and replayed, event by event, to the earlier
+   * count (slice by slice, like a long step). The selection is kept.
+   */
+  stepBack(events: number): void {
+    const targets = this.sides.map((s) => Math.max(0, s.sys.kernel.eventsFired - events));
+    const selected = this.selected;
+    this.sides = this.build(this.sides.map((s) => s.model));
+    this.selected = selected;
+    this.paused = true;
+    this.job = null;
+    this.pace = [];
+    this.replay = targets;
+    this.kick();
+  }
+
+  /** Fire events until each system reaches its replay target or `budgetMs` is spent; true when reached. */
+  private replaySlice(targets: number[], budgetMs: number): boolean {
+    const t0 = this.wallMs();
+    let done = false;
+    while (!done && this.wallMs() - t0 < budgetMs) {
+      done = true;
+      this.sides.forEach((s, i) => {
+        // A few thousand events between two looks at the clock.
+        let more = true;
+        for (let k = 0; k < 2000 && more && s.sys.kernel.eventsFired < targets[i]; k++)
+          more = s.sys.kernel.step();
+        if (more && s.sys.kernel.eventsFired < targets[i]) done = false;
+      });
+    }
+    this.sample();
+    return done;
+  }
+
+  /** The step back being replayed, if any (event counts summed over the systems). */
+  get replayProgress(): ReplayProgress | null {
+    if (this.replay === null) return null;
+    let at = 0;
+    for (const s of this.sides) at += s.sys.kernel.eventsFired;
+    return { targetEvents: this.replay.reduce((a, b) => a + b, 0), atEvents: at };
+  }
+
+  /**
+   * One slice of a long step or a replay: at most `SLICE_BUDGET_MS` of computing. Broadcasts at most
+   * every `TICK_MS` while it goes on, and once when it ends. Returns whether one remains.
    */
   pump(): boolean {
+    if (this.replay !== null) {
+      if (this.replaySlice(this.replay, SLICE_BUDGET_MS)) this.replay = null;
+      const nowMs = this.wallMs();
+      if (this.replay === null || nowMs - this.lastBroadcastMs >= TICK_MS) {
+        this.lastBroadcastMs = nowMs;
+        this.onChange();
+      }
+      return this.replay !== null;
+    }
     if (this.job === null) return false;
     if (this.advance(this.job.targetNs, SLICE_BUDGET_MS)) this.job = null;
     const nowMs = this.wallMs();
@@ -494,6 +579,7 @@ export class InspectorSession {
       speed: this.speed,
       achieved: this.achieved,
       step: this.stepProgress,
+      replay: this.replayProgress,
       viewers: this.viewers,
       systems,
       selected: this.selectedView(),

@@ -6,6 +6,8 @@ export interface Delivery {
   to: ActorId;
   ev: SimMsg;
   delayNs: number;
+  /** The sending actor (-1: the kernel), recorded only while a trace is taken. */
+  from?: ActorId;
 }
 
 /**

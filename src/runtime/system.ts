@@ -70,7 +70,12 @@ export class SimSystem {
     const kind = options.executor ?? 'fast';
     this.onTrace = options.onTrace;
     this.topo = buildTopology(scenario.profile.cpu);
-    const link = (to: ActorId, ev: SimMsg, delayNs: number) => this.links[to].next({ to, ev, delayNs });
+    // With a trace, each delivery also carries its sender (the port's `self` when it was sent).
+    const link =
+      this.onTrace === undefined
+        ? (to: ActorId, ev: SimMsg, delayNs: number) => this.links[to].next({ to, ev, delayNs })
+        : (to: ActorId, ev: SimMsg, delayNs: number) =>
+            this.links[to].next({ to, ev, delayNs, from: this.port.self });
     this.port = new SimPort(this.kernel, link, kind === 'xstate' ? undraftEvent : null);
     this.executor =
       kind === 'xstate'
@@ -109,12 +114,16 @@ export class SimSystem {
     if (d.ev.pkt !== undefined) this.linkPackets--;
     this.executor.deliver(d.to, d.ev);
     if (this.onTrace !== undefined) {
+      // Whatever runs next outside a delivery (a kernel timer) sends as the kernel.
+      this.port.self = -1;
       this.onTrace({
         kind: 'deliver',
         atNs: this.kernel.nowNs,
         actor: this.keys[d.to],
         event: d.ev.type,
         state: this.executor.stateOf(d.to),
+        from: d.from !== undefined && d.from >= 0 ? this.keys[d.from] : 'kernel',
+        msg: d.ev,
       });
     }
   };
@@ -227,6 +236,8 @@ export class SimSystem {
     }
     host.workNs = new Float64Array(host.works.length);
     host.policy.bindWorks?.(host.works, host.vmNode);
+    // Spawning set `self`; what is sent from here until the first delivery comes from the kernel.
+    this.port.self = -1;
   }
 
   /** Tell each polling thread which queues it owns (at start, and after a design reassigns them). */

@@ -195,24 +195,59 @@ describe.skipIf(!present)('inspector in Chromium', () => {
     );
   }, 120_000);
 
-  it('filters the log by actor or event', async () => {
+  it('filters the log by sender, receiver, event or payload', async () => {
     // Paused by the tests before: run a little so the log fills, then pause again.
     await page.fill('#stepUs', '200');
     await page.click('#stepUsBtn');
     await page.waitForSelector('#progress', { state: 'hidden', timeout: 60_000 });
     await page.fill('#model-per-cpu [data-role="logFilter"]', 'nic, irq.inject');
     const shown = async () =>
-      page
-        .locator('#model-per-cpu .log > div:not([hidden])')
-        .evaluateAll((els) =>
-          els.map((e) => `${(e as unknown as El).dataset.actor} ${(e as unknown as El).dataset.event}`),
-        );
+      page.locator('#model-per-cpu .log > div:not([hidden])').evaluateAll((els) =>
+        els.map((e) => {
+          const d = (e as unknown as El).dataset;
+          return `${d.actor} ${d.from} ${d.event} ${d.payload}`;
+        }),
+      );
     const lines = await shown();
     expect(lines.length).toBeGreaterThan(0);
     for (const l of lines) expect(l).toMatch(/nic|irq\.inject/);
     expect(await page.locator('#model-per-cpu .log > div[hidden]').count()).toBeGreaterThan(0);
+    // Each line names its sender and carries the payload: a filter on a packet's text finds its hops.
+    await page.fill('#model-per-cpu [data-role="logFilter"]', 'nic.tx');
+    const tx = await page
+      .locator('#model-per-cpu .log > div:not([hidden])')
+      .evaluateAll((els) => els.map((e) => ({ ...(e as unknown as El).dataset })));
+    expect(tx.length).toBeGreaterThan(0);
+    for (const l of tx) {
+      expect(l.from).toMatch(/^vhost-/);
+      expect(l.payload).toMatch(/^pkt#\d+ vm\d+→peer /);
+    }
     await page.fill('#model-per-cpu [data-role="logFilter"]', '');
     expect(await page.locator('#model-per-cpu .log > div[hidden]').count()).toBe(0);
+  }, 120_000);
+
+  it('steps back: ← replays each model from its seed to one event earlier', async () => {
+    await page.waitForSelector('#runstate.paused');
+    // Counts read in one evaluation: both sections of one frame.
+    const counts = async () =>
+      page.evaluate(() => {
+        const d = (globalThis as unknown as Win).document;
+        return ['per-device', 'per-cpu'].map((m) => Number(d.querySelector(`#model-${m}`)?.dataset.events));
+      });
+    const before = await counts();
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(
+      (want) => {
+        const d = (globalThis as unknown as Win).document;
+        const got = ['per-device', 'per-cpu'].map((m) =>
+          Number(d.querySelector(`#model-${m}`)?.dataset.events),
+        );
+        return d.querySelector('#progress')?.hidden === true && got[0] === want[0] && got[1] === want[1];
+      },
+      before.map((n) => n - 1),
+      { timeout: 60_000 },
+    );
   }, 120_000);
 
   it('selects an actor and shows its machine with the current state and its context', async () => {

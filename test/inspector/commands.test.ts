@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BACK_MAX,
   MAX_COMMAND_BYTES,
   parseCommand,
   SPEED_MAX,
@@ -24,6 +25,13 @@ describe('parseCommand', () => {
       ok: true,
       command: { type: 'select', model: 'per-cpu', actor: 'vm3.dev0.tx' },
     });
+  });
+
+  it('step back: a whole number of events within bounds', () => {
+    expect(parse({ type: 'back', events: 3 })).toEqual({ ok: true, command: { type: 'back', events: 3 } });
+    for (const events of [0, -2, 1.5, BACK_MAX + 1, '3', null])
+      expect(parse({ type: 'back', events }).ok).toBe(false);
+    expect(parse({ type: 'back', events: 1, extra: 1 }).ok).toBe(false);
   });
 
   it('enforces numeric bounds', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InspectorSession, MAX_THREADS, MAX_VMS, tooBigToInspect } from '../../src/inspector/session.ts';
-import { readTotals } from '../../src/inspector/snapshot.ts';
+import { buildSnapshot, readTotals } from '../../src/inspector/snapshot.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
 
 /** A wall clock the test moves: `cost` ms pass at every look (a slow machine), `set` jumps. */
@@ -136,5 +136,46 @@ describe('tooBigToInspect', () => {
     expect(100 * (8 + 4)).toBeGreaterThan(MAX_THREADS);
     expect(tooBigToInspect(threads)).toMatch(/threads and queue pairs.*1200/);
     expect(() => session(MAX_VMS + 1)).toThrow(RangeError);
+  });
+});
+
+describe('InspectorSession: step back by replay from the seed', () => {
+  it('returns to the very state an earlier event count had', () => {
+    const s = new InspectorSession({
+      scenario: resolveScenario({ vms: 2, seed: 4 }),
+      models: ['per-cpu'],
+      paused: true,
+    });
+    s.setViewers(1);
+    s.runUntil(150_000);
+    s.apply({ type: 'step' });
+    const snap = () => JSON.stringify(buildSnapshot(s.sides[0].sys, 'per-cpu'));
+    const events = s.sides[0].sys.kernel.eventsFired;
+    const before = snap();
+    s.runUntil(600_000);
+    const back = s.sides[0].sys.kernel.eventsFired - events;
+    expect(back).toBeGreaterThan(100);
+    s.apply({ type: 'back', events: back });
+    expect(s.replayProgress?.targetEvents).toBe(events);
+    while (s.pump());
+    expect(s.replayProgress).toBeNull();
+    expect(s.sides[0].sys.kernel.eventsFired).toBe(events);
+    expect(snap()).toBe(before);
+    // The log holds the replayed messages, each with its sender.
+    const log = s.state().systems[0].log;
+    expect(log.length).toBeGreaterThan(0);
+    expect(log.every((l) => l.from.length > 0)).toBe(true);
+  });
+
+  it('goes back the same count in each side-by-side model, and stops at zero', () => {
+    const s = session(2);
+    s.runUntil(100_000);
+    const counts = s.sides.map((x) => x.sys.kernel.eventsFired);
+    s.apply({ type: 'back', events: 10 });
+    while (s.pump());
+    expect(s.sides.map((x) => x.sys.kernel.eventsFired)).toEqual(counts.map((c) => c - 10));
+    s.apply({ type: 'back', events: 1_000_000 });
+    while (s.pump());
+    expect(s.sides.map((x) => x.sys.kernel.eventsFired)).toEqual([0, 0]);
   });
 });
