@@ -16,9 +16,11 @@ import path from 'node:path';
 import type { Scenario } from '../src/model/scenario.ts';
 import { runScenario } from '../src/runtime/runScenario.ts';
 import { defaultScenario } from '../src/scenario/defaults.ts';
+import { heapLoop as loop } from '../src/sweep/heapLoop.ts';
 import { benchDispatch } from './dispatch.ts';
-import { heapLoop } from './heapLoop.ts';
 import { gcAvailable, gcSource, logLogSlope, type ScalePoint, scalePoint, scaleScenario } from './scaling.ts';
+
+const heapLoop = (entities: number, events: number) => loop(entities, events, () => performance.now());
 
 const quick = process.argv.includes('--quick');
 const skipScaling = process.argv.includes('--skip-scaling');

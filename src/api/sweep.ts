@@ -2,6 +2,7 @@
 import type { ModelName, WorkloadKind } from '../model/scenario.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
 import { resolveScenario, type ScenarioInput } from '../scenario/resolve.ts';
+import { checkRuns } from '../sweep/bounds.ts';
 import { executeSweep, type FailedPoint } from '../sweep/execute.ts';
 import {
   buildGrid,
@@ -40,6 +41,11 @@ export interface SweepOptions {
   executor?: ExecutorKind;
   /** A policy module used instead of the model (src/policies/module.ts); give one model to label points. */
   policyModule?: string;
+  /**
+   * Refuse sweeps of more runs than this (grid points x reps; default DEFAULT_MAX_RUNS, 10,000): a
+   * ScenarioError naming the field, before the grid is built.
+   */
+  maxRuns?: number;
   /** After each run: runs done of `total`. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -68,13 +74,15 @@ export interface SweepResult {
  */
 export async function sweep(o: SweepOptions): Promise<SweepResult> {
   const base = resolveScenario(o.base ?? {});
-  const grid = buildGrid({
+  const spec = {
     base,
     models: [...(o.models ?? TALK_MODELS)],
     vmsList: [...o.vmsList],
     axes: [...(o.axes ?? [])],
     ...(o.workloads === undefined ? {} : { workloads: [...o.workloads] }),
-  });
+  };
+  checkRuns(spec, o.reps ?? 1, o.maxRuns);
+  const grid = buildGrid(spec);
   const run = await executeSweep({
     grid,
     reps: o.reps ?? 1,

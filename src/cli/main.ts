@@ -4,9 +4,11 @@
  * Exit status: 0 success; 2 bad input (flags, scenario, files) with one `vhost-sim: error: ...` line on
  * stderr; 1 internal error (stack trace only with VHOST_SIM_DEBUG=1).
  */
+import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runAsync } from '../api/runAsync.ts';
 import { REPRODUCE_DURATION_S, REPRODUCE_REPS, REPRODUCE_VMS, TALK_MODELS } from '../api/sweep.ts';
 import { DEFAULT_TIE_TOLERANCE } from '../metrics/crossover.ts';
 import type { Metrics } from '../metrics/summary.ts';
@@ -19,14 +21,17 @@ import {
 } from '../model/scenario.ts';
 import { MissingPackageError } from '../optional.ts';
 import { loadPolicyModule, PolicyModuleError } from '../policies/module.ts';
+import type { Policy } from '../policies/policy.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
-import { runScenario } from '../runtime/runScenario.ts';
+import { type RunResult, runScenario } from '../runtime/runScenario.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { profiles } from '../scenario/profiles.ts';
 import { deepMerge, resolveScenario, type ScenarioInput } from '../scenario/resolve.ts';
 import { ScenarioError } from '../scenario/schema.ts';
+import { checkJobs, checkRuns } from '../sweep/bounds.ts';
 import { executeSweep, type FailedPoint } from '../sweep/execute.ts';
 import { ResumeError } from '../sweep/journal.ts';
+import { batched, jsonChunks } from '../sweep/jsonChunks.ts';
 import {
   assertChartsInstalled,
   defaultOutDir,
@@ -49,6 +54,7 @@ import {
 } from '../sweep/sweep.ts';
 import { VERSION } from '../version.ts';
 import { addDiagramCommand } from './diagram.ts';
+import { estimateOptions, estimateOrRefuse, maxRunsOption } from './estimate.ts';
 import {
   crossoverCsv,
   formatReproduceTable,
@@ -218,14 +224,19 @@ const json = (doc: unknown) => `${JSON.stringify(doc, null, 2)}\n`;
 const showProgress = () => Boolean(process.stderr.isTTY) && !process.env.CI;
 
 /** Print `text` in the chosen human format, or the machine formats as they are. */
-function emit(
+async function emit(
   format: Format,
-  jsonText: string,
+  jsonText: string | (() => Iterable<string>),
   csvText: string,
   human: (style: 'text' | 'md') => string,
-): void {
-  if (format === 'json') write(jsonText);
-  else if (format === 'csv') write(csvText);
+): Promise<void> {
+  if (format === 'json' && typeof jsonText === 'string') write(jsonText);
+  else if (format === 'json' && typeof jsonText !== 'string') {
+    // Piece by piece, waiting for the pipe to drain, so a huge document is never one string.
+    for (const piece of batched(jsonText())) {
+      if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
+    }
+  } else if (format === 'csv') write(csvText);
   else write(human(format === 'md' ? 'md' : 'text'));
 }
 
@@ -233,11 +244,14 @@ function emit(
 
 interface RunOpts extends BaseOpts {
   trace?: string;
+  estimate: boolean;
+  maxHours: number;
 }
 
 async function runCommand(file: string | undefined, o: RunOpts): Promise<void> {
   const scenario = resolveScenario(baseInput(file, o), o.set);
   const policy = o.policy === undefined ? undefined : (await loadPolicyModule(o.policy))(scenario);
+  if (estimateOrRefuse('run', [scenario], { ...o, jobs: 1 })) return;
   let result: { metrics: Metrics; events: number };
   if (o.trace !== undefined) {
     const { runWithTimeline, traceJson } = await import('../runtime/timeline.ts');
@@ -251,12 +265,37 @@ async function runCommand(file: string | undefined, o: RunOpts): Promise<void> {
       `wrote ${o.trace} (${r.trace.traceEvents.length} trace events; open in ui.perfetto.dev)\n`,
     );
     result = r;
-  } else result = runScenario(scenario, { executor: o.executor, policy });
+  } else if (showProgress()) result = await runWithProgress(scenario, o.executor, policy);
+  else result = runScenario(scenario, { executor: o.executor, policy });
   const { metrics, events } = result;
   const m = meta(o.executor, events, o.policy);
-  emit(o.format, json({ scenario, metrics, meta: m }), runCsv(metrics), (style) =>
+  await emit(o.format, json({ scenario, metrics, meta: m }), runCsv(metrics), (style) =>
     formatRunTable(scenario, metrics, m, style),
   );
+}
+
+/** A run with a progress bar on stderr: virtual milliseconds done of the scenario's, elapsed, ETA. */
+async function runWithProgress(
+  scenario: Scenario,
+  executor: ExecutorKind,
+  policy: Policy | undefined,
+): Promise<RunResult> {
+  const progress = createProgress({
+    enabled: true,
+    write: (t) => process.stderr.write(t),
+    now: () => performance.now(),
+    label: 'run',
+    unit: 'virtual ms',
+  });
+  try {
+    return await runAsync(scenario, {
+      executor,
+      ...(policy === undefined ? {} : { policy }),
+      onProgress: (p) => progress.update(Math.round(p.nowNs / 1e6), Math.round(p.endNs / 1e6)),
+    });
+  } finally {
+    progress.finish();
+  }
 }
 
 interface SweepDoc {
@@ -294,6 +333,9 @@ interface SweepRunOpts {
   policy?: string;
   tieTolerance: number;
   refine: boolean;
+  estimate: boolean;
+  maxHours: number;
+  maxRuns: number;
 }
 
 /**
@@ -309,6 +351,9 @@ async function runSweep(
   const t0 = performance.now();
   const dir = o.out ?? defaultOutDir(id);
   const jobs = o.jobs ?? availableParallelism();
+  if (o.queue === undefined) checkJobs(jobs);
+  const scenarios = grid.map((g) => g.scenario);
+  if (estimateOrRefuse(id.command, scenarios, { ...o, jobs, onQueue: o.queue !== undefined })) return;
   const progress = createProgress({
     enabled: showProgress(),
     write: (t) => process.stderr.write(t),
@@ -354,15 +399,18 @@ async function runSweep(
   const doc: SweepDoc = { points, crossover: sweepCrossover(points, crossover) } as SweepDoc;
   if (failed.length > 0) doc.failed = failed;
   doc.meta = meta(o.executor, run.events, o.policy);
-  const jsonText = json(doc);
+  const jsonText = function* () {
+    yield* jsonChunks(doc);
+    yield '\n';
+  };
   const csvText = sweepCsv(points);
-  emit(o.format, jsonText, csvText, (style) => human(points, style, crossover));
+  await emit(o.format, jsonText, csvText, (style) => human(points, style, crossover));
   let files: string[];
   try {
     files = await writeResultsFolder({
       dir,
       stem: id.command,
-      jsonText,
+      json: jsonText,
       csvText,
       crossoverCsvText: crossoverCsv(points, crossover),
       crossover,
@@ -419,6 +467,7 @@ async function sweepCommand(file: string | undefined, o: SweepOpts): Promise<voi
     );
   const base = resolveScenario(baseInput(file, o), o.set);
   const axes: SweepAxis[] = o.axis.map(parseAxis);
+  checkRuns({ models: o.models, vmsList: o.vmsList, axes }, o.reps, o.maxRuns);
   const grid = buildGrid({ base, models: o.models, vmsList: o.vmsList, axes });
   const id: SweepIdentity = {
     command: 'sweep',
@@ -471,6 +520,7 @@ async function reproduceCommand(o: ReproduceOpts): Promise<void> {
     base.workload.kind = workloads[0];
     return uncertaintyCommand(base, [...REPRODUCE_VMS], { ...o, samples: o.uncertainty });
   }
+  checkRuns({ models: o.models, vmsList: [...REPRODUCE_VMS], workloads }, o.reps, o.maxRuns);
   const grid = buildGrid({ base, models: o.models, vmsList: [...REPRODUCE_VMS], workloads });
   const id: SweepIdentity = {
     command: 'reproduce',
@@ -490,6 +540,7 @@ async function reproduceCommand(o: ReproduceOpts): Promise<void> {
 
 /** Options every grid command shares: parallelism, replications, the results folder. */
 function addSweepRunOptions(cmd: Command, command: string, reps = 1): Command {
+  for (const opt of [maxRunsOption(), ...estimateOptions()]) cmd.addOption(opt);
   return cmd
     .option('--jobs <n>', 'points run in parallel on worker threads (default: available cores)', positiveInt)
     .option(
@@ -546,6 +597,8 @@ export function buildProgram(): Command {
       '--trace <file>',
       'also write a per-core timeline (Chrome Trace Event JSON; opens in ui.perfetto.dev)',
     )
+    .addOption(estimateOptions()[0] as Option)
+    .addOption(estimateOptions()[1] as Option)
     .action((file: string | undefined, o: RunOpts) => runCommand(file, o));
 
   addSweepRunOptions(

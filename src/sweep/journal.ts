@@ -25,6 +25,7 @@ import {
 import { join } from 'node:path';
 import type { Metrics } from '../metrics/summary.ts';
 import type { ModelName, Scenario } from '../model/scenario.ts';
+import { batched } from './jsonChunks.ts';
 import type { PointError } from './task.ts';
 
 export const JOURNAL = 'points.jsonl';
@@ -85,11 +86,16 @@ function fsyncDir(dir: string): void {
   }
 }
 
-function writeAtomically(file: string, text: string, write?: WriteFn): void {
+function* lines(entries: Iterable<JournalEntry>): Generator<string> {
+  for (const e of entries) yield entryLine(e);
+}
+
+/** Write `pieces` to `file` through a temporary file; the pieces are never joined into one string. */
+function writeAtomically(file: string, pieces: Iterable<string>, write?: WriteFn): void {
   const tmp = `${file}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
-    writeFully(fd, text, write);
+    for (const text of batched(pieces)) writeFully(fd, text, write);
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
@@ -186,7 +192,7 @@ export class Journal {
         kept.clear();
       }
       // Start the file over with only what is kept (drops torn lines and old failures).
-      writeAtomically(file, [...kept.values()].map(entryLine).join(''), o.write);
+      writeAtomically(file, lines(kept.values()), o.write);
       return new Journal(file, kept, unchecked, lock, o.write);
     } catch (err) {
       rmSync(lock, { force: true });
@@ -254,7 +260,7 @@ export class Journal {
     closeSync(this.fd);
     this.fd = -1;
     const sorted = [...entries].sort((a, b) => a.index - b.index || a.rep - b.rep);
-    writeAtomically(this.file, sorted.map(entryLine).join(''), this.write);
+    writeAtomically(this.file, lines(sorted), this.write);
   }
 
   /** Close the file and release the folder's lock. */

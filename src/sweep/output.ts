@@ -4,10 +4,11 @@
  * charts with their specs, and meta.json (the only file with wall time and other run-dependent facts).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelName, Scenario } from '../model/scenario.ts';
 import { firstMissing, importOptional, MissingPackageError } from '../optional.ts';
+import { batched } from './jsonChunks.ts';
 import type { CrossoverOptions, SweepAxis, SweepPoint } from './sweep.ts';
 
 export interface SweepIdentity {
@@ -43,7 +44,8 @@ export const defaultOutDir = (id: SweepIdentity) => join('results', `${id.comman
 export interface ResultsFolder {
   dir: string;
   stem: string;
-  jsonText: string;
+  /** The document's text in pieces (never one string: it may be larger than a string can be). */
+  json: () => Iterable<string>;
   csvText: string;
   /** The crossover statements as CSV (crossover.csv), one row per group and metric. */
   crossoverCsvText: string;
@@ -89,7 +91,14 @@ export async function writeResultsFolder(f: ResultsFolder): Promise<string[]> {
     await writeFile(p, text);
     files.push(p);
   };
-  await put(`${f.stem}.json`, f.jsonText);
+  const jsonFile = join(f.dir, `${f.stem}.json`);
+  const fh = await open(jsonFile, 'w');
+  try {
+    for (const piece of batched(f.json())) await fh.write(piece);
+  } finally {
+    await fh.close();
+  }
+  files.push(jsonFile);
   await put('summary.csv', f.csvText);
   await put('crossover.csv', f.crossoverCsvText);
   await put('scenario.json', json(f.scenario));

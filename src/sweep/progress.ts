@@ -11,6 +11,8 @@ export interface ProgressOptions {
   now: () => number;
   label?: string;
   width?: number;
+  /** What `done` and `total` count (default `runs`). */
+  unit?: string;
 }
 
 export interface Progress {
@@ -37,12 +39,13 @@ export function progressLine(
   elapsedS: number,
   computed: number,
   width = 24,
+  unit = 'runs',
 ): string {
   const frac = total === 0 ? 1 : done / total;
   const filled = Math.round(frac * width);
   const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
   const eta = computed > 0 ? formatDuration((elapsedS / computed) * (total - done)) : '--:--';
-  return `${label} ${bar} ${done}/${total} runs ${Math.floor(frac * 100)} % · elapsed ${formatDuration(elapsedS)} · ETA ${eta}`;
+  return `${label} ${bar} ${done}/${total} ${unit} ${Math.floor(frac * 100)} % · elapsed ${formatDuration(elapsedS)} · ETA ${eta}`;
 }
 
 export function createProgress(o: ProgressOptions): Progress {
@@ -55,7 +58,15 @@ export function createProgress(o: ProgressOptions): Progress {
       if (fromJournal) baseline = done;
       else computed = done - baseline;
       if (!o.enabled) return;
-      const line = progressLine(o.label ?? 'sweep', done, total, (o.now() - start) / 1000, computed, o.width);
+      const line = progressLine(
+        o.label ?? 'sweep',
+        done,
+        total,
+        (o.now() - start) / 1000,
+        computed,
+        o.width,
+        o.unit,
+      );
       o.write(`\r\x1b[2K${line}`);
       drawn = true;
     },

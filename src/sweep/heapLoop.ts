@@ -2,8 +2,10 @@
  * The baseline for the executor: a minimal hand-written discrete-event loop (binary heap of
  * (time, seq) with parallel typed arrays, no closures, no objects per event) running a load of the same
  * shape as a simulation: N entities, each event schedules the next one of its entity a few µs later.
+ * The bench compares the executor with it (docs/performance.md); the estimate of a sweep's wall time
+ * reads the machine's present speed off it (estimate.ts). `now` is the wall clock in ms.
  */
-export function heapLoop(entities: number, events: number): { eventsPerSec: number } {
+export function heapLoop(entities: number, events: number, now: () => number): { eventsPerSec: number } {
   const cap = entities + 1;
   const at = new Float64Array(cap);
   const seq = new Float64Array(cap);
@@ -49,7 +51,7 @@ export function heapLoop(entities: number, events: number): { eventsPerSec: numb
   };
   for (let w = 0; w < entities; w++) push(w * 1000, w);
   let x = 12345;
-  const t0 = performance.now();
+  const t0 = now();
   for (let n = 0; n < events; n++) {
     const t = at[0];
     const w = who[0];
@@ -60,6 +62,6 @@ export function heapLoop(entities: number, events: number): { eventsPerSec: numb
     x ^= x << 5;
     push(t + 1000 + ((x >>> 0) % 7000), w);
   }
-  const ms = performance.now() - t0;
+  const ms = now() - t0;
   return { eventsPerSec: (events / ms) * 1000 };
 }
