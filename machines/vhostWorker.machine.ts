@@ -338,7 +338,7 @@ function nextPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boole
     endWork(ctx, port, work);
     ctx.stats.requeues++;
     h.recorder.requeues++;
-    if (h.queueWork(work.wid, ctx.cpu, ctx.worker) === ctx.worker) ctx.list.push(work.wid);
+    if (h.requeueWork(work.wid, ctx.cpu, ctx.worker) === ctx.worker) ctx.list.push(work.wid);
     return false;
   }
   return handlerStep(ctx, port, work, false);

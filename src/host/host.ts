@@ -322,7 +322,7 @@ export class Host implements BalanceState {
    * selects for the CPU it is queued from. A second queueing before it runs coalesces. Returns the worker
    * chosen (-1 when coalesced); when that is `runningWorker`, the caller appends the work to its own list.
    */
-  queueWork(wid: number, fromCpu: number, runningWorker = -1): number {
+  queueWork(wid: number, fromCpu: number, runningWorker = -1, requeue = false): number {
     const work = this.works[wid];
     if (work.queued) {
       this.recorder.coalesced++;
@@ -331,7 +331,7 @@ export class Host implements BalanceState {
     const nowNs = this.now();
     work.queued = true;
     work.queuedAtNs = nowNs;
-    const w = this.policy.selectWorker(work, fromCpu, nowNs);
+    const w = this.policy.selectWorker(work, fromCpu, nowNs, requeue ? runningWorker : -1);
     work.worker = w;
     // The running worker requeueing onto itself appends to its own list (llist_add) and needs no wake-up;
     // any other worker learns of the work through its link.
@@ -339,13 +339,25 @@ export class Host implements BalanceState {
     return w;
   }
 
+  /**
+   * `worker`'s handler of `wid` hit its weight (vhost_exceeds_weight) and queues the work again
+   * (vhost_poll_queue), after `workFinished`: the work is marked backlogged until a run ends by itself.
+   */
+  requeueWork(wid: number, fromCpu: number, worker: number): number {
+    this.works[wid].backlogged = true;
+    return this.queueWork(wid, fromCpu, worker, true);
+  }
+
   /** A worker finished running a work (ran it to the end or hit its weight). */
   workFinished(worker: number, wid: number, pkts: number): void {
     const r = this.recorder;
+    const work = this.works[wid];
     r.worksRun++;
     r.workPkts += pkts;
     if (pkts > r.workPktsMax) r.workPktsMax = pkts;
-    r.workSojournNs += this.now() - this.works[wid].queuedAtNs;
-    this.policy.workFinished(worker, this.now());
+    r.workSojournNs += this.now() - work.queuedAtNs;
+    // Set again by requeueWork when the run ended at the weight.
+    work.backlogged = false;
+    this.policy.workFinished(worker, this.now(), work);
   }
 }

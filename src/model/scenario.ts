@@ -32,6 +32,23 @@ export interface PolicyOptions {
    * CPU"), `when-idle` (only while it has no work queued), `always` (it competes like any other).
    */
   perCpuOwnWorker: 'never' | 'when-idle' | 'always';
+  /**
+   * per-cpu: what "idlest" means. `works`: fewest works queued on or running in the worker; `cpu`: the
+   * shortest run queue of the worker's CPU (nr_running, the running thread included), then fewest works;
+   * `works-then-cpu`: fewest works, then the shortest run queue (docs/dispatch.md).
+   */
+  perCpuKey: 'works' | 'cpu' | 'works-then-cpu';
+  /**
+   * per-cpu: where a work that hit its weight (vhost_exceeds_weight) is requeued: `pick`, a new pick from
+   * the worker's CPU; `own`, the tail of the worker that ran it, as a single worker does.
+   */
+  perCpuRequeue: 'pick' | 'own';
+  /**
+   * per-cpu: `split`, a device's TX and RX are picked independently; `hybrid`, dedicated per-device threads
+   * while per-device threads would not outnumber the CPUs, and in the shared pool a work joins the worker
+   * its queue pair's other direction is on unless both directions are backlogged (docs/dispatch.md).
+   */
+  perCpuTxRx: 'split' | 'hybrid';
 }
 export const workloadKinds = ['TCP_RR', 'UDP_RR', 'TCP_STREAM', 'UDP_STREAM', 'OPEN_RR'] as const;
 export type WorkloadKind = (typeof workloadKinds)[number];

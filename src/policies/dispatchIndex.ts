@@ -1,6 +1,9 @@
 /** Whether the worker of the queueing CPU may take the work (`policy.perCpuOwnWorker`). */
 export type OwnWorker = 'never' | 'when-idle' | 'always';
 
+/** What "idlest" compares first (`policy.perCpuKey`); `works` alone is what the heap orders by. */
+export type DispatchKey = 'works' | 'cpu' | 'works-then-cpu';
+
 /**
  * The per-CPU dispatcher's hot path: for each NUMA node, a binary min-heap of that node's workers ordered
  * by (load, lastIdleNs, worker index). `load` is the number of works queued on or running in the worker;
@@ -49,11 +52,57 @@ export class DispatchIndex {
    * root's two children, so the exclusion costs O(1).
    */
   pick(node: number, ownWorker: number, own: OwnWorker = 'never'): number {
+    return this.counted(node, this.choose(node, ownWorker, own));
+  }
+
+  private counted(node: number, w: number): number {
     this.picks++;
-    const w = this.choose(node, ownWorker, own);
     // An idle worker was there (ownWorker included) and the pick went to a busy one.
     if (w >= 0 && this.load[w] > 0 && this.idle[node] > 0) this.busyPicks++;
     return w;
+  }
+
+  /**
+   * The idlest worker on `node` by a key that includes `cpuLoad(w)`, the run-queue length of worker w's
+   * CPU: (cpuLoad, load, lastIdleNs, index) for `cpu`, (load, cpuLoad, lastIdleNs, index) for
+   * `works-then-cpu`; the own worker as in `pick`. Run queues change on every wake-up, switch and sleep,
+   * outside this index, so this scans the node's W workers (O(W)) instead of keeping them ordered.
+   */
+  pickBy(
+    node: number,
+    ownWorker: number,
+    own: OwnWorker,
+    key: Exclude<DispatchKey, 'works'>,
+    cpuLoad: (w: number) => number,
+  ): number {
+    const heap = this.heaps[node];
+    const size = this.sizes[node];
+    let best = -1;
+    let bestCpu = 0;
+    for (let i = 0; i < size; i++) {
+      const w = heap[i];
+      if (w === ownWorker && size > 1 && own !== 'always' && !(own === 'when-idle' && this.load[w] === 0))
+        continue;
+      const c = cpuLoad(w);
+      if (best < 0 || this.keyLess(w, c, best, bestCpu, key === 'cpu')) {
+        best = w;
+        bestCpu = c;
+      }
+    }
+    return this.counted(node, best);
+  }
+
+  private keyLess(a: number, ca: number, b: number, cb: number, cpuFirst: boolean): boolean {
+    const la = this.load[a];
+    const lb = this.load[b];
+    if (cpuFirst) {
+      if (ca !== cb) return ca < cb;
+      if (la !== lb) return la < lb;
+    } else {
+      if (la !== lb) return la < lb;
+      if (ca !== cb) return ca < cb;
+    }
+    return this.less(a, b);
   }
 
   private choose(node: number, ownWorker: number, own: OwnWorker): number {

@@ -1,6 +1,6 @@
 import type { ModelName, Scenario } from '../model/scenario.ts';
 import { MultiWorkerPolicy } from './multiWorker.ts';
-import { PerCpuPolicy } from './perCpu.ts';
+import { PerCpuPolicy, perCpuOptions } from './perCpu.ts';
 import { PerDevicePolicy } from './perDevice.ts';
 import { PmdPolicy } from './pmd.ts';
 import type { Policy } from './policy.ts';
@@ -13,7 +13,7 @@ export function createPolicy(name: ModelName, scenario: Scenario): Policy {
     case 'per-device':
       return new PerDevicePolicy();
     case 'per-cpu':
-      return new PerCpuPolicy(scenario.policy.perCpuOwnWorker);
+      return new PerCpuPolicy(perCpuOptions(scenario));
     case 'multi-worker':
       return new MultiWorkerPolicy();
     case 'busy-poll':

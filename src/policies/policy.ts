@@ -25,6 +25,11 @@ export interface PolicyInput {
   scenario: Scenario;
   /** Queue slots per VM (devices x queue pairs); slot = device * queuePairs + pair. */
   slots: number;
+  /**
+   * nr_running of a CPU's run queue at this instant, the running thread included (the host's scheduler
+   * state, read at each pick by designs that look at how busy a CPU is). Absent outside a simulation.
+   */
+  nrRunning?: (cpu: number) => number;
 }
 
 /**
@@ -40,11 +45,12 @@ export interface Policy {
    * The worker (index into createWorkers' result) that runs `work`, queued from `fromCpu`. `fromCpu` is -1
    * when no CPU queues it: assigning queues to polling threads (at start and after a reassignment) and a
    * polled NIC handing a frame to its queue's owner. A design that dispatches by CPU must not be combined
-   * with a polled NIC.
+   * with a polled NIC. `requeuedBy` is the worker whose handler has just hit its weight and requeues
+   * `work` (vhost_exceeds_weight), else -1.
    */
-  selectWorker(work: VhostWork, fromCpu: number, nowNs: number): number;
-  /** The worker took a work off its list and finished running it. */
-  workFinished(worker: number, nowNs: number): void;
+  selectWorker(work: VhostWork, fromCpu: number, nowNs: number, requeuedBy?: number): number;
+  /** The worker took `work` off its list and finished running it (to the end, or to its weight). */
+  workFinished(worker: number, nowNs: number, work: VhostWork): void;
   /** Number of dispatch decisions made (picks), for the hot-path counters. */
   readonly picks: number;
   /**

@@ -12,6 +12,7 @@ import type { Scenario } from '../model/scenario.ts';
 import { buildTopology, type Topology } from '../model/topology.ts';
 import { createPolicy } from '../policies/index.ts';
 import type { Policy } from '../policies/policy.ts';
+import { nrRunning } from '../sched/cpuLoad.ts';
 import { newTask } from '../sched/task.ts';
 import { createWorkload } from '../workloads/index.ts';
 import { pairPeers } from '../workloads/pairing.ts';
@@ -149,7 +150,12 @@ export class SimSystem {
 
     // A queue slot is one queue pair of one device: its own TX/RX virtqueues, works and vhost-net fd.
     const slots = s.devicesPerVm * s.queuePairs;
-    const workers = host.policy.createWorkers({ topo, scenario: s, slots });
+    const workers = host.policy.createWorkers({
+      topo,
+      scenario: s,
+      slots,
+      nrRunning: (cpu) => nrRunning(host.rqs[cpu]),
+    });
     // Cores a design takes for its own threads (sidecores, PMDs) are kept free of vCPUs.
     const reserved = new Set(host.policy.reservedCpus?.(topo) ?? []);
     const spawnWorker = (w: number) => {
@@ -197,6 +203,7 @@ export class SimSystem {
             queued: false,
             worker: -1,
             queuedAtNs: 0,
+            backlogged: false,
           });
         }
       }

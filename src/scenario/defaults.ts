@@ -20,6 +20,9 @@ export function defaultScenario(): Scenario {
       autoLbImprovementThreshold: 0.25,
       autoLbRebalIntervalS: 60,
       perCpuOwnWorker: 'never',
+      perCpuKey: 'works',
+      perCpuRequeue: 'pick',
+      perCpuTxRx: 'split',
     },
     workload: {
       kind: 'TCP_RR',

@@ -304,6 +304,9 @@ export const scenarioSchema = z
             .min(0, { error: 'a number of seconds 0..86400' })
             .max(86_400, { error: 'a number of seconds 0..86400' }),
           perCpuOwnWorker: oneOf(['never', 'when-idle', 'always'] as const),
+          perCpuKey: oneOf(['works', 'cpu', 'works-then-cpu'] as const),
+          perCpuRequeue: oneOf(['pick', 'own'] as const),
+          perCpuTxRx: oneOf(['split', 'hybrid'] as const),
         },
         { error: 'an object of threading-model options' },
       ),

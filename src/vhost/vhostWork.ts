@@ -17,4 +17,6 @@ export interface VhostWork {
   worker: number;
   /** Virtual time it was queued, for sojourn time. */
   queuedAtNs: number;
+  /** Its handler's last run was cut by the weight (vhost_exceeds_weight): more was waiting than one run moves. */
+  backlogged: boolean;
 }

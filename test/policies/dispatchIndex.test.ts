@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildTopology } from '../../src/model/topology.ts';
-import { DispatchIndex, type OwnWorker } from '../../src/policies/dispatchIndex.ts';
+import { DispatchIndex, type DispatchKey, type OwnWorker } from '../../src/policies/dispatchIndex.ts';
 import { PerCpuPolicy } from '../../src/policies/perCpu.ts';
 import { defaultScenario } from '../../src/scenario/defaults.ts';
 import type { VhostWork } from '../../src/vhost/vhostWork.ts';
@@ -14,6 +14,31 @@ class Reference {
   constructor(readonly nodeOf: readonly number[]) {
     this.load = nodeOf.map(() => 0);
     this.lastIdleNs = nodeOf.map(() => 0);
+  }
+
+  /** With a key: (cpu, load, lastIdle, index) for `cpu`, (load, cpu, lastIdle, index) for `works-then-cpu`. */
+  pickBy(node: number, exclude: number, own: OwnWorker, key: DispatchKey, cpu: readonly number[]): number {
+    const members = this.nodeOf.flatMap((n, w) => (n === node ? [w] : []));
+    const allowed = members.filter(
+      (w) =>
+        members.length === 1 ||
+        w !== exclude ||
+        own === 'always' ||
+        (own === 'when-idle' && this.load[w] === 0),
+    );
+    const tuple = (w: number) =>
+      key === 'cpu'
+        ? [cpu[w], this.load[w], this.lastIdleNs[w], w]
+        : key === 'works-then-cpu'
+          ? [this.load[w], cpu[w], this.lastIdleNs[w], w]
+          : [this.load[w], this.lastIdleNs[w], w];
+    const lexLess = (a: number[], b: number[]) => {
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+      return false;
+    };
+    let best = -1;
+    for (const w of allowed) if (best < 0 || lexLess(tuple(w), tuple(best))) best = w;
+    return best;
   }
 
   pick(node: number, exclude: number, own: OwnWorker = 'never'): number {
@@ -108,6 +133,65 @@ describe('DispatchIndex', () => {
     );
   });
 
+  it('pickBy(node, exclude, own, key, cpu load) equals the brute-force argmin of its key after every op', () => {
+    const withCpu = scenarioArb.chain((sc) =>
+      fc.record({
+        sc: fc.constant(sc),
+        // Run-queue lengths per op: small, so that ties at every level of the key happen often.
+        cpus: fc.array(
+          fc.array(fc.integer({ min: 0, max: 2 }), {
+            minLength: sc.nodeOf.length,
+            maxLength: sc.nodeOf.length,
+          }),
+          {
+            minLength: sc.ops.length + 1,
+            maxLength: sc.ops.length + 1,
+          },
+        ),
+      }),
+    );
+    fc.assert(
+      fc.property(withCpu, ({ sc: { nodes, nodeOf, ops }, cpus }) => {
+        const index = new DispatchIndex(nodeOf, nodes);
+        const ref = new Reference(nodeOf);
+        let nowNs = 0;
+        const check = (cpu: number[]) => {
+          for (let node = 0; node < nodes; node++) {
+            for (const ex of [-1, ...nodeOf.map((_, w) => w)]) {
+              for (const own of ['never', 'when-idle', 'always'] as const) {
+                for (const key of ['cpu', 'works-then-cpu'] as const) {
+                  const before = index.busyPicks;
+                  const w = index.pickBy(node, ex, own, key, (x) => cpu[x]);
+                  expect(w, `node ${node} exclude ${ex} ${own} ${key}`).toBe(
+                    ref.pickBy(node, ex, own, key, cpu),
+                  );
+                  const idleThere = nodeOf.some((n, x) => n === node && ref.load[x] === 0);
+                  expect(index.busyPicks - before).toBe(w >= 0 && ref.load[w] > 0 && idleThere ? 1 : 0);
+                }
+              }
+              // The heap's pick is the same brute force with the works key.
+              expect(index.pick(node, ex)).toBe(ref.pickBy(node, ex, 'never', 'works', cpu));
+            }
+          }
+        };
+        check(cpus[0]);
+        ops.forEach((op, i) => {
+          nowNs += op.dtNs;
+          if (op.kind === 'finished' && ref.load[op.w] > 0) {
+            index.finished(op.w, nowNs);
+            ref.load[op.w]--;
+            ref.lastIdleNs[op.w] = nowNs;
+          } else {
+            index.queued(op.w);
+            ref.load[op.w]++;
+          }
+          check(cpus[i + 1]);
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('counts one pick per call and never returns a worker of another node', () => {
     const index = new DispatchIndex([0, 1, 0, 1], 2);
     expect(index.pick(0, 0)).toBe(2);
@@ -127,6 +211,7 @@ describe('PerCpuPolicy.selectWorker', () => {
     queued: false,
     worker: -1,
     queuedAtNs: 0,
+    backlogged: false,
   });
 
   it("picks a worker on the queueing CPU's node, never the queueing CPU's own when the node has another", () => {

@@ -65,3 +65,24 @@ describe('fast executor == XState executor, state by state', () => {
     expect(live.kernel.eventsFired).toBe(fast.kernel.eventsFired);
   });
 });
+
+describe('fast executor == XState executor, per-cpu dispatch variants', () => {
+  // The run-queue key reads the scheduler's state at each pick; requeue and hybrid change where works go.
+  const variants = [
+    { perCpuKey: 'cpu', perCpuRequeue: 'own', perCpuTxRx: 'hybrid', perCpuOwnWorker: 'when-idle' },
+    { perCpuKey: 'works-then-cpu', perCpuRequeue: 'pick', perCpuTxRx: 'split', perCpuOwnWorker: 'never' },
+  ] as const;
+  it.each(variants)('$perCpuKey, requeue $perCpuRequeue, $perCpuTxRx: identical metrics', (variant) => {
+    const run = (executor: 'fast' | 'xstate') => {
+      const s = small('per-cpu', 10, { seed: 5, durationS: 0.004, warmupS: 0.001 });
+      s.workload.kind = 'UDP_STREAM';
+      Object.assign(s.policy, variant);
+      return runScenario(s, { executor });
+    };
+    const fast = run('fast');
+    const live = run('xstate');
+    expect(fast.metrics.vhost.requeuesPerSec).toBeGreaterThan(0);
+    expect(live.metrics).toEqual(fast.metrics);
+    expect(live.events).toBe(fast.events);
+  });
+});
