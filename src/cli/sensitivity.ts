@@ -21,6 +21,7 @@ import { profiles } from '../scenario/profiles.ts';
 import { resolveScenario, type ScenarioInput } from '../scenario/resolve.ts';
 import { type OutputSpec, outputLabel, parseOutput } from '../sensitivity/outputs.ts';
 import { parseParams } from '../sensitivity/parameters.ts';
+import { SOBOL_MAX_DIMS } from '../sensitivity/sobolSequence.ts';
 import {
   analyseStudy,
   type Method,
@@ -32,10 +33,12 @@ import {
 } from '../sensitivity/study.ts';
 import { executeSweep } from '../sweep/execute.ts';
 import { ResumeError } from '../sweep/journal.ts';
+import { assertChartsInstalled, preloadCharts } from '../sweep/output.ts';
 import { createProgress, formatDuration } from '../sweep/progress.ts';
 import { queueTarget, redactedQueue } from '../sweep/queue.ts';
 import { VERSION } from '../version.ts';
 import { nameListParser, nameOption } from './names.ts';
+import { compareCommand } from './sensitivityCompare.ts';
 import { UsageError } from './usageError.ts';
 
 const positiveInt = (value: string): number => {
@@ -88,6 +91,7 @@ interface SensitivityOpts {
   executor: ExecutorKind;
   format: 'table' | 'json' | 'csv' | 'md';
   estimate: boolean;
+  compare?: string;
 }
 
 const DEFAULT_OUTPUTS = ['crossover', 'ratio@32'];
@@ -119,9 +123,9 @@ export function studySpec(file: string | undefined, o: SensitivityOpts): StudySp
     designSeed: o.designSeed,
     bootstrap: o.bootstrap,
   };
-  if (o.method === 'sobol' && spec.params.length > 32) {
+  if (o.method === 'sobol' && 2 * spec.params.length > SOBOL_MAX_DIMS) {
     throw new UsageError(
-      `--params: a Sobol' study takes at most 32 parameters (got ${spec.params.length}); screen them with --method morris first`,
+      `--params: a Sobol' study takes at most ${SOBOL_MAX_DIMS / 2} parameters (got ${spec.params.length}); screen them with --method morris first`,
     );
   }
   if (o.method === 'morris' && o.trajectories < 2)
@@ -362,8 +366,14 @@ export async function executeStudy(
 }
 
 async function sensitivityCommand(file: string | undefined, o: SensitivityOpts): Promise<void> {
+  if (o.compare !== undefined) {
+    compareCommand(o.compare, o.format);
+    return;
+  }
   const t0 = performance.now();
   const spec = studySpec(file, o);
+  // Before any run: a missing chart package is one line naming it, not a stack trace after the study.
+  if (o.charts && !o.estimate) assertChartsInstalled();
   const run = await executeStudy('sensitivity', spec, o);
   if (run === null) return;
   const { points, dir, about, cpuS, jobs } = run;
@@ -419,7 +429,7 @@ async function sensitivityCommand(file: string | undefined, o: SensitivityOpts):
     await writeFile(join(dir, 'scenario.json'), `${JSON.stringify(spec.base, null, 2)}\n`);
     let charts = 0;
     if (o.charts) {
-      const { writeChart } = await import('../charts/render.ts');
+      const { writeChart } = await preloadCharts();
       const { sensitivitySpecs } = await import('../charts/sensitivitySpec.ts');
       for (const c of sensitivitySpecs(result.analyses, about.split('; '))) {
         await writeChart(dir, c.name, c.spec);
@@ -507,6 +517,10 @@ export function addSensitivityCommand(program: Command): void {
       'run on `vhost-sim worker` processes through Redis: redis://HOST:PORT (no URL: $VHOST_SIM_QUEUE)',
     )
     .option('--estimate', 'print the number of runs and the time estimate, then stop', false)
+    .option(
+      '--compare <A,B>',
+      "run nothing: compare the parameter rankings (μ* or ST) of two results folders, with Spearman's ρ",
+    )
     .addOption(
       new Option('--executor <kind>', 'machine executor').choices(['fast', 'xstate']).default('fast'),
     )

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,5 +117,64 @@ describe.concurrent('vhost-sim sensitivity', { timeout: 240_000 }, () => {
       'samples.csv',
       'uncertainty.json',
     ]);
+  });
+
+  it('--compare A,B ranks the parameters of two finished studies side by side with Spearman ρ, running nothing', async () => {
+    const study = (dir: string, doc: unknown) => {
+      mkdirSync(join(tmp, dir), { recursive: true });
+      writeFileSync(join(tmp, dir, 'sensitivity.json'), JSON.stringify(doc));
+    };
+    const morris = (path: string, muStar: number) => ({
+      path,
+      mu: muStar,
+      muStar,
+      sigma: 0,
+      muStarCi: [0, 0],
+      sigmaCi: [0, 0],
+    });
+    const sobol = (path: string, total: number) => ({
+      path,
+      first: total,
+      total,
+      firstCi: [0, 0],
+      totalCi: [0, 0],
+    });
+    study('cmp-m', {
+      method: 'morris',
+      analyses: [
+        {
+          output: 'ratio:throughput@32',
+          morris: [morris('profile.costs.a', 3), morris('profile.costs.b', 2), morris('profile.costs.c', 1)],
+        },
+      ],
+    });
+    study('cmp-s', {
+      method: 'sobol',
+      analyses: [
+        {
+          output: 'ratio:throughput@32',
+          sobol: [
+            sobol('profile.costs.a', 0.7),
+            sobol('profile.costs.c', 0.2),
+            sobol('profile.costs.b', 0.1),
+          ],
+        },
+      ],
+    });
+    const out = await runCli([
+      'sensitivity',
+      '--compare',
+      `${join(tmp, 'cmp-m')},${join(tmp, 'cmp-s')}`,
+      '--format',
+      'json',
+    ]);
+    expect(out.code, out.stderr).toBe(0);
+    const [c] = JSON.parse(out.stdout);
+    expect(c.output).toBe('ratio:throughput@32');
+    expect(c.agreement.rows.map((r: { path: string; rankB: number }) => r.rankB)).toEqual([1, 3, 2]);
+    expect(c.agreement.spearman).toBeCloseTo(0.5, 12);
+    const bad = await runCli(['sensitivity', '--compare', join(tmp, 'cmp-m')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--compare: expected two results folders/);
   });
 });

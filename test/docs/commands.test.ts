@@ -6,8 +6,8 @@ import { ROOT, runCli } from '../cliRun.ts';
 
 /**
  * The documented command lines keep working: every `npx vhost-sim …` line of a shell block in the README
- * and in docs/ runs as written (but `inspect` and `worker`, servers with tests of their own, and
- * `--queue` lines, which need Redis), with only its files moved to a temporary folder and the simulated
+ * and in docs/ runs as written (but `inspect` and `worker`, servers with tests of their own, `--queue`
+ * lines, which need Redis, and `--compare` lines, which read finished studies), with only its files moved to a temporary folder and the simulated
  * time cut short (options the line takes anyway; the last of a repeated option wins).
  */
 const tmp = mkdtempSync(join(tmpdir(), 'vhost-sim-readme-'));
@@ -55,8 +55,9 @@ function shortened(args: string[]): string[] {
 
 const cli = (args: string[]) => runCli(args, { cwd: tmp });
 
+// `sensitivity --compare` reads the folders of finished studies (tested in test/cli/sensitivity.test.ts).
 const runnable = (args: string[]) =>
-  args[0] !== 'inspect' && args[0] !== 'worker' && !args.includes('--queue');
+  args[0] !== 'inspect' && args[0] !== 'worker' && !args.includes('--queue') && !args.includes('--compare');
 
 describe('documented command lines', () => {
   it('finds the README examples', () => {

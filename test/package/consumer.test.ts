@@ -177,6 +177,10 @@ describe('the published package', () => {
     expect(c.stderr).toBe(
       'vhost-sim: error: charts: needs the optional packages vega, vega-lite, @resvg/resvg-js (npm i vega vega-lite @resvg/resvg-js); or pass --no-charts\n',
     );
+    // sensitivity renders its charts with the same packages: refused before any run, in the same line.
+    const sens = await run(cli, ['sensitivity', '--out', join(tmp, 'sens')]);
+    expect(sens.code).toBe(1);
+    expect(sens.stderr).toBe(c.stderr);
     const q = await run(cli, ['sweep', '--vms-list', '1', '--no-charts', '--queue', 'redis://127.0.0.1:1']);
     expect(q.code).toBe(1);
     expect(q.stderr).toBe('vhost-sim: error: --queue: needs the optional package bullmq (npm i bullmq)\n');

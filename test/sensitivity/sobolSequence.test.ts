@@ -19,6 +19,16 @@ describe('Sobol sequence', () => {
     ]);
   });
 
+  it('matches the reference generator past 64 dimensions too (scipy.stats.qmc.Sobol(d=128, scramble=False))', () => {
+    const p = sobolPoints(1024, 128);
+    expect([64, 65, 80, 100, 127].map((d) => p[1000][d])).toEqual([
+      0.1298828125, 0.4970703125, 0.1083984375, 0.7685546875, 0.5439453125,
+    ]);
+    expect([70, 90, 110, 126].map((d) => p[777][d])).toEqual([
+      0.8291015625, 0.1943359375, 0.0029296875, 0.0947265625,
+    ]);
+  });
+
   it('each dimension: the first 2^m points put exactly one point in every interval of length 2^-m', () => {
     const p = sobolPoints(1024, SOBOL_MAX_DIMS);
     for (let d = 0; d < SOBOL_MAX_DIMS; d++) {
@@ -45,7 +55,7 @@ describe('Sobol sequence', () => {
   });
 
   it('refuses dimensions the table does not have', () => {
-    expect(() => sobolPoints(4, SOBOL_MAX_DIMS + 1)).toThrow(/dims must be an integer 1\.\.64/);
+    expect(() => sobolPoints(4, SOBOL_MAX_DIMS + 1)).toThrow(/dims must be an integer 1\.\.128/);
     expect(() => sobolPoints(4, 0)).toThrow(/dims/);
   });
 });
