@@ -149,7 +149,12 @@ function napiNext(ctx: VcpuContext, port: Port, job: Extract<Job, { k: 'napi' }>
   const pkt = ring.ring[0];
   port.call(vq, { type: 'vq.popUsed' });
   job.pkt = pkt;
-  port.host.exec(ctx.tid, stackCost(ctx, port, port.host.costs.guestRxPktNs, pkt.bytes, cpu), ctx.vm);
+  const c = port.host.costs;
+  // virtscsi_vq_done() for a block completion (its data was DMA'd into pinned pages), else NAPI's packet.
+  const cost = port.host.workload.storage
+    ? c.blockGuestCompleteNs * port.host.numaFactor(ctx.vm, cpu, c.guestMemFraction)
+    : stackCost(ctx, port, c.guestRxPktNs, pkt.bytes, cpu);
+  port.host.exec(ctx.tid, cost, ctx.vm);
   return true;
 }
 
@@ -159,6 +164,11 @@ function begin(ctx: VcpuContext, port: Port, job: Job, cpu: number): void {
   const c = h.costs;
   switch (job.k) {
     case 'send': {
+      if (h.workload.storage) {
+        // A block request: its descriptors are part of the per-request submission cost.
+        h.exec(ctx.tid, c.blockGuestSubmitNs * h.numaFactor(ctx.vm, cpu, c.guestMemFraction), ctx.vm);
+        return;
+      }
       // The stack, then virtqueue_add_buf() writing the packet's descriptors (and its indirect table).
       const chain = txChain(job.send.bytes, h.scenario.guest);
       h.exec(

@@ -45,6 +45,8 @@ export interface VhostWorkerContext {
   spinning: boolean;
   /** Poll mode: the works (queues) this thread owns and scans. */
   polls: number[];
+  /** Block completions were written in this handler run and the guest is still to be signalled. */
+  signalDue: boolean;
   attachedVm: number;
   cpu: number;
   sleeping: boolean;
@@ -93,6 +95,7 @@ export function vhostWorkerContext(init: WorkerInit): VhostWorkerContext {
     spinLeftNs: 0,
     spinning: false,
     polls: [],
+    signalDue: false,
     attachedVm: init.vm,
     cpu: -1,
     sleeping: init.mode === 'sleep',
@@ -130,7 +133,12 @@ function packetCost(
 ): number {
   const c = port.host.costs;
   let base: number;
-  if (ctx.datapath === 'dpdk') {
+  let perByte = c.vhostPerByteNs;
+  if (port.host.workload.storage) {
+    // vhost-scsi: a request submitted to the backend, or a completion written back; data pages are pinned, not copied.
+    base = work.dir === 'tx' ? c.blockVhostSubmitNs : c.blockVhostCompleteNs;
+    perByte = 0;
+  } else if (ctx.datapath === 'dpdk') {
     // vhost-user in a userspace switch: burst dequeue/enqueue and a flow lookup, no tap or bridge.
     base = c.pmdPktNs;
   } else if (work.dir === 'tx') {
@@ -141,7 +149,7 @@ function packetCost(
   } else {
     base = c.vhostRxPktNs;
   }
-  const copy = (base + pkt.bytes * c.vhostPerByteNs) * port.host.numaFactor(work.vm, cpu, c.vhostMemFraction);
+  const copy = (base + pkt.bytes * perByte) * port.host.numaFactor(work.vm, cpu, c.vhostMemFraction);
   return copy + cacheTransferNs(port, vq.lastCpu, cpu);
 }
 
@@ -179,6 +187,14 @@ function handlerStep(ctx: VhostWorkerContext, port: Port, work: VhostWork, first
     ctx.pktSlots = vq.ringSlots[0];
     port.call(work.vq, { type: 'vq.pop' });
   } else {
+    if (vq.sock.length === 0 && ctx.signalDue) {
+      // vhost_scsi_complete_cmd_work(): one vhost_signal() after the batch of completions it wrote.
+      ctx.signalDue = false;
+      if (vq.guestIrq) {
+        startSignal(ctx, port, work);
+        return true;
+      }
+    }
     if (vq.sock.length === 0) return spin(ctx, port, work);
     if (vq.rxBufs === 0) {
       // No guest buffers: ask the guest to kick when it posts more, and stop until then.
@@ -288,7 +304,8 @@ function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boo
   // The packet's vhost sojourn: from reaching the ring (TX) or socket (RX) to the end of its segment.
   h.recorder.pktServed(port.nowNs, work.dir, port.nowNs - ctx.pktAtNs);
   if (work.dir === 'tx') {
-    if (pkt.dst < 0) port.send(h.nicActor, { type: 'nic.tx', pkt, cpu: ctx.cpu });
+    if (h.workload.storage) backendSubmit(port, pkt, ctx.cpu);
+    else if (pkt.dst < 0) port.send(h.nicActor, { type: 'nic.tx', pkt, cpu: ctx.cpu });
     else {
       // East-west: tap -> bridge -> the other VM's tap socket, waking its RX work from this CPU.
       port.call(h.rxVq[pkt.dst][pkt.dev], { type: 'sock.enqueue', pkt });
@@ -298,23 +315,44 @@ function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boo
     const vq = port.read<VirtqueueContext>(work.vq);
     // vring_need_event(): the used index has just crossed used_event.
     if (vq.usedEvent >= 0 && vq.usedBufs === vq.usedEvent + 1) {
-      ctx.phase = 'signal';
-      h.workNs[work.wid] += h.costs.vhostSignalNs;
-      h.exec(ctx.tid, h.costs.vhostSignalNs, work.vm);
+      startSignal(ctx, port, work);
       return true;
     }
   } else {
     port.call(work.vq, { type: 'vq.pushUsed', pkt });
+    // A block completion signals once for its batch (see handlerStep).
+    if (h.workload.storage) ctx.signalDue = true;
     // vhost_signal(): eventfd -> irqfd -> the guest's interrupt, unless its driver suppressed
     // interrupts; then vhost_notify() decides against it and nothing more is paid.
-    if (port.read<VirtqueueContext>(work.vq).guestIrq) {
-      ctx.phase = 'signal';
-      h.workNs[work.wid] += h.costs.vhostSignalNs;
-      h.exec(ctx.tid, h.costs.vhostSignalNs, work.vm);
+    else if (port.read<VirtqueueContext>(work.vq).guestIrq) {
+      startSignal(ctx, port, work);
       return true;
     }
   }
   return false;
+}
+
+/** vhost_signal() as a segment of its own: the interrupt reaches the guest when it ends (signalGuest). */
+function startSignal(ctx: VhostWorkerContext, port: Port, work: VhostWork): void {
+  const h = port.host;
+  ctx.phase = 'signal';
+  h.workNs[work.wid] += h.costs.vhostSignalNs;
+  h.exec(ctx.tid, h.costs.vhostSignalNs, work.vm);
+}
+
+/**
+ * A block request handed to the backend (target_submit_cmd): the null backend completes it at once, and
+ * the completion is queued on the request's own queue (vhost_scsi_release_cmd() -> llist_add +
+ * vhost_vq_work_queue(), torvalds/linux:drivers/vhost/scsi.c), from this worker's CPU.
+ */
+function backendSubmit(port: Port, pkt: Packet, cpu: number): void {
+  const h = port.host;
+  h.recorder.consumed++;
+  const reply = h.workload.serverRx(pkt, -1, h.recorder, () => {});
+  if (reply === null) return;
+  const done = h.newPacket(-1, pkt.src, pkt.dev, pkt.flow, reply.bytes, reply.kind, 0, reply.bornNs);
+  port.call(h.rxVq[pkt.src][pkt.dev], { type: 'sock.enqueue', pkt: done });
+  h.queueWork(h.rxWork[pkt.src][pkt.dev], cpu);
 }
 
 /** The signal's segment is over: the interrupt reaches the guest. */

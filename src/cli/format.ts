@@ -46,6 +46,7 @@ export function renderTable(header: string[], rows: string[][], style: TableStyl
 function workloadSizes(s: Scenario): string {
   const w = s.workload;
   if (w.kind === 'TCP_STREAM' || w.kind === 'UDP_STREAM') return `${defaultMessageBytes(w)} B sends`;
+  if (w.kind === 'BLOCK') return `${w.blockBytes} B requests, iodepth ${w.iodepth}`;
   return `${w.requestBytes} B / ${w.responseBytes} B`;
 }
 

@@ -127,6 +127,14 @@ export interface Costs {
   vhostMemFraction: number;
   /** A shared worker switching to another VM: moving it into the VM's cgroup (use_mm is charged by the cache model). */
   cgroupAttachNs: number;
+  /** BLOCK: guest per request submitted (fio and libaio io_submit, blk-mq, SCSI, virtscsi_queuecommand). */
+  blockGuestSubmitNs: number;
+  /** BLOCK: guest per request completed (virtscsi_complete_cmd, blk-mq completion, io_getevents, fio). */
+  blockGuestCompleteNs: number;
+  /** BLOCK: vhost per request (vhost_scsi_handle_vq: descriptors, pinning the data pages, target submit, null backend). */
+  blockVhostSubmitNs: number;
+  /** BLOCK: vhost per completion (vhost_scsi_complete_cmd_work: response copied out, used ring, release). */
+  blockVhostCompleteNs: number;
 }
 
 export interface SchedTunables {

@@ -7,8 +7,12 @@ export type ModelName = (typeof modelNames)[number];
 export interface PolicyOptions {
   /** multi-worker: workers per device (VHOST_NEW_WORKER), and the device's vq -> worker map. */
   workersPerDevice: number;
-  /** `shared`: one worker for every vq; `per-vq`: vq i on worker i; or a list: vq i on worker map[i]. */
-  vqMap: 'shared' | 'per-vq' | number[];
+  /**
+   * `shared`: one worker for every vq; `per-vq`: vq i on worker i; `per-pair`: both vqs of queue pair q on
+   * worker q (a block device's request queue and its completion work, as vhost-scsi attaches them); or a
+   * list: vq i on worker map[i].
+   */
+  vqMap: 'shared' | 'per-vq' | 'per-pair' | number[];
   /** multi-worker: `vhost_task` workers count against the VM process's thread limit; kthreads cannot be added. */
   taskMode: 'kthread' | 'vhost_task';
   /** RLIMIT_NPROC for a VM's process (its vCPU and vhost_task threads); 0 = unlimited. */
@@ -50,7 +54,7 @@ export interface PolicyOptions {
    */
   perCpuTxRx: 'split' | 'hybrid';
 }
-export const workloadKinds = ['TCP_RR', 'UDP_RR', 'TCP_STREAM', 'UDP_STREAM', 'OPEN_RR'] as const;
+export const workloadKinds = ['TCP_RR', 'UDP_RR', 'TCP_STREAM', 'UDP_STREAM', 'OPEN_RR', 'BLOCK'] as const;
 export type WorkloadKind = (typeof workloadKinds)[number];
 
 export interface WorkloadSpec {
@@ -70,6 +74,10 @@ export interface WorkloadSpec {
   peer: 'external' | 'east-west';
   /** East-west: how client VMs are paired with server VMs (src/workloads/pairing.ts). */
   pairing: 'neighbor' | 'same-node' | 'cross-node' | 'random';
+  /** BLOCK (fio over virtio-scsi / vhost-scsi): requests each job keeps in flight (fio iodepth). */
+  iodepth: number;
+  /** BLOCK: bytes per request (fio bs); requests alternate read and write (randrw, rwmixread 50). */
+  blockBytes: number;
   /** OPEN_RR: arrival process and rate of requests per instance. */
   arrival: 'poisson' | 'constant';
   ratePerSec: number;

@@ -4,7 +4,10 @@ import type { Policy, PolicyInput, WorkerSpec } from './policy.ts';
 /**
  * Several workers per device (Linux 6.5+: VHOST_NEW_WORKER / VHOST_ATTACH_VRING_WORKER). SET_OWNER
  * creates the default worker; more can be added and the device's virtqueues attached to them by a map:
- * one worker for all vqs (`shared`, the classic model), a worker per vq (`per-vq`), or a given list.
+ * one worker for all vqs (`shared`, the classic model), a worker per vq (`per-vq`), a worker per queue
+ * pair (`per-pair`: for a block device, a request vq and its completion work, which vhost-scsi queues on
+ * the vq's own worker, vhost_scsi_release_cmd() -> vhost_vq_work_queue(), torvalds/linux:drivers/vhost/scsi.c),
+ * or a given list.
  *
  * What can be created depends on the worker kind: `vhost_task` workers are threads of the VM process,
  * so they count against its RLIMIT_NPROC (`nprocLimit`, together with the vCPUs); kthread workers
@@ -39,7 +42,14 @@ export class MultiWorkerPolicy implements Policy {
     // vq i of a device (TX of pair q = 2q, RX = 2q + 1) -> worker; a worker that could not be created
     // leaves its vqs on the default worker 0.
     this.map = Array.from({ length: vqs }, (_, i) => {
-      const w = p.vqMap === 'shared' ? 0 : p.vqMap === 'per-vq' ? i : (p.vqMap[i % p.vqMap.length] ?? 0);
+      const w =
+        p.vqMap === 'shared'
+          ? 0
+          : p.vqMap === 'per-vq'
+            ? i
+            : p.vqMap === 'per-pair'
+              ? Math.floor(i / 2)
+              : (p.vqMap[i % p.vqMap.length] ?? 0);
       return w < got ? w : 0;
     });
     const workers: WorkerSpec[] = [];

@@ -34,6 +34,8 @@ export function defaultScenario(): Scenario {
       gsoBytes: 65_160,
       peer: 'external',
       pairing: 'random',
+      iodepth: 1,
+      blockBytes: 4_096,
       arrival: 'poisson',
       ratePerSec: 5_000,
     },

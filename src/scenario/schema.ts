@@ -94,6 +94,10 @@ const costsSchema = z.strictObject(
     guestMemFraction: fraction(),
     vhostMemFraction: fraction(),
     cgroupAttachNs: ns(),
+    blockGuestSubmitNs: ns(),
+    blockGuestCompleteNs: ns(),
+    blockVhostSubmitNs: ns(),
+    blockVhostCompleteNs: ns(),
   },
   { error: 'an object of costs' },
 );
@@ -262,6 +266,17 @@ function scenarioRules(s: Scenario, ctx: z.RefinementCtx): void {
       );
     }
   }
+  if (w.kind === 'BLOCK') {
+    // Instance k submits on queue pair k mod queuePairs; its requests hold ring slots until completed.
+    const perQueue = Math.ceil(w.instances / (s.devicesPerVm * s.queuePairs)) * w.iodepth;
+    if (perQueue > s.ringSize) {
+      issue(
+        ['workload', 'iodepth'],
+        w.iodepth,
+        `instances per queue x iodepth <= ringSize ${s.ringSize} (here ${perQueue}): a request holds its descriptor until completed`,
+      );
+    }
+  }
   const cpus = cpuCount(s.profile.cpu);
   const pmdCores: unknown = (s as { policy?: { pmdCores?: unknown } }).policy?.pmdCores;
   if (Array.isArray(pmdCores)) {
@@ -279,8 +294,8 @@ export const scenarioSchema = z
       policy: z.strictObject(
         {
           workersPerDevice: intIn(1, 256),
-          vqMap: z.union([oneOf(['shared', 'per-vq'] as const), z.array(intIn(0, 255)).min(1)], {
-            error: "'shared', 'per-vq' or a list of worker indexes",
+          vqMap: z.union([oneOf(['shared', 'per-vq', 'per-pair'] as const), z.array(intIn(0, 255)).min(1)], {
+            error: "'shared', 'per-vq', 'per-pair' or a list of worker indexes",
           }),
           taskMode: oneOf(['kthread', 'vhost_task'] as const),
           nprocLimit: intIn(0, 1 << 22),
@@ -312,7 +327,7 @@ export const scenarioSchema = z
       ),
       workload: z.strictObject(
         {
-          kind: oneOf(['TCP_RR', 'UDP_RR', 'TCP_STREAM', 'UDP_STREAM', 'OPEN_RR'] as const),
+          kind: oneOf(['TCP_RR', 'UDP_RR', 'TCP_STREAM', 'UDP_STREAM', 'OPEN_RR', 'BLOCK'] as const),
           instances: intIn(1, 64),
           // A request or response is one packet (one virtio buffer): at most one GSO super-packet.
           requestBytes: intIn(1, 65160),
@@ -322,6 +337,9 @@ export const scenarioSchema = z
           gsoBytes: intIn(64, 65160),
           peer: oneOf(['external', 'east-west'] as const),
           pairing: oneOf(['neighbor', 'same-node', 'cross-node', 'random'] as const),
+          // fio's iodepth; the requests in flight must fit the ring (each is one indirect descriptor).
+          iodepth: intIn(1, 1024),
+          blockBytes: intIn(512, 65536),
           arrival: oneOf(['poisson', 'constant'] as const),
           ratePerSec: numIn(0.001, 1e6, 'a rate per instance in requests/s 0.001..1000000'),
         },

@@ -1,10 +1,9 @@
 import type { Metrics } from '../metrics/summary.ts';
+import { fmt, within } from './band.ts';
+import { blockRows } from './blockRows.ts';
 import { md1SojournNs, mm1SojournNs, mmcSojournNs } from './queueing.ts';
 import type { Measured, RunMetrics, ValidationRow } from './row.ts';
 import { zeroOverhead } from './zeroOverhead.ts';
-
-const within = (center: number, rel: number): [number, number] => [center * (1 - rel), center * (1 + rel)];
-const fmt = (x: number, digits = 2) => x.toFixed(digits);
 
 /** λW over both directions from a run's per-packet metrics (W in µs, λ per second). */
 function littleLambdaW(m: Metrics): number {
@@ -136,6 +135,7 @@ export const rows: ValidationRow[] = [
       'plausible descriptor cost explains (the calibration ranges reach ~1.4 µs); whatever else the patch ' +
       'changed (the skb linearisation path, cache footprint, run-to-run noise of one 10-s run) is not in the model.',
   },
+  ...blockRows(),
   streamRateRow('stream-exits', 'VM exits', (m) => m.exitsPerSec, 26_300),
   // Within its band since the guest TX path (issue 15) landed; it was about twice the published rate before.
   streamRateRow('stream-injections', 'interrupt injections', (m) => m.interruptsInjectedPerSec, 5_400),

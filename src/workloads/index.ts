@@ -1,4 +1,5 @@
 import type { WorkloadSpec } from '../model/scenario.ts';
+import { blockIo } from './block.ts';
 import { requestResponse } from './rr.ts';
 import { tcpStream, udpStream } from './stream.ts';
 import type { Workload } from './workload.ts';
@@ -13,5 +14,7 @@ export function createWorkload(spec: WorkloadSpec): Workload {
       return tcpStream(spec);
     case 'UDP_STREAM':
       return udpStream(spec);
+    case 'BLOCK':
+      return blockIo(spec);
   }
 }

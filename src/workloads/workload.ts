@@ -50,6 +50,11 @@ export interface Workload {
   readonly udp: boolean;
   /** Open loop: requests come from an arrival process instead of the previous response. */
   readonly openLoop: boolean;
+  /**
+   * Block I/O: requests end in the host's block backend, which the vhost handler submits them to and
+   * which completes them onto the same queue (no NIC, no peer); guest and vhost pay the block costs.
+   */
+  readonly storage?: boolean;
   /** Messages an instance sends when it starts. */
   start(flow: FlowState, nowNs: number): Send[];
   /** A send of the instance reached its driver: messages to send next (streams keep going). */

@@ -48,6 +48,27 @@ describe('fast executor == XState executor', () => {
   );
 });
 
+describe('fast executor == XState executor, block I/O', () => {
+  it('BLOCK over multi-worker (shared and per-pair): identical metrics and trace', () => {
+    for (const vqMap of ['shared', 'per-pair'] as const) {
+      const run = (executor: 'fast' | 'xstate') => {
+        const trace: TraceEvent[] = [];
+        const s = small('multi-worker', 1, { instances: 2, durationS: 0.001, warmupS: 0.0005 });
+        Object.assign(s, { vcpusPerVm: 2, queuePairs: 2 });
+        Object.assign(s.policy, { workersPerDevice: 2, vqMap, taskMode: 'vhost_task' });
+        Object.assign(s.workload, { kind: 'BLOCK', iodepth: 4 });
+        const result = runScenario(s, { executor, onTrace: (ev) => trace.push(ev) });
+        return { result, trace };
+      };
+      const fast = run('fast');
+      const live = run('xstate');
+      expect(fast.trace.length).toBeGreaterThan(200);
+      expect(live.trace).toEqual(fast.trace);
+      expect(live.result.metrics).toEqual(fast.result.metrics);
+    }
+  });
+});
+
 describe('fast executor == XState executor, state by state', () => {
   it.each(models)('%s: every actor context, task and run queue ends identical', (model) => {
     // Periodic balancing (every level, from 1 ms on) and wake-affine are part of the comparison.

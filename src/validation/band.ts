@@ -1,0 +1,6 @@
+/** A band of ± `rel` around `center`. */
+export const within = (center: number, rel: number): [number, number] => [
+  center * (1 - rel),
+  center * (1 + rel),
+];
+export const fmt = (x: number, digits = 2) => x.toFixed(digits);
