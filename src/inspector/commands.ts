@@ -27,6 +27,8 @@ export type Command =
   | { type: 'models'; models: ModelName[] }
   | { type: 'stepUs'; us: number }
   | { type: 'back'; events: number }
+  | { type: 'follow'; vm: number }
+  | { type: 'unfollow' }
   | { type: 'speed'; factor: number }
   | { type: 'select'; model: string; actor: string }
   | { type: 'deselect' };
@@ -63,6 +65,7 @@ export function parseCommand(raw: string, models: readonly string[]): CommandRes
     case 'step':
     case 'cancel':
     case 'skipWarmup':
+    case 'unfollow':
     case 'deselect': {
       const extra = onlyKeys(m, ['type']);
       return extra ? fail(extra) : { ok: true, command: { type: m.type } };
@@ -84,6 +87,15 @@ export function parseCommand(raw: string, models: readonly string[]): CommandRes
         return fail(`events must be an integer from 1 to ${BACK_MAX}`);
       }
       return { ok: true, command: { type: 'back', events: n } };
+    }
+    case 'follow': {
+      const extra = onlyKeys(m, ['type', 'vm']);
+      if (extra) return fail(extra);
+      // The session checks the VM exists in its scenario.
+      if (typeof m.vm !== 'number' || !Number.isInteger(m.vm) || m.vm < 0 || m.vm > 4095) {
+        return fail('vm must be a VM index');
+      }
+      return { ok: true, command: { type: 'follow', vm: m.vm } };
     }
     case 'speed': {
       const extra = onlyKeys(m, ['type', 'factor']);

@@ -51,6 +51,7 @@ export function runPlayground(scope: WorkerScope): InspectorSession {
   const post = (msg: unknown) => scope.postMessage(JSON.stringify(msg));
   session.onChange = () => post(session.state());
   session.onModels = () => post(session.hello(null));
+  session.onError = (error) => post({ type: 'error', error });
   scope.onmessage = (e) => {
     const result = parseCommand(typeof e.data === 'string' ? e.data : '', session.models);
     if (!result.ok) post({ type: 'error', error: result.error });

@@ -201,6 +201,9 @@ export async function startInspector(opts: InspectorOptions): Promise<InspectorH
     }
   };
   session.onChange = broadcast;
+  session.onError = (error) => {
+    for (const ws of clients) send(ws, { type: 'error', error });
+  };
   const hello = () => session.hello(statelyUrl);
   session.onModels = () => {
     for (const ws of clients) send(ws, hello());

@@ -12,6 +12,7 @@ import type { TraceEvent } from '../runtime/trace.ts';
 import { type Command, SPEED_MAX, SPEED_MIN, STEP_US_MAX, TIMELINE_US } from './commands.ts';
 import { CoreTimeline, type Segment } from './coreTimeline.ts';
 import { toSvg } from './diagram.ts';
+import { type FollowView, TxnFollower } from './follow.ts';
 import { type MachineGraph, machineGraph } from './machineGraph.ts';
 import { describePayload } from './message.ts';
 import {
@@ -80,6 +81,8 @@ interface Side {
   samples: Totals[];
   log: TraceLine[];
   dropped: number;
+  /** The transaction followed (`follow` command), fed by every delivery. */
+  follower: TxnFollower | null;
 }
 
 export interface SelectedView {
@@ -121,6 +124,8 @@ export interface StateMessage {
     logDropped: number;
     /** What each core did over the last `windowNs` (see coreTimeline.ts). */
     timeline: { windowNs: number; cores: Segment[][] };
+    /** The followed transaction's stages and path (null: none followed). */
+    follow: FollowView | null;
   })[];
   selected: SelectedView | null;
 }
@@ -184,6 +189,8 @@ export class InspectorSession {
   /** Virtual time run between two looks at the wall clock; adapts to the cost of an event. */
   private chunkNs = 10_000;
   private job: { fromNs: number; targetNs: number } | null = null;
+  /** The VM whose transaction is followed in every model (null: none). */
+  private followVm: number | null = null;
   /** A step back being replayed: each system's event count to reach. */
   private replay: number[] | null = null;
   /** (wall ms, virtual ns) while running, for the achieved rate. */
@@ -192,6 +199,8 @@ export class InspectorSession {
   private timelineNs = 200_000;
   /** Called after every slice and every command (the server broadcasts). */
   onChange: () => void = () => {};
+  /** Called with a one-line reason when a command cannot apply (the server sends it as an error). */
+  onError: (error: string) => void = () => {};
   /** Called when the models change, before `onChange` (the server sends a new hello). */
   onModels: () => void = () => {};
   /** Whether anything (a page, Stately) is watching: the simulation advances only then. */
@@ -225,6 +234,7 @@ export class InspectorSession {
         samples: [],
         log: [],
         dropped: 0,
+        follower: null,
       };
       /** Actor key -> core, for the timeline. */
       const cpuOf = new Map<string, number>();
@@ -245,12 +255,14 @@ export class InspectorSession {
         });
         const cpu = cpuOf.get(ev.actor);
         if (cpu !== undefined) noteCore(side, cpu, ev.atNs, ev.state);
+        side.follower?.observe(ev);
       };
       side.sys = new SimSystem(
         { ...this.scenario, model },
         { executor: 'xstate', onTrace, inspect: this.inspectFor?.(model, () => side.sys?.keys ?? []) },
       );
       for (const [cpu, id] of side.sys.host.cpuActor.entries()) cpuOf.set(side.sys.keys[id], cpu);
+      if (this.followVm !== null) side.follower = new TxnFollower(side.sys, this.followVm);
       side.sys.start();
       side.samples.push(readTotals(side.sys));
       return side;
@@ -391,6 +403,18 @@ export class InspectorSession {
         break;
       case 'back':
         this.stepBack(cmd.events);
+        break;
+      case 'follow':
+        if (cmd.vm >= this.scenario.vms) {
+          this.onError(`vm: no VM ${cmd.vm} (the scenario has ${this.scenario.vms})`);
+          return;
+        }
+        this.followVm = cmd.vm;
+        for (const s of this.sides) s.follower = new TxnFollower(s.sys, cmd.vm);
+        break;
+      case 'unfollow':
+        this.followVm = null;
+        for (const s of this.sides) s.follower = null;
         break;
       case 'speed':
         this.speed = cmd.factor;
@@ -568,6 +592,7 @@ export class InspectorSession {
         log: s.log,
         logDropped: s.dropped,
         timeline: { windowNs: this.timelineNs, cores: s.timeline.view(snap.nowNs, this.timelineNs) },
+        follow: s.follower?.view() ?? null,
       };
       s.log = [];
       s.dropped = 0;

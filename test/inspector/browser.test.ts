@@ -250,6 +250,51 @@ describe.skipIf(!present)('inspector in Chromium', () => {
     );
   }, 120_000);
 
+  it('follows a transaction of a VM: its stages from the simulation, and its path across the actors', async () => {
+    await page.waitForSelector('#runstate.paused');
+    await page.selectOption('#follow', '1');
+    await page.fill('#stepUs', '3000');
+    await page.click('#stepUsBtn');
+    // Everything read in one evaluation, of one frame: the last completed transaction and the highlight.
+    const got = await page.waitForFunction(
+      () => {
+        const d = (globalThis as unknown as Win).document;
+        const out: Record<string, unknown> = {};
+        for (const m of ['per-device', 'per-cpu']) {
+          const table = d.querySelector(`#model-${m} [data-role="txnLast"] table`);
+          if (table === null || !(d.querySelector('#progress') as El).hidden) return null;
+          const rows = [...d.querySelectorAll(`#model-${m} [data-role="txnLast"] tr`)].map((r) => ({
+            stage: r.dataset.stage,
+            ns: Number(r.dataset.ns),
+            actor: r.dataset.actorKey,
+          }));
+          const onpath = [...d.querySelectorAll(`#model-${m} .onpath`)].map((e) => e.dataset.actor);
+          out[m] = { total: Number(table.dataset.totalNs), rows, onpath };
+        }
+        return out;
+      },
+      undefined,
+      { timeout: 90_000 },
+    );
+    type Seen = { total: number; rows: { stage: string; ns: number; actor: string }[]; onpath: string[] };
+    const seen = (await got.jsonValue()) as Record<string, Seen>;
+    for (const m of ['per-device', 'per-cpu']) {
+      const { total, rows, onpath } = seen[m];
+      expect(total).toBeGreaterThan(0);
+      // The stages partition the transaction (integer ns: exact).
+      expect(rows.reduce((a, r) => a + r.ns, 0)).toBe(total);
+      const stages = rows.map((r) => r.stage);
+      for (const st of ['guest', 'vhost run', 'NIC', 'peer', 'interrupt', 'injection'])
+        expect(stages).toContain(st);
+      expect(onpath).toContain('vm1.vcpu0');
+      expect(onpath).toContain('nic');
+      expect(rows.find((r) => r.stage === 'vhost run')?.actor).toMatch(
+        m === 'per-cpu' ? /^vhost-cpu/ : /^vhost-vm1/,
+      );
+    }
+    await page.fill('#stepUs', '100');
+  }, 120_000);
+
   it('selects an actor and shows its machine with the current state and its context', async () => {
     await page.click('[data-testid="worker-per-cpu-vhost-cpu0"]');
     await page.waitForSelector('#currentState');

@@ -34,6 +34,13 @@ describe('parseCommand', () => {
     expect(parse({ type: 'back', events: 1, extra: 1 }).ok).toBe(false);
   });
 
+  it('follow: a VM index; unfollow: nothing else', () => {
+    expect(parse({ type: 'follow', vm: 2 })).toEqual({ ok: true, command: { type: 'follow', vm: 2 } });
+    for (const vm of [-1, 1.5, '2', null, 5000]) expect(parse({ type: 'follow', vm }).ok).toBe(false);
+    expect(parse({ type: 'unfollow' })).toEqual({ ok: true, command: { type: 'unfollow' } });
+    expect(parse({ type: 'unfollow', vm: 1 }).ok).toBe(false);
+  });
+
   it('enforces numeric bounds', () => {
     for (const us of [0, -1, 1.5, STEP_US_MAX + 1, '10', null, Number.NaN]) {
       expect(parse({ type: 'stepUs', us }).ok).toBe(false);

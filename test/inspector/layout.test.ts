@@ -120,12 +120,16 @@ describe.skipIf(!present)('inspector layout and models in Chromium', () => {
     await page.selectOption('#modelA', 'per-device');
     await page.selectOption('#modelB', 'per-cpu');
     await page.waitForSelector('#model-per-cpu .core', { timeout: 30_000 });
-    await page.fill('#stepUs', '300');
+    // A followed transaction's table is part of the layout too.
+    await page.selectOption('#follow', '0');
+    await page.fill('#stepUs', '1500');
     await page.click('#stepUsBtn');
     await page.waitForFunction(
       () =>
         Number((globalThis as unknown as Win).document.querySelector('#model-per-cpu')?.dataset.nowNs) >=
-        300_000,
+          1_500_000 &&
+        (globalThis as unknown as Win).document.querySelector('#model-per-cpu [data-role="txnLast"]') !==
+          null,
       undefined,
       {
         timeout: 60_000,

@@ -179,3 +179,26 @@ describe('InspectorSession: step back by replay from the seed', () => {
     expect(s.sides.map((x) => x.sys.kernel.eventsFired)).toEqual([0, 0]);
   });
 });
+
+describe('InspectorSession: follow a transaction', () => {
+  it('follows the VM in every model, keeps following after a step back, and refuses a VM not there', () => {
+    const s = session(2);
+    const errors: string[] = [];
+    s.onError = (e) => errors.push(e);
+    s.setViewers(1);
+    s.apply({ type: 'follow', vm: 1 });
+    s.runUntil(2_000_000);
+    for (const sys of s.state().systems) {
+      expect(sys.follow?.vm).toBe(1);
+      expect(sys.follow?.last?.endNs).toBeGreaterThan(0);
+    }
+    s.apply({ type: 'back', events: 100 });
+    while (s.pump());
+    expect(s.state().systems[0].follow?.last).not.toBeNull();
+    s.apply({ type: 'follow', vm: 2 });
+    expect(errors).toEqual(['vm: no VM 2 (the scenario has 2)']);
+    expect(s.state().systems[0].follow?.vm).toBe(1);
+    s.apply({ type: 'unfollow' });
+    expect(s.state().systems[0].follow).toBeNull();
+  });
+});
