@@ -2,7 +2,11 @@
  * `vhost-sim worker --queue redis://HOST:PORT [--concurrency N]`: serve a sweep queue on this machine.
  * Runs the jobs that `sweep … --queue` and `reproduce … --queue` enqueue, each on a worker thread with the
  * same task as a local sweep, until SIGINT or SIGTERM: the first signal stops taking jobs and lets the
- * running ones finish, a second one puts the running ones back in the queue and leaves at once. One line per event on stderr. Registered by `addWorkerCommand`.
+ * running ones finish, a second one puts the running ones back in the queue and leaves at once. Either
+ * way the worker always stops, Redis or no Redis: once the runs are done (or at the second signal) it
+ * gives Redis STOP_GRACE_MS to take the last words, then drops the connections and exits. While it
+ * serves, it PINGs Redis every HEALTH_MS and says when Redis stops and starts answering. One line per
+ * event on stderr. Registered by `addWorkerCommand`.
  */
 import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError } from 'commander';
@@ -30,6 +34,11 @@ interface WorkerOpts {
   stalledInterval: number;
   maxStalled: number;
 }
+
+/** After the runs are done (or a second signal), Redis gets this long to take the results. */
+export const STOP_GRACE_MS = 5000;
+/** How often a serving worker checks that Redis answers. */
+const HEALTH_MS = 5000;
 
 const log = (text: string) => process.stderr.write(`vhost-sim worker: ${text}\n`);
 const describe = (j: PointJobInfo) =>
@@ -62,32 +71,67 @@ async function workerCommand(o: WorkerOpts): Promise<void> {
     `serving queue ${queueName()} at ${redactQueueUrl(url)} with ${concurrency} thread${concurrency === 1 ? '' : 's'}; Ctrl-C to stop`,
   );
 
-  await new Promise<void>((resolve) => {
+  // Say when Redis stops answering (BullMQ's reconnects are silent while a connection hangs).
+  let silentSince: number | undefined;
+  const health = setInterval(() => {
+    void worker.ping(HEALTH_MS).then((ok) => {
+      if (ok && silentSince !== undefined) {
+        log(`Redis at ${redactQueueUrl(url)} answers again`);
+        silentSince = undefined;
+      } else if (!ok && silentSince === undefined) {
+        silentSince = performance.now();
+        log(`Redis at ${redactQueueUrl(url)} does not answer (still trying; Ctrl-C stops)`);
+      }
+    });
+  }, HEALTH_MS);
+  health.unref();
+
+  const forced = await new Promise<boolean>((resolve) => {
     let signals = 0;
+    let stopped = false;
+    const done = (force: boolean) => {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(health);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      log(force ? 'stopped without waiting for Redis' : 'stopped');
+      resolve(force);
+    };
+    /** Give the close STOP_GRACE_MS (after the runs are done, unless `now`), then drop the connections. */
+    const bounded = (closing: Promise<void>, now: boolean) => {
+      closing.then(
+        () => done(false),
+        () => done(false),
+      );
+      const wait = setInterval(() => {
+        if (!now && worker.running > 0) return;
+        clearInterval(wait);
+        setTimeout(() => {
+          if (stopped) return;
+          void worker.disconnect();
+          done(true);
+        }, STOP_GRACE_MS).unref();
+      }, 100);
+      wait.unref();
+    };
     const onSignal = (signal: NodeJS.Signals) => {
       signals++;
       if (signals === 1) {
         log(
           `${signal}: finishing ${worker.running} running point${worker.running === 1 ? '' : 's'}, taking no more (signal again to leave now)`,
         );
-        worker.close().then(done, done);
+        bounded(worker.close(), false);
       } else {
         log(`${signal}: leaving now; the running points go back to the queue`);
-        worker.close(true).then(done, done);
+        bounded(worker.close(true), true);
       }
-    };
-    let stopped = false;
-    const done = () => {
-      if (stopped) return;
-      stopped = true;
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      log('stopped');
-      resolve();
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  // Dropped connections and threads may still hold the event loop: a forced stop leaves now.
+  if (forced) process.exit(process.exitCode ?? 0);
 }
 
 export function addWorkerCommand(program: Command): void {

@@ -166,6 +166,7 @@ export async function executeSweep(o: ExecuteSweepOptions): Promise<SweepExecuti
         executor: o.executor,
         queue: o.queue,
         policyModule: o.policyModule,
+        onWarning: o.onWarning,
         onDone: (i, outcome) => {
           const t = todo[i];
           const e: JournalEntry = outcome.ok

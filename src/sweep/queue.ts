@@ -172,6 +172,36 @@ export interface QueueRunOptions extends QueueTarget {
   onDone?: (index: number, outcome: PointOutcome) => void;
   /** A connection error the client recovers from by reconnecting (default: ignored). */
   onError?: (err: Error) => void;
+  /** Told when jobs vanished from Redis and were queued again. */
+  onWarning?: (message: string) => void;
+}
+
+/** The few raw Redis commands the watchdogs send (ioredis; BullMQ's client type does not list them). */
+interface RawClient {
+  ping(): Promise<string>;
+  pipeline(): { exists(key: string): unknown; exec(): Promise<[Error | null, unknown][] | null> };
+  lrange(key: string, from: number, to: number): Promise<string[]>;
+  hget(key: string, field: string): Promise<string | null>;
+  hset(key: string, field: string, value: string): Promise<number>;
+}
+
+/** Default of `QueueTarget.unresponsiveMs`. */
+export const DEFAULT_UNRESPONSIVE_MS = 60_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/** `p`, or a rejection after `ms` (the command may still answer later; its answer is then ignored). */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** Close a BullMQ client, but never wait more than `ms` for a Redis that does not answer. */
+async function closeWithin(c: { close(): Promise<void>; disconnect(): Promise<void> }, ms = 2000) {
+  await within(c.close(), ms, 'close').catch(() => c.disconnect().catch(() => {}));
 }
 
 /**
@@ -223,8 +253,78 @@ export async function runOnQueue(
   });
   queue.on('error', onError);
   let events: QueueEventsT | undefined;
+
+  // The watchdog: Redis must answer a PING within `unresponsiveMs`, or the sweep stops with an error
+  // (no command timeout on BullMQ's own connections: its workers' blocking reads would time out too).
+  const unresponsiveMs = options.unresponsiveMs ?? DEFAULT_UNRESPONSIVE_MS;
+  let giveUp: (err: Error) => void = () => {};
+  const dead = new Promise<never>((_, reject) => {
+    giveUp = reject;
+  });
+  dead.catch(() => {});
+  const guard = <T>(p: Promise<T>) => Promise.race([p, dead]);
+  /** Jobs this sweep added and waits for: re-added if they vanish (Redis restarted without persistence). */
+  const added = new Set<string>();
+  const indexOf = new Map([...byId].map(([id, indices]) => [id, indices[0] as number]));
+  const jobOf = (id: string) => ({
+    name: 'point',
+    data: { scenario: scenarios[indexOf.get(id) ?? 0] as Scenario, executor, version: VERSION },
+    opts: { jobId: id, attempts, backoff: RETRY_BACKOFF, removeOnComplete: false, removeOnFail: false },
+  });
+  const addJobs = async (ids: readonly string[]) => {
+    // In batches, so a large sweep does not build one huge command.
+    for (let i = 0; i < ids.length; i += 500) {
+      const batch = ids.slice(i, i + 500);
+      for (const id of batch) added.add(id);
+      await queue.addBulk(batch.map(jobOf));
+    }
+  };
+  let stopped = false;
+  const watchdog = (async () => {
+    let answered = Date.now();
+    while (!stopped) {
+      await sleep(options.healthIntervalMs ?? 5000);
+      if (stopped) return;
+      try {
+        const client = (await within(queue.client, unresponsiveMs, 'connect')) as unknown as RawClient;
+        await within(client.ping(), Math.max(1000, unresponsiveMs / 4), 'PING');
+        answered = Date.now();
+        const open = [...added].filter((id) => outcomes[indexOf.get(id) ?? 0] === undefined);
+        const missing: string[] = [];
+        for (let i = 0; i < open.length; i += 500) {
+          const batch = open.slice(i, i + 500);
+          const pipe = client.pipeline();
+          for (const id of batch) pipe.exists(queue.toKey(id));
+          const res = await within(pipe.exec(), unresponsiveMs, 'EXISTS');
+          res?.forEach(([, n], j) => {
+            if (n === 0) missing.push(batch[j] as string);
+          });
+        }
+        const still = missing.filter((id) => outcomes[indexOf.get(id) ?? 0] === undefined);
+        if (still.length > 0) {
+          options.onWarning?.(
+            `${still.length} of the sweep's jobs vanished from Redis at ${redactQueueUrl(options.url)} (restarted without persistence, or flushed?); queued them again`,
+          );
+          still.sort((a, b) => (indexOf.get(a) ?? 0) - (indexOf.get(b) ?? 0));
+          await within(addJobs(still), unresponsiveMs, 'add');
+        }
+      } catch (err) {
+        if (Date.now() - answered >= unresponsiveMs) {
+          giveUp(
+            new ScenarioError(
+              '--queue',
+              redactQueueUrl(options.url),
+              'a Redis server that answers',
+              `--queue: Redis at ${redactQueueUrl(options.url)} has not answered for ${Math.round((Date.now() - answered) / 1000)} s (${(err as Error).message}); the finished runs are journaled: rerun with --resume`,
+            ),
+          );
+          return;
+        }
+      }
+    }
+  })();
   try {
-    await queue.waitUntilReady();
+    await guard(queue.waitUntilReady());
     // A failed job's error: name and message as the worker recorded them, else the queue's reason.
     const failedJob = async (id: string, reason: string): Promise<PointOutcome> => {
       const fallback: PointError = { name: 'Error', message: reason };
@@ -234,8 +334,8 @@ export async function runOnQueue(
 
     // Listen from a mark put at the events stream's end before looking at any job, so no finish is
     // missed: a job that finished before the mark is seen by its state below, any later one by its event.
-    const client = await queue.client;
-    const mark = await client.xadd(queue.toKey('events'), '*', { event: 'vhost-sim:sweep-start' });
+    const client = await guard(queue.client);
+    const mark = await guard(client.xadd(queue.toKey('events'), '*', { event: 'vhost-sim:sweep-start' }));
     events = new QueueEvents(queueName(), { prefix: QUEUE_PREFIX, connection, lastEventId: mark });
     events.on('error', onError);
     events.on('completed', ({ jobId, returnvalue }) => {
@@ -244,11 +344,11 @@ export async function runOnQueue(
     events.on('failed', ({ jobId, failedReason }) => {
       if (byId.has(jobId)) void failedJob(jobId, failedReason).then((o) => settle(jobId, o));
     });
-    await events.waitUntilReady();
+    await guard(events.waitUntilReady());
 
     // What each job id already is: finished (reuse), failed (run again), queued or running (wait), or new.
     const toAdd: string[] = [];
-    await Promise.all(
+    const known = Promise.all(
       [...byId.keys()].map(async (id) => {
         const job = await queue.getJob(id);
         if (job === undefined) {
@@ -258,6 +358,7 @@ export async function runOnQueue(
         const state = await job.getState();
         const settled = outcomes[(byId.get(id) as number[])[0]] !== undefined; // by an event meanwhile
         if (settled) return;
+        added.add(id); // queued or running: waited for, and re-added if it vanishes
         if (state === 'completed' && job.returnvalue != null)
           settle(id, { ok: true, result: job.returnvalue });
         else if (state === 'completed' || state === 'failed') {
@@ -266,23 +367,16 @@ export async function runOnQueue(
         }
       }),
     );
-    const indexOf = new Map([...byId].map(([id, indices]) => [id, indices[0]]));
+    await guard(known);
     toAdd.sort((a, b) => (indexOf.get(a) ?? 0) - (indexOf.get(b) ?? 0));
-    // Enqueue in grid order, in batches so a large sweep does not build one huge command.
-    for (let i = 0; i < toAdd.length; i += 500) {
-      await queue.addBulk(
-        toAdd.slice(i, i + 500).map((id) => ({
-          name: 'point',
-          data: { scenario: scenarios[indexOf.get(id) ?? 0], executor, version: VERSION },
-          opts: { jobId: id, attempts, backoff: RETRY_BACKOFF, removeOnComplete: false, removeOnFail: false },
-        })),
-      );
-    }
-    if (pending > 0) await finished;
+    await guard(addJobs(toAdd)); // in grid order
+    if (pending > 0) await guard(finished);
     return outcomes;
   } finally {
-    await events?.close().catch(() => {});
-    await queue.close().catch(() => {});
+    stopped = true;
+    void watchdog;
+    if (events !== undefined) await closeWithin(events);
+    await closeWithin(queue);
   }
 }
 
@@ -310,12 +404,40 @@ export interface QueueWorkerOptions {
 export function checkJobData(data: unknown): string | undefined {
   if (data === null || typeof data !== 'object') return 'job data is not an object';
   const d = data as Record<string, unknown>;
+  if (typeof d[UNREADABLE] === 'string') return `job data is not JSON: ${JSON.stringify(d[UNREADABLE])}`;
   if (d.scenario === null || typeof d.scenario !== 'object' || Array.isArray(d.scenario))
     return 'job data has no scenario object';
   if (d.executor !== undefined && d.executor !== 'fast' && d.executor !== 'xstate')
     return `job data has an unknown executor ${JSON.stringify(d.executor)}`;
   if (typeof d.version !== 'string') return 'job data has no version';
   return undefined;
+}
+
+/** The key a job's data is wrapped under when it was not JSON (see `repairUnreadableJobs`). */
+const UNREADABLE = 'vhostSimUnreadable';
+
+/**
+ * Jobs in `active` whose data or options are not JSON: BullMQ cannot build them, emits an error and
+ * leaves them in `active` for ever (the stalled check puts them back, they fail to parse again). Their
+ * data is wrapped in JSON (the first 200 characters, under UNREADABLE), so the next attempt reaches the
+ * processor and `checkJobData` fails it for good with a reason. Returns the repaired job ids.
+ */
+export async function repairUnreadableJobs(client: RawClient, key: (suffix: string) => string) {
+  const repaired: string[] = [];
+  for (const id of await client.lrange(key('active'), 0, -1)) {
+    for (const field of ['data', 'opts']) {
+      const text = await client.hget(key(id), field);
+      if (text === null) continue;
+      try {
+        JSON.parse(text);
+      } catch {
+        const fixed = field === 'data' ? JSON.stringify({ [UNREADABLE]: text.slice(0, 200) }) : '{}';
+        await client.hset(key(id), field, fixed);
+        if (!repaired.includes(id)) repaired.push(id);
+      }
+    }
+  }
+  return repaired;
 }
 
 export interface PointJobInfo {
@@ -333,6 +455,10 @@ export interface QueueWorkerHandle {
   close(force?: boolean): Promise<void>;
   /** Runs currently in progress. */
   readonly running: number;
+  /** Whether Redis answers a PING within `ms`. */
+  ping(ms: number): Promise<boolean>;
+  /** Drop the connections and threads at once, whatever Redis does (the last resort of a forced stop). */
+  disconnect(): Promise<void>;
 }
 
 class PointRunError extends Error {
@@ -408,13 +534,37 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     maxStalledCount: o.maxStalledCount ?? 2,
     autorun: false,
   });
-  worker.on('error', (err) => o.onError?.(err));
+  worker.on('error', (err) => {
+    o.onError?.(err);
+    // A job whose data is not JSON cannot be built (BullMQ's JSON.parse throws before the processor).
+    if (err instanceof SyntaxError) {
+      void worker.client
+        .then((c) => repairUnreadableJobs(c as unknown as RawClient, (k) => worker.toKey(k)))
+        .then((ids) => {
+          for (const id of ids) o.onError?.(new Error(`job ${id}: its data is not JSON; it will be failed`));
+        })
+        .catch(() => {});
+    }
+  });
   void worker.run().catch((err) => o.onError?.(err as Error));
   await worker.waitUntilReady();
   let closing: Promise<void> | undefined;
   return {
     get running() {
       return running;
+    },
+    async ping(ms) {
+      try {
+        const c = (await within(worker.client, ms, 'connect')) as unknown as RawClient;
+        await within(c.ping(), ms, 'PING');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async disconnect() {
+      leaving = true;
+      await Promise.allSettled([worker.disconnect(), pool.destroy()]);
     },
     close(force = false) {
       if (force) {

@@ -187,6 +187,8 @@ export interface RunPointsOptions {
    * scenario's model; every worker thread imports it (src/policies/module.ts). Not with `queue`.
    */
   policyModule?: string;
+  /** Told of what the queue recovered from (jobs that vanished from Redis and were queued again). */
+  onWarning?: (message: string) => void;
 }
 
 export interface RunPointsOutcome {
@@ -222,6 +224,7 @@ export async function runPoints(
       ...options.queue,
       executor: options.executor,
       onDone: options.onDone,
+      onWarning: options.onWarning,
     });
   } else if (jobs === 1 || scenarios.length <= 1) {
     outcomes = [];
