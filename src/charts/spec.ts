@@ -111,9 +111,10 @@ export function chartSpecs(points: readonly SweepPoint[], options: CrossoverOpti
     for (const metric of chartMetrics) {
       const values = g.points.map((p) => {
         const v: Record<string, unknown> = { model: p.model, vms: p.vms, value: metric.pick(p.metrics) };
-        if (p.ci95) {
-          v.low = p.ci95[metric.id].low;
-          v.high = p.ci95[metric.id].high;
+        const ci = p.ci95?.[metric.id];
+        if (ci) {
+          v.low = ci.low;
+          v.high = ci.high;
         }
         return v;
       });

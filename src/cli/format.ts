@@ -18,11 +18,14 @@ const d1 = nf(1);
 const d2 = nf(2);
 const d3 = nf(3);
 
+/** A latency in µs to one decimal; "n/a" where there is none (streams). */
+export const fmtUs = (x: number | null) => (x === null ? 'n/a' : d1.format(x));
+
 export const fmtInt = (x: number) => int.format(x);
 export const fmtPct = (x: number) => `${d1.format(x * 100)} %`;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-const numeric = /^(-|[-+]?[\d.,]+( %)?( ± [\d.,]+( %)?)?)$/;
+const numeric = /^(-|n\/a|[-+]?[\d.,]+( %)?( ± [\d.,]+( %)?)?)$/;
 
 /** Output styles of the human formats: plain text, or Markdown (`--format md`). */
 export type TableStyle = 'text' | 'md';
@@ -77,13 +80,14 @@ export function formatRunTable(
     ['Throughput', `${fmtRate(m.throughput.value)} ${m.throughput.unit}`],
     [
       'Latency',
-      m.throughput.unit === 'Gbit/s'
+      m.latencyUs.p50 === null
         ? 'n/a (a stream has no transactions)'
-        : `p50 ${d1.format(m.latencyUs.p50)} µs, p99 ${d1.format(m.latencyUs.p99)} µs, mean ${d1.format(m.latencyUs.mean)} µs`,
+        : `p50 ${fmtUs(m.latencyUs.p50)} µs, p99 ${fmtUs(m.latencyUs.p99)} µs, mean ${fmtUs(m.latencyUs.mean)} µs`,
     ],
     ['CPU utilization', `${fmtPct(m.cpuUtilization)} of ${cores} cores`],
     ['CPU breakdown', breakdown],
     ['Efficiency', `${fmtRate(m.efficiency.value)} ${m.efficiency.unit}`],
+    ['Service demand', `${fmtRate(m.serviceDemand.value)} ${m.serviceDemand.unit} of host CPU (netperf -c)`],
     [
       'Context switches/s',
       `${fmtInt(cs.voluntary + cs.involuntary)} (voluntary ${fmtInt(cs.voluntary)}, involuntary ${fmtInt(cs.involuntary)})` +
@@ -201,10 +205,67 @@ export function toCsv(rows: Record<string, unknown>[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-export const runCsv = (m: Metrics) => toCsv([flatten(m)]);
+export const runCsv = (m: Metrics, fields?: readonly string[]) =>
+  toCsv([fields === undefined ? flatten(m) : pickFields(flatten(m), fields)]);
 
-/** One row per point: its coordinates, every metric (the mean with replications), then the 95 % CIs. */
-export function sweepCsv(points: readonly SweepPoint[]): string {
+/** Only `fields` of a flattened row, in that order (a field the row lacks is null). */
+export function pickFields(row: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(fields.map((f) => [f, row[f] ?? null]));
+}
+
+/** One figure of `--fields` in a table: numbers to four significant digits (whole above 1,000), null "n/a". */
+export function fmtField(v: unknown): string {
+  if (v === null || v === undefined) return 'n/a';
+  if (typeof v !== 'number') return String(v);
+  return Math.abs(v) >= 1000 ? fmtInt(v) : sig4.format(v);
+}
+const sig4 = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4 });
+
+/** `run --fields`: the scenario line, then one row per field. */
+export function formatRunFields(
+  scenario: Scenario,
+  m: Metrics,
+  meta: { executor: string; events: number },
+  fields: readonly string[],
+  style: TableStyle = 'text',
+): string {
+  const title = `vhost-sim: ${describeScenario(scenario)}; ${meta.executor} executor, ${fmtInt(meta.events)} events`;
+  const row = flatten(m);
+  const table = renderTable(
+    ['field', 'value'],
+    fields.map((f) => [f, fmtField(row[f])]),
+    style,
+  );
+  return `${style === 'md' ? `## ${title}` : title}\n\n${table}\n`;
+}
+
+/** `sweep --fields`: one row per point, its coordinates and the chosen fields, then the crossover lines. */
+export function formatSweepFields(
+  points: readonly SweepPoint[],
+  fields: readonly string[],
+  style: TableStyle = 'text',
+  options: CrossoverOptions = {},
+): string {
+  const axisKeys = [...new Set(points.flatMap((p) => Object.keys(p.axes ?? {})))];
+  const rows = points.map((p) => {
+    const row = flatten(p.metrics);
+    return [
+      p.model,
+      String(p.vms),
+      ...axisKeys.map((k) => JSON.stringify(p.axes?.[k])),
+      ...fields.map((f) => fmtField(row[f])),
+    ];
+  });
+  const table = renderTable(['model', 'VMs', ...axisKeys, ...fields], rows, style);
+  return `${[...repsNote(points, style), table, '', ...crossoverBlock(points, style, options)].join('\n')}\n`;
+}
+
+/**
+ * One row per point: its coordinates, every metric (the mean with replications; each value beside its
+ * `.unit` column where it has one, a stream's latency empty), then the 95 % CIs. With `fields`: the
+ * coordinates and those fields only.
+ */
+export function sweepCsv(points: readonly SweepPoint[], fields?: readonly string[]): string {
   return toCsv(
     points.map((p) => ({
       model: p.model,
@@ -212,8 +273,8 @@ export function sweepCsv(points: readonly SweepPoint[]): string {
       workload: p.workload,
       ...Object.fromEntries(Object.entries(p.axes ?? {}).map(([k, v]) => [`axis.${k}`, v])),
       ...(p.reps === undefined ? {} : { reps: p.reps }),
-      ...flatten(p.metrics),
-      ...(p.ci95 === undefined ? {} : flatten(p.ci95, 'ci95')),
+      ...(fields === undefined ? flatten(p.metrics) : pickFields(flatten(p.metrics), fields)),
+      ...(p.ci95 === undefined || fields !== undefined ? {} : flatten(p.ci95, 'ci95')),
     })),
   );
 }
@@ -270,8 +331,9 @@ function rateHeaders(points: readonly SweepPoint[]): [string, string] {
   return stream ? ['Gbit/s', 'eff (Gbit/s/CPU)'] : ['tps', 'eff (tps/CPU-s)'];
 }
 
-/** `mean`, or `mean ± half-width of the 95 % CI` when the point has replications. */
-function withCi(p: SweepPoint, metric: MainMetric, value: number, f: (x: number) => string): string {
+/** `mean`, or `mean ± half-width of the 95 % CI` when the point has replications; "n/a" for no value. */
+function withCi(p: SweepPoint, metric: MainMetric, value: number | null, f: (x: number) => string): string {
+  if (value === null) return 'n/a';
   const ci = p.ci95?.[metric];
   return ci === undefined ? f(value) : `${f(value)} ± ${f((ci.high - ci.low) / 2)}`;
 }

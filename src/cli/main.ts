@@ -55,10 +55,13 @@ import {
 import { VERSION } from '../version.ts';
 import { addDiagramCommand } from './diagram.ts';
 import { estimateOptions, estimateOrRefuse, maxRunsOption } from './estimate.ts';
+import { parseFields } from './fields.ts';
 import {
   crossoverCsv,
   formatReproduceTable,
+  formatRunFields,
   formatRunTable,
+  formatSweepFields,
   formatSweepTable,
   runCsv,
   sweepCsv,
@@ -67,6 +70,7 @@ import { addInspectCommand } from './inspect.ts';
 import { nameListParser, nameOption } from './names.ts';
 import { policyOption } from './policy.ts';
 import { printable } from './printable.ts';
+import { type SchedView, schedOutput } from './sched.ts';
 import { addSensitivityCommand } from './sensitivity.ts';
 import { uncertaintyCommand } from './uncertainty.ts';
 import { UsageError } from './usageError.ts';
@@ -143,6 +147,7 @@ interface BaseOpts {
   set: string[];
   executor: ExecutorKind;
   format: Format;
+  fields?: string[];
 }
 
 function formatOption(): Option {
@@ -181,7 +186,15 @@ function addBaseOptions(cmd: Command, grid: boolean): Command {
     .option('--seed <n>', 'random seed', number)
     .addOption(nameOption('--profile <name>', 'host profile', 'profile', profileNames));
   setOption(cmd);
-  return cmd.addOption(policyOption()).addOption(executorOption()).addOption(formatOption());
+  return cmd
+    .addOption(policyOption())
+    .addOption(executorOption())
+    .addOption(formatOption())
+    .option(
+      '--fields <list>',
+      "figures the table and the CSV show, like netperf's -o: metric paths (throughput, latencyUs.p99, serviceDemand) or THROUGHPUT, MEAN_LATENCY, P99_LATENCY, LOCAL_SD, ...",
+      parseFields,
+    );
 }
 
 /** Scenario input from a file (if any) with the flags merged over it; `--set` is applied by resolve. */
@@ -246,12 +259,24 @@ interface RunOpts extends BaseOpts {
   trace?: string;
   estimate: boolean;
   maxHours: number;
+  sched?: SchedView;
+  window?: string;
 }
 
 async function runCommand(file: string | undefined, o: RunOpts): Promise<void> {
   const scenario = resolveScenario(baseInput(file, o), o.set);
   const policy = o.policy === undefined ? undefined : (await loadPolicyModule(o.policy))(scenario);
   if (estimateOrRefuse('run', [scenario], { ...o, jobs: 1 })) return;
+  if (o.sched !== undefined || o.window !== undefined) {
+    if (o.trace !== undefined) throw new UsageError('--sched: not with --trace (one view per run)');
+    if (o.sched === undefined) throw new UsageError('--window: only with --sched map');
+    write(
+      schedOutput(scenario, { ...o, sched: o.sched }, policy, (events) => ({
+        ...meta(o.executor, events, o.policy),
+      })),
+    );
+    return;
+  }
   let result: { metrics: Metrics; events: number };
   if (o.trace !== undefined) {
     const { runWithTimeline, traceJson } = await import('../runtime/timeline.ts');
@@ -269,8 +294,11 @@ async function runCommand(file: string | undefined, o: RunOpts): Promise<void> {
   else result = runScenario(scenario, { executor: o.executor, policy });
   const { metrics, events } = result;
   const m = meta(o.executor, events, o.policy);
-  await emit(o.format, json({ scenario, metrics, meta: m }), runCsv(metrics), (style) =>
-    formatRunTable(scenario, metrics, m, style),
+  const { fields } = o;
+  await emit(o.format, json({ scenario, metrics, meta: m }), runCsv(metrics, fields), (style) =>
+    fields === undefined
+      ? formatRunTable(scenario, metrics, m, style)
+      : formatRunFields(scenario, metrics, m, fields, style),
   );
 }
 
@@ -336,6 +364,8 @@ interface SweepRunOpts {
   estimate: boolean;
   maxHours: number;
   maxRuns: number;
+  /** `--fields`: the columns of the printed CSV (the results folder's summary.csv keeps them all). */
+  fields?: string[];
 }
 
 /**
@@ -404,7 +434,9 @@ async function runSweep(
     yield '\n';
   };
   const csvText = sweepCsv(points);
-  await emit(o.format, jsonText, csvText, (style) => human(points, style, crossover));
+  await emit(o.format, jsonText, o.fields === undefined ? csvText : sweepCsv(points, o.fields), (style) =>
+    human(points, style, crossover),
+  );
   let files: string[];
   try {
     files = await writeResultsFolder({
@@ -478,7 +510,12 @@ async function sweepCommand(file: string | undefined, o: SweepOpts): Promise<voi
     reps: o.reps,
     ...(o.refine ? { refine: { tolerance: o.tieTolerance } } : {}),
   };
-  await runSweep(id, grid, o, (points, style, crossover) => formatSweepTable(points, style, crossover));
+  const { fields } = o;
+  await runSweep(id, grid, o, (points, style, crossover) =>
+    fields === undefined
+      ? formatSweepTable(points, style, crossover)
+      : formatSweepFields(points, fields, style, crossover),
+  );
 }
 
 interface ReproduceOpts extends SweepRunOpts {
@@ -599,6 +636,16 @@ export function buildProgram(): Command {
     )
     .addOption(estimateOptions()[0] as Option)
     .addOption(estimateOptions()[1] as Option)
+    .addOption(
+      new Option(
+        '--sched <view>',
+        "perf sched's views: latency (per thread) or map (per core, in --window)",
+      ).choices(['latency', 'map']),
+    )
+    .option(
+      '--window <A:B>',
+      '--sched map: virtual seconds A to B since the run started (default: the first ms measured)',
+    )
     .action((file: string | undefined, o: RunOpts) => runCommand(file, o));
 
   addSweepRunOptions(

@@ -19,13 +19,21 @@ export type CpuMetrics = { cpu: number; node: number } & Record<Category, number
 export interface Metrics {
   /** Transactions/s for request/response workloads, Gbit/s of payload delivered for streams. */
   throughput: { value: number; unit: 'transactions/s' | 'Gbit/s' };
-  latencyUs: { p50: number; p99: number; mean: number };
+  /** Per transaction; null for streams, which have no transactions (never 0). */
+  latencyUs: { p50: number | null; p99: number | null; mean: number | null };
   /** Busy share of all host cores, 0-1. */
   cpuUtilization: number;
   /** Share of all core time per category (sums to 1). */
   cpuBreakdown: Record<Category, number>;
   /** Throughput per busy host CPU (vCPU threads included). */
   efficiency: { value: number; unit: 'transactions per busy CPU-second' | 'Gbit/s per busy CPU' };
+  /**
+   * netperf's service demand (`-c`): µs of busy host CPU (every core, vCPU threads included) per
+   * transaction, or per KB (1024 bytes) of payload delivered for streams. netperf computes it as CPU
+   * utilization x CPUs x elapsed µs / units of work (netperf manual, "CPU Utilization",
+   * https://hewlettpackard.github.io/netperf/doc/netperf.html#CPU-Utilization). 0 when no work was done.
+   */
+  serviceDemand: { value: number; unit: 'µs/transaction' | 'µs/KB' };
   /** What the client applications sent, and what servers received (streams: sent >= received). */
   app: { sendsPerSec: number; sentGbps: number; receivedGbps: number };
   /** Packets dropped in the measured window, by where. */
@@ -151,16 +159,21 @@ export function summarize(host: Host, counters: Counters, windowNs: number): Met
     throughput: stream
       ? { value: round(work, 4), unit: 'Gbit/s' }
       : { value: round(work, 2), unit: 'transactions/s' },
-    latencyUs: {
-      p50: round(percentile(lat, 50) / 1e3, 3),
-      p99: round(percentile(lat, 99) / 1e3, 3),
-      mean: round(meanLat / 1e3, 3),
-    },
+    latencyUs: stream
+      ? { p50: null, p99: null, mean: null }
+      : {
+          p50: round(percentile(lat, 50) / 1e3, 3),
+          p99: round(percentile(lat, 99) / 1e3, 3),
+          mean: round(meanLat / 1e3, 3),
+        },
     cpuUtilization: round(busyNs / totalCoreNs),
     cpuBreakdown: breakdown,
     efficiency: stream
       ? { value: round(busyCores === 0 ? 0 : work / busyCores, 4), unit: 'Gbit/s per busy CPU' }
       : { value: round(busyCores === 0 ? 0 : work / busyCores, 2), unit: 'transactions per busy CPU-second' },
+    serviceDemand: stream
+      ? { value: round(bytes === 0 ? 0 : busyNs / 1e3 / (bytes / 1024), 4), unit: 'µs/KB' }
+      : { value: round(txns === 0 ? 0 : busyNs / 1e3 / txns, 3), unit: 'µs/transaction' },
     app: {
       sendsPerSec: round(r.appSends / secs, 2),
       sentGbps: round(gbps(r.appSendBytes), 4),

@@ -26,7 +26,8 @@ export const outputLabel = (o: OutputSpec): string =>
 
 /** A metric by name (`throughput`, `latencyP99Us`, any of the main metrics) or dotted path (`vhost.worksPerSec`). */
 export function metricValue(m: Metrics, metric: string): number {
-  if (Object.hasOwn(mainMetrics, metric)) return mainMetrics[metric as keyof typeof mainMetrics](m);
+  if (Object.hasOwn(mainMetrics, metric))
+    return mainMetrics[metric as keyof typeof mainMetrics](m) ?? Number.NaN;
   let cur: unknown = m;
   for (const seg of metric.split('.')) {
     cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;

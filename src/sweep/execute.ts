@@ -93,10 +93,15 @@ export function meanMetrics(ms: readonly Metrics[]): Metrics {
   return (ms.length === 1 ? ms[0] : meanOf(ms)) as Metrics;
 }
 
-export function confidence(ms: readonly Metrics[]): Record<MainMetric, { low: number; high: number }> {
-  const out = {} as Record<MainMetric, { low: number; high: number }>;
-  for (const [name, pick] of Object.entries(mainMetrics) as [MainMetric, (m: Metrics) => number][]) {
-    const ci = ci95(ms.map(pick));
+/** 95 % CIs of the main metrics; a metric the runs do not have (a stream's latency) gets none. */
+export function confidence(
+  ms: readonly Metrics[],
+): Partial<Record<MainMetric, { low: number; high: number }>> {
+  const out: Partial<Record<MainMetric, { low: number; high: number }>> = {};
+  for (const [name, pick] of Object.entries(mainMetrics) as [MainMetric, (m: Metrics) => number | null][]) {
+    const values = ms.map(pick);
+    if (values.some((v) => v === null)) continue;
+    const ci = ci95(values as number[]);
     out[name] = { low: round(ci.low), high: round(ci.high) };
   }
   return out;

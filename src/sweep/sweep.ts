@@ -54,7 +54,7 @@ export interface SweepPoint {
   /** The metrics, or with replications their mean. */
   metrics: Metrics;
   /** 95 % confidence intervals (Student t) of the main metrics over the replications (reps > 1 only). */
-  ci95?: Record<MainMetric, { low: number; high: number }>;
+  ci95?: Partial<Record<MainMetric, { low: number; high: number }>>;
   /** Each replication's throughput and efficiency, in seed order (reps > 1 only): per-seed crossovers. */
   bySeed?: { throughput: number[]; efficiency: number[] };
 }

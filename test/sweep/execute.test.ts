@@ -98,7 +98,7 @@ describe('executeSweep', () => {
       'cpuUtilization',
       'contextSwitchesPerSec',
     ]);
-    expect(p.ci95?.throughput.low).toBeLessThanOrEqual(p.metrics.throughput.value);
-    expect(p.ci95?.throughput.high).toBeGreaterThanOrEqual(p.metrics.throughput.value);
+    expect(p.ci95?.throughput?.low).toBeLessThanOrEqual(p.metrics.throughput.value);
+    expect(p.ci95?.throughput?.high).toBeGreaterThanOrEqual(p.metrics.throughput.value);
   });
 });

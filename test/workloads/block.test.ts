@@ -61,7 +61,7 @@ describe('BLOCK workload (fio over vhost-scsi)', () => {
         s.durationS = 0.02;
       }),
     ).metrics;
-    const inFlight = (m.throughput.value * m.latencyUs.mean) / 1e6;
+    const inFlight = (m.throughput.value * (m.latencyUs.mean ?? Number.NaN)) / 1e6;
     expect(inFlight).toBeGreaterThan(2 * 16 * 0.97);
     expect(inFlight).toBeLessThan(2 * 16 * 1.03);
   });
