@@ -24,7 +24,7 @@ import { deepMerge, resolveScenario } from '../src/scenario/resolve.ts';
 import { ScenarioError } from '../src/scenario/schema.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'vhost-sim.mjs');
+export const BIN = join(ROOT, 'bin', 'vhost-sim.mjs');
 
 // ---------------------------------------------------------------- random
 

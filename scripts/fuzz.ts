@@ -1,10 +1,12 @@
 /**
  * `npm run fuzz [-- --cases N --processes N --seed S --jobs J --timeout MS --dir DIR]`: feed random and
- * mutated scenario files to vhost-sim (see scripts/fuzz-lib.ts). Prints a summary; exits 1 on any crash
- * or hang. The case files stay in DIR (default results/fuzz/) for replay: `vhost-sim run FILE`.
+ * mutated scenario files to vhost-sim (see scripts/fuzz-lib.ts), then the fault cases (scripts/fuzz-faults.ts:
+ * unbounded work, odd files, locked and full folders, Redis addresses). Prints a summary; exits 1 on any
+ * crash, hang or fault case that ends otherwise than it must. The case files stay in DIR (default results/fuzz/) for replay: `vhost-sim run FILE`.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatFaults, runFaultCases } from './fuzz-faults.ts';
 import { formatSummary, fuzz, ROOT } from './fuzz-lib.ts';
 
 const { values } = parseArgs({
@@ -31,5 +33,8 @@ const summary = await fuzz({
   },
 });
 process.stdout.write(formatSummary(summary));
+const faults = await runFaultCases(join(values.dir, 'faults'), Number(values.jobs));
+process.stdout.write(formatFaults(faults));
 process.stdout.write(`wall time ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-process.exitCode = summary.crashes + summary.hangs > 0 ? 1 : 0;
+const faultFailures = faults.filter((f) => f.problem !== null).length;
+process.exitCode = summary.crashes + summary.hangs + faultFailures > 0 ? 1 : 0;

@@ -211,6 +211,7 @@ export class Journal {
     const kept = new Map<string, JournalEntry>();
     const lines = readFileSync(file, 'utf8').split('\n');
     let torn = 0;
+    const warnings: string[] = []; // told only once the file is known to be a journal
     lines.forEach((line, i) => {
       if (line.trim() === '') return;
       let e: JournalEntry;
@@ -218,7 +219,7 @@ export class Journal {
         e = JSON.parse(line);
       } catch {
         torn++;
-        warn?.(
+        warnings.push(
           `${file}:${i + 1}: a torn line (a kill or a full disk mid-write), skipped; its run is computed again`,
         );
         return;
@@ -236,6 +237,7 @@ export class Journal {
         `${file} is not a vhost-sim journal (no line is JSON); use another --out, or --force to replace it`,
       );
     }
+    for (const w of warnings) warn?.(w);
     return kept;
   }
 
