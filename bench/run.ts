@@ -6,8 +6,9 @@
  * rounds (executor, baseline, executor, baseline, ...) and the best round of each is kept, so a burst of
  * load from another process hits both sides alike and does not decide the ratio.
  *
- * Options: `--quick` (fewer rounds, no long 1,024-VM point), `--skip-scaling`, `--reproduce` (also time
- * `vhost-sim reproduce` end to end with `--jobs 1` and with all cores, default settings, no charts).
+ * Options: `--quick` (fewer rounds, no long 1,024-VM point, no study), `--skip-scaling`, `--skip-study`,
+ * `--reproduce` (also time `vhost-sim reproduce` end to end with `--jobs 1` and with all cores, default
+ * settings, no charts).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,13 +19,18 @@ import { runScenario } from '../src/runtime/runScenario.ts';
 import { defaultScenario } from '../src/scenario/defaults.ts';
 import { heapLoop as loop } from '../src/sweep/heapLoop.ts';
 import { benchDispatch } from './dispatch.ts';
+import { type HostCase, type HostCost, measureInChild } from './hostCost.ts';
+import { findSimPy, mm1Kernel, mm1SimPy } from './peer/mm1.ts';
 import { gcAvailable, gcSource, logLogSlope, type ScalePoint, scalePoint, scaleScenario } from './scaling.ts';
+import { benchStudy, type StudyTiming } from './study.ts';
 
 const heapLoop = (entities: number, events: number) => loop(entities, events, () => performance.now());
 
 const quick = process.argv.includes('--quick');
 const skipScaling = process.argv.includes('--skip-scaling');
 const timeReproduce = process.argv.includes('--reproduce');
+const loadAtStart = +os.loadavg()[0].toFixed(1);
+const skipStudy = quick || process.argv.includes('--skip-study');
 
 /** Wall time of `vhost-sim reproduce --jobs N` (a child process), or why it was not measured. */
 function reproduceWall(jobs: number): { jobs: number; seconds: number | null; note: string } {
@@ -142,12 +148,85 @@ const slopes = (['per-cpu', 'per-device'] as const).map((model) => {
   };
 });
 
+// ---- cost per event by host size: each case in its own process, CPU time, rounds in alternating order ----
+const hostCases: HostCase[] = [
+  { vms: 8, profile: 'x3650-m2', durationS: 0.1 },
+  { vms: 256, profile: 'x3650-m2', durationS: 0.04 },
+  { vms: 1024, profile: 'x3650-m2', durationS: 0.04 },
+  { vms: 256, profile: '2x64', durationS: 0.01 },
+  { vms: 1024, profile: '2x64', durationS: 0.01 },
+];
+const hostRuns: HostCost[][] = hostCases.map(() => []);
+for (let r = 0; r < (quick ? 1 : 2); r++) {
+  const order = hostCases.map((_, i) => i);
+  if (r % 2 === 1) order.reverse();
+  for (const i of order) hostRuns[i].push(measureInChild(hostCases[i]));
+}
+const hostCost = hostCases.map((c, i) => ({
+  ...c,
+  events: hostRuns[i][0].events,
+  cpuNsPerEvent: Math.round(median(hostRuns[i].map((x) => x.cpuNsPerEvent))),
+  samples: hostRuns[i].map((x) => x.cpuNsPerEvent),
+}));
+const costOf = (vms: number, profile: string) =>
+  hostCost.find((h) => h.vms === vms && h.profile === profile)?.cpuNsPerEvent ?? Number.NaN;
+const hostRatios = [256, 1024].map((vms) => ({
+  vms,
+  over8CoreAt8Vms: +(costOf(vms, '2x64') / costOf(8, 'x3650-m2')).toFixed(2),
+  over8CoreSameVms: +(costOf(vms, '2x64') / costOf(vms, 'x3650-m2')).toFixed(2),
+  target: 1.5,
+}));
+
+// ---- a peer: the same M/M/1 queue on vhost-sim's event kernel and in SimPy ----------------------------
+mm1Kernel(100_000); // warm-up (JIT)
+const kernelMm1 = mm1Kernel(1_000_000);
+const python = findSimPy();
+const simpyMm1 = python === null ? null : mm1SimPy(python, 100_000);
+const peer = {
+  model: 'open-loop M/M/1, rho = 0.8; a model event is an arrival or a departure',
+  vhostSimKernel: {
+    events: kernelMm1.events,
+    eventsPerSec: Math.round(kernelMm1.events / kernelMm1.wallS),
+    meanSojournOverService: +kernelMm1.meanSojourn.toFixed(3),
+  },
+  simpy:
+    simpyMm1 === null
+      ? { note: 'skipped: no python3 with SimPy 2.3 (Debian: apt-get install python3-simpy)' }
+      : {
+          python,
+          events: simpyMm1.events,
+          eventsPerSec: Math.round(simpyMm1.events / simpyMm1.wallS),
+          meanSojournOverService: +simpyMm1.meanSojourn.toFixed(3),
+        },
+  kernelOverSimpy:
+    simpyMm1 === null
+      ? null
+      : +(kernelMm1.events / kernelMm1.wallS / (simpyMm1.events / simpyMm1.wallS)).toFixed(1),
+};
+
+// ---- a sensitivity study: runs per minute, local threads and queue workers ----------------------------
+const studyTimings: StudyTiming[] = skipStudy ? [] : await benchStudy();
+const oneWorker = studyTimings.find((t) => t.how === 'queue, 1 worker')?.wallS ?? null;
+const study = studyTimings.map((t) => ({
+  ...t,
+  speedupOverOneWorker:
+    oneWorker === null || t.wallS === null || !t.how.startsWith('queue')
+      ? null
+      : +(oneWorker / t.wallS).toFixed(2),
+}));
+
 const reproduce = [1, os.availableParallelism()].map((jobs) =>
   timeReproduce ? reproduceWall(jobs) : { jobs, seconds: null, note: 'not run (pass --reproduce)' },
 );
 
 const results = {
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version },
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    /** 1-minute load average when the bench started and when it ended (the machine may be shared). */
+    loadAverage: [loadAtStart, +os.loadavg()[0].toFixed(1)],
+  },
   scenario: 'TCP_RR, 8 VMs, per-cpu, x3650-m2, 0.2 s (no warm-up), steady state: best of the rounds',
   executor: {
     events: fastEvents,
@@ -172,6 +251,9 @@ const results = {
     speedupOverScan: +d.speedup.toFixed(2),
   })),
   reproduce,
+  hostCost: { cases: hostCost, ratios: hostRatios, measured: 'CPU time per event, median of rounds' },
+  peer,
+  study,
   scaling: {
     profile: '2x64',
     durationS: scaleDurationS,
@@ -182,6 +264,7 @@ const results = {
       ...p,
       buildMs: Math.round(p.buildMs),
       runMs: Math.round(p.runMs),
+      runCpuMs: Math.round(p.runCpuMs),
       wallPerSimNs: +p.wallPerSimNs.toFixed(1),
       wallNsPerEvent: Math.round(p.wallNsPerEvent),
       eventsPerVmPerSimMs: +p.eventsPerVmPerSimMs.toFixed(1),
@@ -197,15 +280,28 @@ const results = {
             events: largest.events,
             buildMs: Math.round(largest.buildMs),
             runMs: Math.round(largest.runMs),
+            runCpuMs: Math.round(largest.runCpuMs),
             totalS: +((largest.buildMs + largest.runMs) / 1000).toFixed(1),
             targetS: 60,
+            /** Simulated seconds per wall second of the run (target: at least 1/20). */
+            realTimeRatio: +(
+              ((largestScenario.durationS + largestScenario.warmupS) * 1000) /
+              largest.runMs
+            ).toFixed(4),
+            /** The same in CPU time: the ratio an idle core would give. */
+            realTimeRatioCpu: +(
+              ((largestScenario.durationS + largestScenario.warmupS) * 1000) /
+              largest.runCpuMs
+            ).toFixed(4),
           },
   },
 };
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 const ex = results.executor;
-console.log(`machine: ${results.machine.cpus} × ${results.machine.model}, Node ${results.machine.node}`);
+console.log(
+  `machine: ${results.machine.cpus} × ${results.machine.model}, Node ${results.machine.node}, load average ${results.machine.loadAverage.join(' → ')}`,
+);
 console.log(`\nexecutor on ${results.scenario} (${rounds} rounds)`);
 console.log(`  fast executor         ${fmt(ex.fastEventsPerSec)} events/s`);
 console.log(`  XState executor       ${fmt(ex.xstateEventsPerSec)} events/s`);
@@ -240,9 +336,34 @@ if (!skipScaling) {
   const l = results.scaling.largest;
   if (l !== null) {
     console.log(
-      `\n1,024 VMs on 128 cores, ${l.model}, ${l.warmupS} s warm-up + ${l.durationS} s: ${fmt(l.events)} events, build ${l.buildMs} ms + run ${l.runMs} ms = ${l.totalS} s (target < ${l.targetS} s)`,
+      `\n1,024 VMs on 128 cores, ${l.model}, ${l.warmupS} s warm-up + ${l.durationS} s: ${fmt(l.events)} events, build ${l.buildMs} ms + run ${l.runMs} ms = ${l.totalS} s (target < ${l.targetS} s); 1/${Math.round(1 / l.realTimeRatio)} of real time, 1/${Math.round(1 / l.realTimeRatioCpu)} in CPU time (${l.runCpuMs} ms) (target ≥ 1/20)`,
     );
   }
+}
+console.log('\ncost per event by host (per-cpu, TCP_RR; CPU ns per event, each case in its own process)');
+for (const h of hostCost)
+  console.log(
+    `  ${h.profile.padEnd(9)} ${String(h.vms).padEnd(5)} VMs  ${fmt(h.events).padEnd(10)} events  ${h.cpuNsPerEvent} ns  [${h.samples.join(' ')}]`,
+  );
+for (const r of hostRatios)
+  console.log(
+    `  2x64 at ${r.vms} VMs / x3650-m2 at 8 VMs: ${r.over8CoreAt8Vms}; / x3650-m2 at ${r.vms} VMs: ${r.over8CoreSameVms}   (target ≤ ${r.target})`,
+  );
+console.log(`\npeer: ${peer.model}`);
+console.log(
+  `  vhost-sim event kernel  ${fmt(peer.vhostSimKernel.eventsPerSec)} events/s (mean sojourn ${peer.vhostSimKernel.meanSojournOverService} service times; theory 5)`,
+);
+if ('eventsPerSec' in peer.simpy && peer.simpy.eventsPerSec !== undefined)
+  console.log(
+    `  SimPy 2.3               ${fmt(peer.simpy.eventsPerSec)} events/s (mean sojourn ${peer.simpy.meanSojournOverService}); kernel / SimPy ${peer.kernelOverSimpy}`,
+  );
+else console.log(`  SimPy: ${peer.simpy.note}`);
+if (study.length > 0) {
+  console.log('\nsensitivity study (Morris, 3 parameters, r = 2, VMs 1 and 4, 0.03 s + 0.01 s per run)');
+  for (const t of study)
+    console.log(
+      `  ${t.how.padEnd(18)} ${t.wallS === null ? `— (${t.note})` : `${t.runs} runs in ${t.wallS} s: ${t.runsPerMinute} runs/min`}${t.speedupOverOneWorker === null ? '' : `, ×${t.speedupOverOneWorker} of one worker`}`,
+    );
 }
 for (const r of reproduce) {
   console.log(

@@ -39,6 +39,8 @@ export interface ScalePoint {
   buildMs: number;
   /** Running `durationS` of virtual time (start offsets, then the kernel). */
   runMs: number;
+  /** CPU time (user + system) of the run: what wall time would be on an idle core. */
+  runCpuMs: number;
   /** Wall nanoseconds per simulated nanosecond of the run (= wall seconds per simulated second). */
   wallPerSimNs: number;
   wallNsPerEvent: number;
@@ -62,10 +64,12 @@ export function scalePoint(scenario: Scenario): ScalePoint {
   const sys = new SimSystem(scenario);
   const t1 = performance.now();
   const endNs = Math.round((scenario.warmupS + scenario.durationS) * 1e9);
+  const cpu0 = process.cpuUsage();
   sys.start();
   sys.kernel.run({ untilNs: endNs });
   sys.flushAccounting();
   const t2 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   const heap1 = heapUsedAfterGc();
   // Read after the heap measurement, so the system is still reachable when it is taken.
   const events = sys.kernel.eventsFired;
@@ -78,6 +82,7 @@ export function scalePoint(scenario: Scenario): ScalePoint {
     events,
     buildMs: t1 - t0,
     runMs,
+    runCpuMs: (cpu.user + cpu.system) / 1000,
     wallPerSimNs: (runMs * 1e6) / simNs,
     wallNsPerEvent: (runMs * 1e6) / events,
     eventsPerVmPerSimMs: events / scenario.vms / (simNs / 1e6),

@@ -178,6 +178,19 @@ export class SimSystem {
       if (spec.vm < 0) spawnWorker(w);
     });
 
+    // The vCPUs' affinity depends only on the VM's node: one list per node, shared by its VMs' tasks
+    // (read-only), so a 1,024-VM host does not hold 1,024 copies of a 64-CPU list and its mask.
+    const allowedOfNode = new Map<number, number[] | null>();
+    const vcpuAllowed = (node: number): number[] | null => {
+      let allowed = allowedOfNode.get(node);
+      if (allowed === undefined) {
+        const wanted = s.pinning.vcpu === 'node' ? topo.cpusOf[node] : topo.cpusOf.flat();
+        const free = wanted.filter((cpu) => !reserved.has(cpu));
+        allowed = reserved.size === 0 && s.pinning.vcpu === 'none' ? null : free.length > 0 ? free : wanted;
+        allowedOfNode.set(node, allowed);
+      }
+      return allowed;
+    };
     const peers = pairPeers(s.workload.pairing, host.vmNode, host.stream('pairing'));
     for (let vm = 0; vm < s.vms; vm++) {
       const node = host.vmNode[vm];
@@ -212,10 +225,7 @@ export class SimSystem {
       host.txWork.push(txW);
       host.rxWork.push(rxW);
 
-      const wanted = s.pinning.vcpu === 'node' ? topo.cpusOf[node] : topo.cpusOf.flat();
-      const free = wanted.filter((cpu) => !reserved.has(cpu));
-      const allowed =
-        reserved.size === 0 && s.pinning.vcpu === 'none' ? null : free.length > 0 ? free : wanted;
+      const allowed = vcpuAllowed(node);
       const vcpus: ActorId[] = [];
       for (let idx = 0; idx < s.vcpusPerVm; idx++) {
         // Instance k runs on vCPU k mod vCPUs, on device k mod devices, sending on that vCPU's queue pair (XPS).

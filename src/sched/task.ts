@@ -80,9 +80,15 @@ export function newTask(
   };
 }
 
+/** Masks by list: tasks given the same (read-only) list share one mask. */
+const masks = new WeakMap<readonly number[], Uint8Array>();
+
 function cpusMaskOf(allowed: readonly number[]): Uint8Array {
+  const hit = masks.get(allowed);
+  if (hit !== undefined) return hit;
   const mask = new Uint8Array(allowed.length === 0 ? 0 : Math.max(...allowed) + 1);
   for (const cpu of allowed) mask[cpu] = 1;
+  masks.set(allowed, mask);
   return mask;
 }
 
