@@ -76,7 +76,7 @@ export function compareCommand(dirs: string, format: 'table' | 'json' | 'csv' | 
   const style = format === 'md' ? 'md' : 'text';
   const blocks = comparisons.map((c) => {
     const g = c.agreement;
-    const head = `${c.output}: ${g.rows.length} parameters in both; Spearman ρ = ${num(g.spearman)}; top ${g.top} shared: ${g.topShared} of ${g.top}`;
+    const head = `${c.output}: ${g.rows.length} parameters in both; Spearman ρ = ${num(g.spearman)} (${num(g.spearmanMoving)} over the ${g.moving} that move it in either); top ${g.top} shared: ${g.topShared} of ${g.top}`;
     const rows = g.rows.map((r) => [short(r.path), num(r.a), rank(r.rankA), num(r.b), rank(r.rankB)]);
     const header = ['parameter', `A ${c.a}`, 'A rank', `B ${c.b}`, 'B rank'];
     if (format === 'csv') return rows.map((r) => [c.output, ...r].join(',')).join('\n');

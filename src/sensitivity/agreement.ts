@@ -24,6 +24,12 @@ export interface Agreement {
   /** The parameters both rank, most important in `a` first. */
   rows: RankRow[];
   spearman: number;
+  /**
+   * ρ over the parameters that moved the output in at least one study (value > 0): parameters no run can
+   * see (exactly 0 in both, e.g. a cost of another model) are ties that would lift ρ by themselves.
+   */
+  spearmanMoving: number;
+  moving: number;
   /** Of the `top` most important in `a`, how many are also among the `top` of `b`. */
   top: number;
   topShared: number;
@@ -76,9 +82,15 @@ export function rankAgreement(a: readonly Importance[], b: readonly Importance[]
   const t = Math.min(top, rows.length);
   const topA = new Set(rows.slice(0, t).map((r) => r.path));
   const topB = [...rows].sort((p, q) => p.rankB - q.rankB).slice(0, t);
+  const moving = rows.filter((r) => r.a > 0 || r.b > 0);
   return {
     rows,
     spearman: spearman(va, vb),
+    spearmanMoving: spearman(
+      moving.map((r) => r.a),
+      moving.map((r) => r.b),
+    ),
+    moving: moving.length,
     top: t,
     topShared: topB.filter((r) => topA.has(r.path)).length,
   };

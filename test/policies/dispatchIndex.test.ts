@@ -65,6 +65,18 @@ class Reference {
 
 type Op = { kind: 'queued' | 'finished'; w: number; dtNs: number };
 
+/** One op on the index and the reference alike; a finish on an unloaded worker becomes a queueing. */
+function apply(index: DispatchIndex, ref: Reference, op: Op, nowNs: number): void {
+  if (op.kind === 'finished' && ref.load[op.w] > 0) {
+    index.finished(op.w, nowNs);
+    ref.load[op.w]--;
+    ref.lastIdleNs[op.w] = nowNs;
+  } else {
+    index.queued(op.w);
+    ref.load[op.w]++;
+  }
+}
+
 const scenarioArb = fc
   .integer({ min: 1, max: 4 })
   .chain((nodes) =>
@@ -117,15 +129,7 @@ describe('DispatchIndex', () => {
         check();
         for (const op of ops) {
           nowNs += op.dtNs;
-          // Never finish more than was queued: a finish on an unloaded worker becomes a queueing.
-          if (op.kind === 'finished' && ref.load[op.w] > 0) {
-            index.finished(op.w, nowNs);
-            ref.load[op.w]--;
-            ref.lastIdleNs[op.w] = nowNs;
-          } else {
-            index.queued(op.w);
-            ref.load[op.w]++;
-          }
+          apply(index, ref, op, nowNs);
           check();
         }
       }),
@@ -177,14 +181,7 @@ describe('DispatchIndex', () => {
         check(cpus[0]);
         ops.forEach((op, i) => {
           nowNs += op.dtNs;
-          if (op.kind === 'finished' && ref.load[op.w] > 0) {
-            index.finished(op.w, nowNs);
-            ref.load[op.w]--;
-            ref.lastIdleNs[op.w] = nowNs;
-          } else {
-            index.queued(op.w);
-            ref.load[op.w]++;
-          }
+          apply(index, ref, op, nowNs);
           check(cpus[i + 1]);
         });
       }),

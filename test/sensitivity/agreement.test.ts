@@ -57,6 +57,24 @@ describe('rankAgreement', () => {
     ]);
     expect(g.spearman).toBeCloseTo(-1, 12);
     expect(g.topShared).toBe(1);
+    // Inert in both (0): left out of the moving ρ.
+    const h = rankAgreement(
+      [
+        { path: 'a', value: 2 },
+        { path: 'b', value: 1 },
+        { path: 'z', value: 0 },
+        { path: 'y', value: 0 },
+      ],
+      [
+        { path: 'a', value: 1 },
+        { path: 'b', value: 2 },
+        { path: 'z', value: 0 },
+        { path: 'y', value: 0 },
+      ],
+    );
+    expect(h.spearman).toBeGreaterThan(0);
+    expect(h.moving).toBe(2);
+    expect(h.spearmanMoving).toBeCloseTo(-1, 12);
   });
 
   it("Morris's μ* and Sobol's ST rank the g-function's inputs alike (μ* is a proxy for ST)", () => {
