@@ -68,9 +68,10 @@ import {
 } from './format.ts';
 import { addInspectCommand } from './inspect.ts';
 import { nameListParser, nameOption } from './names.ts';
+import { checkWritableFile } from './paths.ts';
 import { policyOption } from './policy.ts';
 import { printable } from './printable.ts';
-import { type SchedView, schedOutput } from './sched.ts';
+import { checkWindow, parseWindow, type SchedView, schedOutput } from './sched.ts';
 import { addSensitivityCommand } from './sensitivity.ts';
 import { uncertaintyCommand } from './uncertainty.ts';
 import { UsageError } from './usageError.ts';
@@ -261,10 +262,17 @@ interface RunOpts extends BaseOpts {
   maxHours: number;
   sched?: SchedView;
   window?: string;
+  traceWindow?: string;
 }
 
 async function runCommand(file: string | undefined, o: RunOpts): Promise<void> {
   const scenario = resolveScenario(baseInput(file, o), o.set);
+  // Output paths and windows before anything runs.
+  if (o.traceWindow !== undefined && o.trace === undefined)
+    throw new UsageError('--trace-window: only with --trace FILE');
+  if (o.trace !== undefined) checkWritableFile(o.trace, '--trace');
+  const window = o.traceWindow === undefined ? undefined : parseWindow(o.traceWindow, '--trace-window');
+  if (window) checkWindow(window, scenario, '--trace-window', true);
   const policy = o.policy === undefined ? undefined : (await loadPolicyModule(o.policy))(scenario);
   if (estimateOrRefuse('run', [scenario], { ...o, jobs: 1 })) return;
   if (o.sched !== undefined || o.window !== undefined) {
@@ -280,7 +288,7 @@ async function runCommand(file: string | undefined, o: RunOpts): Promise<void> {
   let result: { metrics: Metrics; events: number };
   if (o.trace !== undefined) {
     const { runWithTimeline, traceJson } = await import('../runtime/timeline.ts');
-    const r = runWithTimeline(scenario, { executor: o.executor, policy });
+    const r = runWithTimeline(scenario, { executor: o.executor, policy, window });
     try {
       await writeFile(o.trace, traceJson(r.trace));
     } catch (err) {
@@ -636,6 +644,10 @@ export function buildProgram(): Command {
     )
     .addOption(estimateOptions()[0] as Option)
     .addOption(estimateOptions()[1] as Option)
+    .option(
+      '--trace-window <A:B>',
+      '--trace: record only virtual seconds A to B since the run started (the measured part of it)',
+    )
     .addOption(
       new Option(
         '--sched <view>',

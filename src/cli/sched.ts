@@ -60,9 +60,18 @@ export function parseWindow(text: string, flag = '--window'): Window {
   return { fromNs: Math.round(a * 1e9), toNs: Math.round(b * 1e9) };
 }
 
-/** Refuse a window outside the run (`flag` names the option), before anything runs. */
-export function checkWindow(w: Window, s: Scenario, flag = '--window'): void {
-  const endNs = Math.round(s.warmupS * 1e9) + Math.round(s.durationS * 1e9);
+/**
+ * Refuse a window outside the run (`flag` names the option), before anything runs; with `measuredOnly`
+ * (a trace records the measured window only) also one that ends in the warm-up.
+ */
+export function checkWindow(w: Window, s: Scenario, flag = '--window', measuredOnly = false): void {
+  const warmupNs = Math.round(s.warmupS * 1e9);
+  const endNs = warmupNs + Math.round(s.durationS * 1e9);
+  if (measuredOnly && w.toNs <= warmupNs) {
+    throw new UsageError(
+      `${flag}: ${w.fromNs / 1e9}:${w.toNs / 1e9} ends in the warm-up (the measured window starts at ${s.warmupS} s)`,
+    );
+  }
   if (w.fromNs >= endNs) {
     throw new UsageError(
       `${flag}: ${w.fromNs / 1e9}:${w.toNs / 1e9} starts after the run ends (at ${endNs / 1e9} s: warm-up ${s.warmupS} s + ${s.durationS} s measured)`,

@@ -12,12 +12,21 @@
  * - `X` slices for NIC interrupts handled on an otherwise idle core (top level) or stolen from a running
  *   thread (nested in its slice);
  * - `X` slices nested in a vhost worker's slice for each vhost work it runs, with the VM in `args`;
- * - instant events for context switches, guest kicks and interrupt injections into a vCPU.
- * Only the measured window (after warm-up) is recorded, so the top-level busy slices of a core add up to
- * its non-idle CPU accounting.
+ * - instant events for context switches, guest kicks and interrupt injections into a vCPU;
+ * - flow events (arrows in Perfetto) linking one transaction's steps in a VM: the guest's kick, the VM's
+ *   next TX vhost work, the NIC interrupt that carries a packet for the VM back from the wire and the
+ *   peer, the VM's RX vhost work and the injection of the interrupt into the guest. A flow follows the
+ *   VM's steps in order, so it is one transaction exactly while a VM has one in flight (RR, one instance);
+ *   a kick that comes before the chain closes abandons the chain, so every flow written is complete;
+ * - counter tracks: threads on each core's run queue (`nr_running`, the running one included), busy
+ *   cores, and buffers in each virtqueue's ring.
+ * Beside the core tracks, one process per VM has a track per thread with its slices (shared workers in a
+ * process of their own). Only the measured window (after warm-up), clipped to `window` when given, is
+ * recorded, so the top-level busy slices of a core add up to its non-idle CPU accounting.
  */
 import type { PcpuContext } from '../../machines/pcpu.machine.ts';
 import type { VhostWorkerContext } from '../../machines/vhostWorker.machine.ts';
+import type { VirtqueueContext } from '../../machines/virtqueue.machine.ts';
 import { CAT_IDLE, categories } from '../host/categories.ts';
 import { summarize } from '../metrics/summary.ts';
 import type { Scenario } from '../model/scenario.ts';
@@ -32,7 +41,10 @@ import type { TraceEvent } from './trace.ts';
 /** One Trace Event Format record (timestamps and durations in microseconds). */
 export interface ChromeTraceEvent {
   name: string;
-  ph: 'X' | 'i' | 'M';
+  ph: 'X' | 'i' | 'M' | 'C' | 's' | 't' | 'f';
+  /** Flow events: the flow's id, and `bp: 'e'` to bind the end to the enclosing slice. */
+  id?: number;
+  bp?: 'e';
   ts: number;
   dur?: number;
   pid: number;
@@ -50,6 +62,8 @@ export interface ChromeTrace {
 }
 
 export const TRACE_PID = 1;
+/** Process of VM `vm`'s threads; shared vhost workers (vm -1) get `vmPid(-1)`. */
+export const vmPid = (vm: number) => 2 + (vm + 1);
 /** Track id of a core (tid 0 is avoided: some viewers treat it as the idle task). */
 export const coreTid = (cpu: number) => cpu + 1;
 
@@ -83,8 +97,22 @@ export class TimelineBuilder {
   private readonly taskOfActor = new Map<string, number>();
   private recording = false;
   private lastKicks = 0;
+  /** The trace's clip in virtual ns (`--trace-window`): recording waits for `fromNs`, stops at `toNs`. */
+  private clip: { fromNs: number; toNs: number } | undefined;
+  private pendingStart = false;
+  private readonly counters = new Map<string, number>();
+  private busyCores = 0;
+  private readonly busy: boolean[];
+  /** Per VM: the open flow's id and the step it waits for (0 none, 1 TX work, 2 NIC irq, 3 RX work, 4 injection). */
+  private readonly flow: { id: number; step: number; events: ChromeTraceEvent[] }[];
+  private nextFlow = 1;
+  private readonly vqOfActor = new Map<string, number>();
 
-  constructor(private readonly sys: SimSystem) {
+  constructor(
+    private readonly sys: SimSystem,
+    clip?: { fromNs: number; toNs: number },
+  ) {
+    this.clip = clip;
     const cpus = sys.topo.cpus;
     this.cores = Array.from({ length: cpus }, () => ({
       thread: -1,
@@ -96,10 +124,28 @@ export class TimelineBuilder {
       workSlice: null,
     }));
     for (let cpu = 0; cpu < cpus; cpu++) this.cpuOfActor.set(`cpu${cpu}`, cpu);
+    this.busy = new Array<boolean>(cpus).fill(false);
+    this.flow = Array.from({ length: sys.scenario.vms }, () => ({ id: 0, step: 0, events: [] }));
+    const h = sys.host;
+    for (const vqs of [h.txVq, h.rxVq])
+      for (const dev of vqs) for (const id of dev) this.vqOfActor.set(sys.keys[id], id);
   }
 
   /** Feed one delivery (pass this as, or call it from, the system's `onTrace`). */
   onDeliver(ev: TraceEvent): void {
+    if (this.pendingStart && this.clip !== undefined && ev.atNs >= this.clip.fromNs)
+      this.begin(this.clip.fromNs);
+    if (this.recording && this.clip !== undefined && ev.atNs >= this.clip.toNs) this.finish(this.clip.toNs);
+    // Virtqueues change in other actors' actions (synchronous calls, no delivery of their own): look at
+    // every ring after each delivery; a counter is written only when it changes.
+    for (const [key, id] of this.vqOfActor) {
+      this.counter(
+        ev.atNs,
+        `ring ${key}`,
+        'buffers',
+        this.sys.executor.read<VirtqueueContext>(id).ring.length,
+      );
+    }
     const cpu = this.cpuOfActor.get(ev.actor);
     if (cpu !== undefined) {
       this.observe(cpu, ev.atNs);
@@ -111,24 +157,42 @@ export class TimelineBuilder {
   /** Start recording (at the end of warm-up, after the accounting was flushed and reset). */
   startWindow(): void {
     const now = this.sys.kernel.nowNs;
-    this.recording = true;
-    this.lastKicks = this.sys.host.recorder.kicks;
-    for (let cpu = 0; cpu < this.cores.length; cpu++) {
-      this.observe(cpu, now);
-      const c = this.cores[cpu];
-      for (const o of [c.slice, c.irq, c.workSlice]) if (o) o.startNs = now;
-    }
+    for (let cpu = 0; cpu < this.cores.length; cpu++) this.observe(cpu, now);
+    if (this.clip !== undefined && now < this.clip.fromNs) this.pendingStart = true;
+    else if (this.clip === undefined || now < this.clip.toNs) this.begin(now);
   }
 
   /** Close every open slice at the end of the window and stop recording. */
   endWindow(): void {
     const now = this.sys.kernel.nowNs;
+    for (let cpu = 0; cpu < this.cores.length; cpu++) this.observe(cpu, now);
+    if (this.recording) this.finish(now);
+    this.pendingStart = false;
+  }
+
+  /** Start recording at `atNs`: what is open now starts there; the counters are written as they stand. */
+  private begin(atNs: number): void {
+    this.pendingStart = false;
+    this.recording = true;
+    this.lastKicks = this.sys.host.recorder.kicks;
+    for (const c of this.cores) for (const o of [c.slice, c.irq, c.workSlice]) if (o) o.startNs = atNs;
+    const known = [...this.counters.entries()];
+    this.counters.clear();
+    for (const [key, v] of known) {
+      const [name, series] = key.split('\u0000');
+      this.counter(atNs, name, series, v);
+    }
+  }
+
+  /** Close every open slice at `atNs` (the state since the last delivery held until then) and stop. */
+  private finish(atNs: number): void {
     for (let cpu = 0; cpu < this.cores.length; cpu++) {
-      this.observe(cpu, now);
       const c = this.cores[cpu];
-      this.closeWork(cpu, now);
-      this.closeIrq(cpu, now);
-      if (c.slice) this.emitSlice(cpu, c.slice, now);
+      if (c.workSlice) this.emitSlice(cpu, c.workSlice, atNs);
+      c.workSlice = null;
+      if (c.irq) this.emitSlice(cpu, c.irq, atNs, { nested: c.irqNested });
+      c.irq = null;
+      if (c.slice) this.emitSlice(cpu, c.slice, atNs);
       c.slice = null;
     }
     this.recording = false;
@@ -161,6 +225,24 @@ export class TimelineBuilder {
         { name: 'thread_sort_index', ph: 'M', ts: 0, pid: TRACE_PID, tid, args: { sort_index: cpu } },
       );
     }
+    const h = this.sys.host;
+    for (const vm of [...new Set(h.tasks.map((t) => t.vm))].sort((a, b) => a - b)) {
+      const pid = vmPid(vm);
+      meta.push(
+        {
+          name: 'process_name',
+          ph: 'M',
+          ts: 0,
+          pid,
+          tid: 0,
+          args: { name: vm < 0 ? 'shared vhost workers (threads)' : `vm${vm} (threads)` },
+        },
+        { name: 'process_sort_index', ph: 'M', ts: 0, pid, tid: 0, args: { sort_index: pid } },
+      );
+      for (const t of h.tasks.filter((x) => x.vm === vm)) {
+        meta.push({ name: 'thread_name', ph: 'M', ts: 0, pid, tid: t.tid + 1, args: { name: t.name } });
+      }
+    }
     // Stable sort by time; at equal times longer slices first, and a thread's slice before what nests in
     // it, so viewers nest them right.
     const depth = (e: ChromeTraceEvent) => (e.cat === 'vhost-work' || e.args?.nested === true ? 1 : 0);
@@ -187,6 +269,7 @@ export class TimelineBuilder {
       const vm = tid >= 0 ? host.tasks[tid].vm : -1;
       this.instant(cpu, nowNs, 'kick', 'virtio', { vm, count: kicks - this.lastKicks });
       this.lastKicks = kicks;
+      if (vm >= 0) this.flowStart(vm, cpu, nowNs);
     }
 
     const switched = curr !== c.thread || rq.switches !== c.switches;
@@ -216,12 +299,14 @@ export class TimelineBuilder {
           cat: t.kind === 'vcpu' ? 'guest' : 'vhost',
           args: { tid: t.tid, kind: t.kind, vm: t.vm },
         };
+        if (t.kind === 'vcpu') this.flowStep(t.vm, 5, cpu, nowNs);
       }
     }
 
     if (inIrq && c.irq === null) {
       c.irqNested = curr >= 0;
       c.irq = { startNs: nowNs, name: 'NIC interrupt', cat: 'irq' };
+      for (const p of pc.irqPkts) if (p.dst >= 0) this.flowStep(p.dst, 2, cpu, nowNs);
     }
 
     if (work !== c.work) {
@@ -234,8 +319,74 @@ export class TimelineBuilder {
           cat: 'vhost-work',
           args: { vm: w.vm, dev: w.dev, dir: w.dir, work: w.wid },
         };
+        this.flowStep(w.vm, w.dir === 'tx' ? 1 : 3, cpu, nowNs);
       }
     }
+
+    this.counter(nowNs, `nr_running cpu${cpu}`, 'threads', rq.queue.length + (curr >= 0 ? 1 : 0));
+    const busy = pc.activity !== 'idle';
+    if (busy !== this.busy[cpu]) {
+      this.busy[cpu] = busy;
+      this.busyCores += busy ? 1 : -1;
+      this.counter(nowNs, 'busy cores', 'cores', this.busyCores);
+    }
+  }
+
+  /** A counter track's value at `nowNs`, written when it changes (and at the start of recording). */
+  private counter(nowNs: number, name: string, series: string, value: number): void {
+    const key = `${name}\u0000${series}`;
+    if (this.counters.get(key) === value) return;
+    this.counters.set(key, value);
+    if (!this.recording) return;
+    this.events.push({
+      name,
+      cat: 'counter',
+      ph: 'C',
+      ts: us(nowNs),
+      pid: TRACE_PID,
+      tid: 0,
+      args: { [series]: value },
+    });
+  }
+
+  /** A guest kick starts VM `vm`'s transaction flow (abandoning one still open). */
+  private flowStart(vm: number, cpu: number, nowNs: number): void {
+    if (!this.recording) return;
+    const f = this.flow[vm];
+    const id = this.nextFlow++;
+    f.id = id;
+    f.step = 1;
+    f.events = [this.flowEvent('s', id, cpu, nowNs)];
+  }
+
+  /** Is a vCPU thread of `vm` on a core? */
+  private vcpuRunning(vm: number): boolean {
+    return this.sys.host.tasks.some((t) => t.vm === vm && t.kind === 'vcpu' && t.state === 'running');
+  }
+
+  /**
+   * The VM's flow reached `step`: 1 TX work, 2 NIC interrupt, 3 RX work, 4 injection (the end when a vCPU
+   * of the VM runs), 5 a vCPU of the VM switched in.
+   */
+  private flowStep(vm: number, step: number, cpu: number, nowNs: number): void {
+    const f = this.flow[vm];
+    if (f === undefined || f.step !== step || !this.recording) return;
+    // The injection ends the flow in the running vCPU; a halted one ends it when it is switched in.
+    const ends = step === 5 || (step === 4 && this.vcpuRunning(vm));
+    if (!ends) {
+      f.events.push(this.flowEvent('t', f.id, cpu, nowNs));
+      f.step = step + 1;
+      return;
+    }
+    const end = this.flowEvent('f', f.id, cpu, nowNs);
+    end.bp = 'e';
+    this.events.push(...f.events, end);
+    f.step = 0;
+    f.events = [];
+  }
+
+  private flowEvent(ph: 's' | 't' | 'f', id: number, cpu: number, nowNs: number): ChromeTraceEvent {
+    return { name: 'transaction', cat: 'flow', ph, id, ts: us(nowNs), pid: TRACE_PID, tid: coreTid(cpu) };
   }
 
   /** The vhost work the task is running, or -1 (not a vhost worker, or between works). */
@@ -256,6 +407,7 @@ export class TimelineBuilder {
     if (tid < 0) return;
     const cpu = this.sys.host.tasks[tid].cpu;
     this.instant(cpu, ev.atNs, 'interrupt injection', 'virtio', { vm: Number(m[1]), vcpu: Number(m[2]) });
+    this.flowStep(Number(m[1]), 4, cpu, ev.atNs);
   }
 
   private closeWork(cpu: number, nowNs: number): void {
@@ -285,6 +437,10 @@ export class TimelineBuilder {
     };
     if (args) e.args = args;
     this.events.push(e);
+    if (o.cat === 'guest' || o.cat === 'vhost') {
+      const t = this.sys.host.tasks[o.args?.tid as number];
+      this.events.push({ ...e, pid: vmPid(t.vm), tid: t.tid + 1, args: { ...args, cpu } });
+    }
   }
 
   private instant(
@@ -303,6 +459,8 @@ export interface TimelineRunOptions {
   executor?: ExecutorKind;
   /** A threading model of your own instead of `scenario.model`'s (as in RunOptions). */
   policy?: Policy;
+  /** Record only this part of the measured window (virtual ns since the run started), to keep files small. */
+  window?: { fromNs: number; toNs: number };
 }
 
 export interface TimelineRun extends RunResult {
@@ -326,7 +484,7 @@ export function runWithTimeline(input: Scenario, options: TimelineRunOptions = {
     policy: options.policy,
     onTrace: (ev) => builder?.onDeliver(ev),
   });
-  builder = new TimelineBuilder(sys);
+  builder = new TimelineBuilder(sys, options.window);
   const timeline = builder;
   const { counters, windowNs } = measureWindow(sys, {
     atStart: () => timeline.startWindow(),
@@ -342,6 +500,7 @@ export function runWithTimeline(input: Scenario, options: TimelineRunOptions = {
       profile: scenario.profile.name,
     },
     windowNs: [Math.round(scenario.warmupS * 1e9), Math.round(scenario.warmupS * 1e9) + windowNs],
+    ...(options.window === undefined ? {} : { traceWindowNs: [options.window.fromNs, options.window.toNs] }),
   });
   const k = categories.length;
   const cpuNs = sys.host.recorder.cpuNs;
