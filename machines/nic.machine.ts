@@ -2,6 +2,8 @@ import type { Packet } from '../src/model/packet.ts';
 import type { NicSpec } from '../src/model/profile.ts';
 import type { Send } from '../src/workloads/workload.ts';
 import { defineMachine, type Recipe } from './define.ts';
+import type { PcpuContext } from './pcpu.machine.ts';
+import type { Port } from './port.ts';
 
 /**
  * The 10GbE NIC and, behind the wire, the external netperf peer. Frames are serialized at line rate in
@@ -12,8 +14,12 @@ export interface NicContext {
   /** When each direction of the link is free again (serialization at line rate). */
   txFreeNs: number;
   rxFreeNs: number;
-  /** Flow Director ATR table: flow -> CPU that last transmitted on it. */
+  /** Flow Director ATR table: flow -> CPU whose TX queue last sampled it. */
   flowCpu: Record<number, number>;
+  /** ATR's per-TX-queue packet count since its last sample (ring->atr_count), by sending CPU. */
+  atrCount: Record<number, number>;
+  /** Per receive queue (one per CPU, its MSI-X vector bound there): when its last interrupt fired. */
+  lastIrqNs: Record<number, number>;
   /** Replies on their way back from the peer (on the wire or in the peer). */
   inFlight: number;
   stats: { txPkts: number; rxPkts: number; txBytes: number; rxBytes: number; txDrops: number };
@@ -31,6 +37,8 @@ export function nicContext(): NicContext {
     txFreeNs: 0,
     rxFreeNs: 0,
     flowCpu: {},
+    atrCount: {},
+    lastIrqNs: {},
     inFlight: 0,
     stats: { txPkts: 0, rxPkts: 0, txBytes: 0, rxBytes: 0, txDrops: 0 },
   };
@@ -61,6 +69,22 @@ function peerSend(
   port.send(port.self, { type: 'nic.rx', pkt: back }, ctx.rxFreeNs + nic.wireNs - port.nowNs);
 }
 
+const isTcp = (kind: string): boolean => !kind.startsWith('UDP');
+
+/**
+ * ixgbe_atr() (torvalds/linux:drivers/net/ethernet/intel/ixgbe/ixgbe_main.c): Flow Director ATR learns
+ * only TCP flows, from the transmit side: the first packet of a flow (its SYN) always programs the
+ * filter, then one packet in `atr_sample_rate` of the TX queue does (`ring->atr_count`). The filter
+ * steers the flow's receive side to the queue of the CPU that sent the sampled packet.
+ */
+export function atrSample(ctx: NicContext, flow: number, cpu: number, rate: number): void {
+  const n = (ctx.atrCount[cpu] ?? 0) + 1;
+  if (ctx.flowCpu[flow] === undefined || n >= rate) {
+    ctx.flowCpu[flow] = cpu;
+    ctx.atrCount[cpu] = 0;
+  } else ctx.atrCount[cpu] = n;
+}
+
 const actions: Record<string, A> = {
   /** A frame from vhost (through tap and the bridge) leaves on the wire; the peer may answer. */
   transmit(ctx, ev, port) {
@@ -68,7 +92,8 @@ const actions: Record<string, A> = {
     const h = port.host;
     const nic = h.scenario.profile.nic;
     const { pkt } = ev;
-    if (nic.steering === 'atr') ctx.flowCpu[pkt.flow] = ev.cpu;
+    if (nic.steering === 'atr' && isTcp(h.scenario.workload.kind))
+      atrSample(ctx, pkt.flow, ev.cpu, nic.atrSampleRate);
     const start = Math.max(port.nowNs + nic.txNs, ctx.txFreeNs);
     // The transmit ring holds txRingFrames full-size frames waiting for the wire; beyond that, drop.
     if (start - port.nowNs > nic.txRingFrames * wireNs(nic.mssBytes, nic)) {
@@ -117,12 +142,39 @@ const actions: Record<string, A> = {
       h.queueWork(h.rxWork[pkt.dst][pkt.dev], -1);
       return;
     }
-    const steered = nic.steering === 'atr' ? ctx.flowCpu[pkt.flow] : undefined;
-    const cpu = steered ?? nic.irqCpus[pkt.flow % nic.irqCpus.length];
+    const cpu = steer(ctx, port, pkt);
+    h.recorder.nicRxFrames++;
+    // Interrupt moderation (ixgbe's EITR) per queue, as a rate limit. While the queue's interrupt is
+    // pending or its NAPI poll runs on the core (the interrupt is masked until napi_complete), the frame
+    // joins that poll; otherwise an interrupt fires at once, or when the ITR interval since the last ends.
+    const last = ctx.lastIrqNs[cpu] ?? Number.NEGATIVE_INFINITY;
+    const now = port.nowNs;
+    if (last > now) {
+      port.send(h.cpuActor[cpu], { type: 'irq.raise', pkt, irq: false }, last - now);
+      return;
+    }
+    if (port.read<PcpuContext>(h.cpuActor[cpu]).irqPkts.length > 0) {
+      port.send(h.cpuActor[cpu], { type: 'irq.raise', pkt, irq: false }, 0);
+      return;
+    }
+    const at = nic.itrIntervalNs > 0 ? Math.max(now, last + nic.itrIntervalNs) : now;
+    ctx.lastIrqNs[cpu] = at;
     h.recorder.nicIrqs++;
-    port.send(h.cpuActor[cpu], { type: 'irq.raise', pkt }, nic.irqDelayNs);
+    port.send(h.cpuActor[cpu], { type: 'irq.raise', pkt, irq: true }, at - now);
   },
 };
+
+/**
+ * The receive queue (and so the CPU) of a frame: with ATR, the CPU of the flow's filter for TCP; other
+ * traffic, and flows without a filter, by the RSS hash over the CPUs (one queue per CPU, as ixgbe sets up
+ * min(CPUs, 16) RSS queues); `fixed` steering hashes over `irqCpus`.
+ */
+function steer(ctx: NicContext, port: Port, pkt: Packet): number {
+  const h = port.host;
+  const nic = h.scenario.profile.nic;
+  if (nic.steering === 'fixed') return nic.irqCpus[pkt.flow % nic.irqCpus.length];
+  return ctx.flowCpu[pkt.flow] ?? pkt.flow % h.topo.cpus;
+}
 
 export const nicMachine = defineMachine<NicContext, NicEvent>({
   id: 'nic',

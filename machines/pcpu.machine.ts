@@ -23,6 +23,8 @@ export interface PcpuContext {
   sliceGen: number;
   /** Packets whose receive interrupt is pending or being handled. */
   irqPkts: Packet[];
+  /** Hard interrupts stashed while leaving idle, not yet charged (frames that joined a poll bring none). */
+  irqEntries: number;
   /** Task being switched to or running, its accounting category and VM. */
   tid: number;
   runCat: number;
@@ -36,7 +38,7 @@ export type PcpuEvent =
   | { type: 'wake.done'; gen: number }
   | { type: 'switch.done'; gen: number }
   | { type: 'seg.done'; gen: number }
-  | { type: 'irq.raise'; pkt: Packet }
+  | { type: 'irq.raise'; pkt: Packet; irq: boolean }
   | { type: 'irq.done'; gen: number }
   | { type: 'slice.end'; gen: number }
   | { type: 'acct.flush' };
@@ -57,6 +59,7 @@ export function pcpuContext(cpu: number, node: number): PcpuContext {
     irqEndNs: 0,
     sliceGen: 0,
     irqPkts: [],
+    irqEntries: 0,
     tid: -1,
     runCat: CAT_IDLE,
     runVm: -1,
@@ -132,6 +135,37 @@ function afterOwner(ctx: PcpuContext, port: Port): void {
   else if (!task.wantsBlock) throw new Error(`task ${task.name} neither asked for CPU nor blocked`);
 }
 
+/** Core time a received frame costs: its softirq share, plus the hard interrupt if it brought one. */
+const frameIrqNs = (port: Port, irq: boolean): number =>
+  port.host.costs.nicRxIrqNs + (irq ? port.host.costs.nicIrqNs : 0);
+
+/**
+ * ixgbe_poll() cleans at most the NAPI budget (64, the queue's weight) of frames per call; when it used the
+ * whole budget it returns it and net_rx_action() (New-B/Linux3.6:net/core/dev.c) polls the queue again
+ * (New-B/Linux3.6:drivers/net/ethernet/intel/ixgbe/ixgbe_main.c). The `k`-th frame of a softirq batch
+ * (1-based) starts such a further round when k - 1 is a positive multiple of the budget.
+ */
+export function napiRepolls(fromFrame: number, toFrame: number, budget: number): number {
+  if (budget <= 0 || toFrame <= 1) return 0;
+  const rounds = (k: number) => (k <= 1 ? 0 : Math.floor((k - 1) / budget));
+  return rounds(toFrame) - rounds(fromFrame);
+}
+
+/** Extra poll rounds' cost as the batch grows from `before` to `after` frames (counted in the recorder). */
+function repollNs(port: Port, before: number, after: number): number {
+  const n = napiRepolls(before, after, port.host.scenario.profile.nic.napiBudget);
+  port.host.recorder.napiRepolls += n;
+  return n * port.host.costs.napiPollNs;
+}
+
+/** What the softirq owes for shared lines it took when it last queued works here (paid now, then cleared). */
+function irqDebt(ctx: PcpuContext, port: Port): number {
+  const d = port.host.irqDebtNs;
+  const ns = d[ctx.cpu];
+  d[ctx.cpu] = 0;
+  return ns;
+}
+
 const canPull = (ctx: PcpuContext, port: Port): boolean => {
   const h = port.host;
   return findPull(h.rqs[ctx.cpu], h.rqs, h.tasks, h.tun.migrationCostNs) !== null;
@@ -149,13 +183,22 @@ const actions: Record<string, A> = {
     setTimer(ctx, port, 'wake.done', port.nowNs + (idleNs > 0 ? port.host.costs.idleExitNs : 0));
   },
   stashIrq(ctx, ev) {
-    if (ev.type === 'irq.raise') ctx.irqPkts.push(ev.pkt);
+    if (ev.type !== 'irq.raise') return;
+    ctx.irqPkts.push(ev.pkt);
+    if (ev.irq) ctx.irqEntries++;
   },
   startIrq(ctx, _ev, port) {
     settle(ctx, port);
+    const c = port.host.costs;
     ctx.activity = 'irq';
     ctx.irqGen++;
-    ctx.irqEndNs = port.nowNs + ctx.irqPkts.length * port.host.costs.nicRxIrqNs;
+    ctx.irqEndNs =
+      port.nowNs +
+      ctx.irqPkts.length * c.nicRxIrqNs +
+      ctx.irqEntries * c.nicIrqNs +
+      repollNs(port, 0, ctx.irqPkts.length) +
+      irqDebt(ctx, port);
+    ctx.irqEntries = 0;
     ctx.irqs += ctx.irqPkts.length;
     port.send(port.self, { type: 'irq.done', gen: ctx.irqGen }, ctx.irqEndNs - port.nowNs);
   },
@@ -164,13 +207,16 @@ const actions: Record<string, A> = {
     ctx.irqPkts.push(ev.pkt);
     ctx.irqs++;
     ctx.irqGen++;
-    ctx.irqEndNs += port.host.costs.nicRxIrqNs;
+    ctx.irqEndNs +=
+      frameIrqNs(port, ev.irq) +
+      repollNs(port, ctx.irqPkts.length - 1, ctx.irqPkts.length) +
+      irqDebt(ctx, port);
     port.send(port.self, { type: 'irq.done', gen: ctx.irqGen }, ctx.irqEndNs - port.nowNs);
   },
   /** An interrupt on a busy core steals time from the switch or segment in progress. */
   stealIrq(ctx, ev, port) {
     if (ev.type !== 'irq.raise') return;
-    const cost = port.host.costs.nicRxIrqNs;
+    const frame = frameIrqNs(port, ev.irq) + irqDebt(ctx, port);
     settle(ctx, port);
     if (ctx.activity !== 'irq') {
       ctx.resume = ctx.activity === 'switch' ? 'switch' : 'run';
@@ -178,6 +224,7 @@ const actions: Record<string, A> = {
       ctx.irqEndNs = port.nowNs;
     }
     ctx.irqPkts.push(ev.pkt);
+    const cost = frame + repollNs(port, ctx.irqPkts.length - 1, ctx.irqPkts.length);
     ctx.irqs++;
     ctx.irqGen++;
     ctx.irqEndNs += cost;

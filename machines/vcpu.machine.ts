@@ -43,11 +43,11 @@ export type Job =
   | { k: 'send'; dev: number; flow: number; dst: number; send: Send; client: boolean }
   | { k: 'write'; flow: number; bytes: number }
   | { k: 'kick'; dev: number; dir: 'tx' | 'rx' }
-  | { k: 'napi'; dev: number; pkt: Packet | null }
+  | { k: 'napi'; dev: number; pkt: Packet | null; kick: boolean }
   | { k: 'ipi'; to: number; pkt: Packet }
-  | { k: 'txirq'; dev: number }
+  | { k: 'txirq'; dev: number; kick: boolean }
   | { k: 'wake'; to: number; flow: number }
-  | { k: 'entry' }
+  | { k: 'entry'; kick: boolean }
   | { k: 'halt' };
 
 export type VcpuEvent =
@@ -158,6 +158,25 @@ function napiNext(ctx: VcpuContext, port: Port, job: Extract<Job, { k: 'napi' }>
   return true;
 }
 
+/**
+ * kvm_vcpu_kick() (New-B/Linux3.6:virt/kvm/kvm_main.c): an interrupt for a vCPU that is in guest mode on
+ * another CPU sends that CPU a reschedule IPI (smp_send_reschedule), which forces a VM exit; the host
+ * takes the IPI and re-enters the guest with the interrupt injected. A halted or queued vCPU needs no
+ * exit (it is woken, or takes the interrupt at its next entry). With posted interrupts (APICv) the
+ * running guest takes it without an exit. True when this injection costs the running guest an exit.
+ */
+function kicksRunningGuest(ctx: VcpuContext, port: Port, fromCpu: number): boolean {
+  const h = port.host;
+  if (!h.scenario.profile.kvm.kickExit || h.scenario.profile.kvm.postedInterrupts) return false;
+  const task = h.tasks[ctx.tid];
+  return task.state === 'running' && task.cpu !== fromCpu;
+}
+
+/** The exit and re-entry a kick forced, with the host's reschedule-IPI handling in between. */
+function kickNs(port: Port, kick: boolean): number {
+  return kick ? port.host.costs.vmExitNs + port.host.costs.ipiIrqNs : 0;
+}
+
 /** Start the job at the head: ask for its CPU. */
 function begin(ctx: VcpuContext, port: Port, job: Job, cpu: number): void {
   const h = port.host;
@@ -190,7 +209,12 @@ function begin(ctx: VcpuContext, port: Port, job: Job, cpu: number): void {
       // The interrupt arrives: injected on entry, EOI traps; the driver masks further interrupts.
       port.call(ctx.rxVq[job.dev], { type: 'vq.guestIrqOff' });
       if (!h.policy.exitlessInterrupts) h.recorder.exits++;
-      h.exec(ctx.tid, h.policy.exitlessInterrupts ? c.exitlessIrqEntryNs : c.irqEntryNs, ctx.vm);
+      if (job.kick) h.recorder.exits++;
+      h.exec(
+        ctx.tid,
+        (h.policy.exitlessInterrupts ? c.exitlessIrqEntryNs : c.irqEntryNs) + kickNs(port, job.kick),
+        ctx.vm,
+      );
       return;
     case 'ipi':
     case 'wake':
@@ -199,11 +223,17 @@ function begin(ctx: VcpuContext, port: Port, job: Job, cpu: number): void {
       h.exec(ctx.tid, c.vmExitNs, ctx.vm);
       return;
     case 'txirq':
-      h.exec(ctx.tid, h.policy.exitlessInterrupts ? c.exitlessIrqEntryNs : c.irqEntryNs, ctx.vm);
+      if (job.kick) h.recorder.exits++;
+      h.exec(
+        ctx.tid,
+        (h.policy.exitlessInterrupts ? c.exitlessIrqEntryNs : c.irqEntryNs) + kickNs(port, job.kick),
+        ctx.vm,
+      );
       return;
     case 'entry':
       h.recorder.exits++; // the EOI write traps
-      h.exec(ctx.tid, c.irqEntryNs, ctx.vm);
+      if (job.kick) h.recorder.exits++;
+      h.exec(ctx.tid, c.irqEntryNs + kickNs(port, job.kick), ctx.vm);
       return;
     case 'halt':
       h.recorder.exits++;
@@ -257,7 +287,7 @@ function complete(ctx: VcpuContext, port: Port, job: Job, cpu: number): boolean 
       ctx.stats.kicks++;
       h.recorder.kicks++;
       const works = job.dir === 'tx' ? h.txWork : h.rxWork;
-      h.queueWork(works[ctx.vm][job.dev], cpu);
+      h.queueWork(works[ctx.vm][job.dev], cpu, -1, false, ctx.tid);
       return false;
     }
     case 'napi': {
@@ -323,31 +353,38 @@ const actions: Record<string, A> = {
     }
   },
   /** A virtio interrupt: RX schedules NAPI (skb_recv_done), TX runs skb_xmit_done. */
-  pendIrq(ctx, ev) {
+  pendIrq(ctx, ev, port) {
     if (ev.type !== 'irq.inject') return;
     const pending = ev.dir === 'tx' ? ctx.txIrqPending : ctx.napiPending;
     if (pending[ev.dev]) return;
     pending[ev.dev] = true;
     ctx.stats.interrupts++;
-    ctx.jobs.push(ev.dir === 'tx' ? { k: 'txirq', dev: ev.dev } : { k: 'napi', dev: ev.dev, pkt: null });
+    // An interrupt (RX or TX completion) for a guest running on another CPU kicks it out (kvm_vcpu_kick).
+    const kick = kicksRunningGuest(ctx, port, ev.cpu);
+    if (kick) port.host.recorder.kickExits++;
+    ctx.jobs.push(
+      ev.dir === 'tx' ? { k: 'txirq', dev: ev.dev, kick } : { k: 'napi', dev: ev.dev, pkt: null, kick },
+    );
   },
   /** Another vCPU freed space in a socket whose sender sleeps here (a reschedule IPI). */
   takeWake(ctx, ev, port) {
     if (ev.type !== 'guest.wake') return;
-    ctx.jobs.push({ k: 'entry' });
+    ctx.jobs.push({ k: 'entry', kick: false });
     wakeSender(ctx, port, ev.flow);
   },
   /** Another vCPU's NAPI received a packet for an application running here. */
   takeIpi(ctx, ev, port) {
     if (ev.type !== 'guest.ipi') return;
-    ctx.jobs.push({ k: 'entry' });
+    const kick = kicksRunningGuest(ctx, port, ev.cpu);
+    if (kick) port.host.recorder.kickExits++;
+    ctx.jobs.push({ k: 'entry', kick });
     appReceive(ctx, port, ev.pkt);
   },
   /** A server's delayed-ACK timer fires (a guest timer interrupt): the ACK, if one is still due. */
   delack(ctx, ev, port) {
     if (ev.type !== 'tcp.delack') return;
     const h = port.host;
-    ctx.jobs.push({ k: 'entry' });
+    ctx.jobs.push({ k: 'entry', kick: false });
     const reply = h.workload.delack?.(ev.flow, ev.gen, port.nowNs, h.recorder) ?? null;
     if (reply !== null)
       ctx.jobs.push({ k: 'send', dev: ev.dev, flow: ev.flow, dst: ev.dst, send: reply, client: false });
@@ -356,14 +393,15 @@ const actions: Record<string, A> = {
   rto(ctx, ev, port) {
     if (ev.type !== 'tcp.rto') return;
     const flow = flowOf(ctx, ev.flow) as FlowState;
-    ctx.jobs.push({ k: 'entry' });
+    ctx.jobs.push({ k: 'entry', kick: false });
     pushSends(ctx, flow, port.host.workload.rto?.(flow, port.nowNs) ?? []);
   },
   /** Open loop: the instance's next request arrives (a guest timer fires). */
   arrive(ctx, ev, port) {
     if (ev.type !== 'flow.arrival') return;
     const flow = flowOf(ctx, ev.flow) as FlowState;
-    ctx.jobs.push({ k: 'entry' });
+    // A guest timer: the LAPIC timer is the guest's own, no cross-CPU kick.
+    ctx.jobs.push({ k: 'entry', kick: false });
     pushSends(ctx, flow, [port.host.workload.arrival(port.nowNs)]);
     scheduleArrival(port, ev.flow);
   },

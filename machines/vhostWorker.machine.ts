@@ -1,3 +1,4 @@
+import { attachCost, lockCgroup, unlockCgroup } from '../src/host/cgroup.ts';
 import { txChain, vhostChainNs } from '../src/model/descriptors.ts';
 import type { Packet } from '../src/model/packet.ts';
 import type { VhostWork } from '../src/vhost/vhostWork.ts';
@@ -34,7 +35,13 @@ export interface VhostWorkerContext {
    * The segment being run: a cgroup attach, a packet, signalling the guest after an RX packet
    * (vhost_signal), a busy-poll spin, a poll pass, or nothing.
    */
-  phase: 'none' | 'attach' | 'pkt' | 'signal' | 'spin' | 'poll';
+  phase: 'none' | 'attach' | 'pkt' | 'signal' | 'spin' | 'poll' | 'mutex' | 'rcu';
+  /** Sleeping inside an attach: in mutex_lock(&cgroup_mutex), or in synchronize_rcu(). */
+  blockedOn: 'none' | 'mutex' | 'rcu';
+  /** VM whose cgroups the attach in progress moves the thread to (-1: back to the root, a detach). */
+  attachTo: number;
+  /** When the thread began to wait for cgroup_mutex. */
+  waitFromNs: number;
   /** How the thread runs (see WorkerSpec): sleeping on an empty list, or polling its queues forever. */
   mode: 'sleep' | 'poll';
   datapath: 'kernel' | 'dpdk';
@@ -67,7 +74,9 @@ export type VhostWorkerEvent =
   | { type: 'work.queued'; wid: number; cpu: number }
   | { type: 'cpu.granted'; cpu: number }
   | { type: 'cpu.done'; cpu: number }
-  | { type: 'poll.assign'; wids: number[] };
+  | { type: 'poll.assign'; wids: number[] }
+  | { type: 'cgroup.granted' }
+  | { type: 'rcu.done' };
 
 type A = Recipe<VhostWorkerContext, VhostWorkerEvent>;
 type G = Guard<VhostWorkerContext, VhostWorkerEvent>;
@@ -92,6 +101,9 @@ export function vhostWorkerContext(init: WorkerInit): VhostWorkerContext {
     pktAtNs: 0,
     pktSlots: 0,
     phase: 'none',
+    blockedOn: 'none',
+    attachTo: -1,
+    waitFromNs: 0,
     spinLeftNs: 0,
     spinning: false,
     polls: [],
@@ -252,7 +264,7 @@ function pollPairedTx(ctx: VhostWorkerContext, port: Port, work: VhostWork): voi
   if (work.dir !== 'rx') return;
   const tx = pairedTx(port, work);
   if (!hasInput(port, tx)) return;
-  if (port.host.queueWork(tx.wid, ctx.cpu, ctx.worker) === ctx.worker) ctx.list.push(tx.wid);
+  if (port.host.queueWork(tx.wid, ctx.cpu, ctx.worker, false, ctx.tid) === ctx.worker) ctx.list.push(tx.wid);
 }
 
 /** The spin is over: give the guest its TX kicks back, re-checking once for a buffer added meanwhile. */
@@ -304,12 +316,12 @@ function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boo
   // The packet's vhost sojourn: from reaching the ring (TX) or socket (RX) to the end of its segment.
   h.recorder.pktServed(port.nowNs, work.dir, port.nowNs - ctx.pktAtNs);
   if (work.dir === 'tx') {
-    if (h.workload.storage) backendSubmit(port, pkt, ctx.cpu);
+    if (h.workload.storage) backendSubmit(port, pkt, ctx.cpu, ctx.tid);
     else if (pkt.dst < 0) port.send(h.nicActor, { type: 'nic.tx', pkt, cpu: ctx.cpu });
     else {
       // East-west: tap -> bridge -> the other VM's tap socket, waking its RX work from this CPU.
       port.call(h.rxVq[pkt.dst][pkt.dev], { type: 'sock.enqueue', pkt });
-      h.queueWork(h.rxWork[pkt.dst][pkt.dev], ctx.cpu);
+      h.queueWork(h.rxWork[pkt.dst][pkt.dev], ctx.cpu, -1, false, ctx.tid);
     }
     port.call(work.vq, { type: 'vq.txUsed', slots: ctx.pktSlots });
     const vq = port.read<VirtqueueContext>(work.vq);
@@ -345,14 +357,14 @@ function startSignal(ctx: VhostWorkerContext, port: Port, work: VhostWork): void
  * the completion is queued on the request's own queue (vhost_scsi_release_cmd() -> llist_add +
  * vhost_vq_work_queue(), torvalds/linux:drivers/vhost/scsi.c), from this worker's CPU.
  */
-function backendSubmit(port: Port, pkt: Packet, cpu: number): void {
+function backendSubmit(port: Port, pkt: Packet, cpu: number, tid: number): void {
   const h = port.host;
   h.recorder.consumed++;
   const reply = h.workload.serverRx(pkt, -1, h.recorder, () => {});
   if (reply === null) return;
   const done = h.newPacket(-1, pkt.src, pkt.dev, pkt.flow, reply.bytes, reply.kind, 0, reply.bornNs);
   port.call(h.rxVq[pkt.src][pkt.dev], { type: 'sock.enqueue', pkt: done });
-  h.queueWork(h.rxWork[pkt.src][pkt.dev], cpu);
+  h.queueWork(h.rxWork[pkt.src][pkt.dev], cpu, -1, false, tid);
 }
 
 /** The signal's segment is over: the interrupt reaches the guest. */
@@ -376,7 +388,7 @@ function nextPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boole
     endWork(ctx, port, work);
     ctx.stats.requeues++;
     h.recorder.requeues++;
-    if (h.requeueWork(work.wid, ctx.cpu, ctx.worker) === ctx.worker) ctx.list.push(work.wid);
+    if (h.requeueWork(work.wid, ctx.cpu, ctx.worker, ctx.tid) === ctx.worker) ctx.list.push(work.wid);
     return false;
   }
   return handlerStep(ctx, port, work, false);
@@ -386,9 +398,85 @@ function endWork(ctx: VhostWorkerContext, port: Port, work: VhostWork): void {
   if (ctx.spinning) endSpin(ctx, port, work);
   if (port.read<VirtqueueContext>(work.vq).heldBy === ctx.worker)
     port.call(work.vq, { type: 'vq.unlock', worker: ctx.worker });
-  port.host.workFinished(ctx.worker, work.wid, ctx.pkts);
+  port.host.workFinished(ctx.worker, work.wid, ctx.pkts, ctx.tid, ctx.cpu);
   ctx.stats.works++;
   ctx.cur = -1;
+}
+
+/**
+ * Does a shared worker have to move cgroups to run `vm`'s work? Only with an attaching strategy; `charge`
+ * leaves the thread where it is (its segments are charged to the VM all the same).
+ */
+function needsAttach(ctx: VhostWorkerContext, port: Port, vm: number): boolean {
+  return (
+    ctx.vm < 0 &&
+    ctx.mode === 'sleep' &&
+    ctx.attachedVm !== vm &&
+    port.host.scenario.policy.cgroupAttach !== 'charge'
+  );
+}
+
+/**
+ * cgroup_attach_task_all() to `vm`'s cgroups (-1: back to the root): take the global cgroup_mutex, or
+ * sleep in mutex_lock() until the holder hands it over.
+ */
+function beginAttach(ctx: VhostWorkerContext, port: Port, vm: number): void {
+  const h = port.host;
+  ctx.attachTo = vm;
+  if (h.scenario.profile.cgroup.globalMutex && !lockCgroup(h.cgroupMutex, ctx.tid)) {
+    h.recorder.cgroupMutexWaits++;
+    ctx.waitFromNs = port.nowNs;
+    ctx.phase = 'mutex';
+    ctx.blockedOn = 'mutex';
+    h.block(ctx.tid);
+    return;
+  }
+  attachSegment(ctx, port);
+}
+
+/** Holding cgroup_mutex: cgroup_attach_task() in each hierarchy, as CPU time charged to the VM concerned. */
+function attachSegment(ctx: VhostWorkerContext, port: Port): void {
+  const h = port.host;
+  const cost = attachCost(h.scenario.profile.cgroup, h.costs.cgroupAttachNs, isBound(port, ctx));
+  ctx.phase = 'attach';
+  h.exec(ctx.tid, cost.cpuNs, ctx.attachTo >= 0 ? ctx.attachTo : ctx.attachedVm);
+}
+
+/** A per-CPU worker is kthread_bind()-pinned to its CPU: PF_THREAD_BOUND. */
+function isBound(port: Port, ctx: VhostWorkerContext): boolean {
+  const allowed = port.host.tasks[ctx.tid].allowed;
+  return allowed !== null && allowed.length === 1;
+}
+
+/** The attach's CPU work is done: each hierarchy's synchronize_rcu() still to sleep through. True if asleep. */
+function afterAttachCpu(ctx: VhostWorkerContext, port: Port): boolean {
+  const h = port.host;
+  const cost = attachCost(h.scenario.profile.cgroup, h.costs.cgroupAttachNs, isBound(port, ctx));
+  if (cost.refused) h.recorder.cgroupAttachRefused++;
+  if (cost.graceNs <= 0) return attachDone(ctx, port);
+  h.recorder.rcuGraceWaits++;
+  ctx.phase = 'rcu';
+  ctx.blockedOn = 'rcu';
+  h.block(ctx.tid);
+  port.send(port.self, { type: 'rcu.done' }, cost.graceNs);
+  return true;
+}
+
+/** The thread is in its new cgroups: cgroup_unlock() (the next waiter gets the mutex), then run the work. */
+function attachDone(ctx: VhostWorkerContext, port: Port): boolean {
+  const h = port.host;
+  if (h.scenario.profile.cgroup.globalMutex) {
+    const next = unlockCgroup(h.cgroupMutex, ctx.tid);
+    if (next >= 0) port.send(h.tasks[next].owner, { type: 'cgroup.granted' });
+  }
+  ctx.attachedVm = ctx.attachTo;
+  ctx.stats.attaches++;
+  h.recorder.attaches++;
+  if (ctx.cur < 0) return false;
+  const work = h.works[ctx.cur];
+  if (handlerStep(ctx, port, work, true)) return true;
+  endWork(ctx, port, work);
+  return false;
 }
 
 const actions: Record<string, A> = {
@@ -400,6 +488,11 @@ const actions: Record<string, A> = {
     if (ev.type !== 'poll.assign') return;
     ctx.polls = [...ev.wids];
     for (const wid of ctx.polls) port.call(port.host.works[wid].vq, { type: 'vq.disableNotify' });
+  },
+  /** Handed cgroup_mutex, or the grace period is over: the thread is runnable again. */
+  resume(ctx, _ev, port) {
+    ctx.blockedOn = 'none';
+    port.host.wake(ctx.tid, -1);
   },
   /** The waker is the CPU that queued the work (a kick's vCPU, the NIC's interrupt, a worker); else a timer. */
   wakeThread(ctx, ev, port) {
@@ -414,18 +507,26 @@ const actions: Record<string, A> = {
     ctx.cpu = ev.cpu;
     const task = h.tasks[ctx.tid];
     if (task.preempted) {
-      // need_resched() was seen: a shared worker detaches from the VM's cgroup before schedule().
+      // need_resched() was seen: a shared worker detaches from the VM's cgroup before schedule() (the
+      // talk's rule; `lazy` keeps it attached). Taken as free here: the next attach pays.
       task.preempted = false;
-      if (ctx.vm < 0) ctx.attachedVm = -1;
+      if (ctx.vm < 0 && h.scenario.policy.cgroupAttach === 'per-change') ctx.attachedVm = -1;
     }
     const phase = ctx.phase;
     ctx.phase = 'none';
-    if (ev.type === 'cpu.done' && ctx.cur >= 0) {
+    if (phase === 'mutex') {
+      // Woken holding cgroup_mutex.
+      h.recorder.cgroupMutexWaitNs += port.nowNs - ctx.waitFromNs;
+      attachSegment(ctx, port);
+      return;
+    }
+    if (phase === 'rcu') {
+      if (attachDone(ctx, port)) return;
+    } else if (phase === 'attach') {
+      if (afterAttachCpu(ctx, port)) return;
+    } else if (ev.type === 'cpu.done' && ctx.cur >= 0) {
       const work = h.works[ctx.cur];
-      if (phase === 'attach') {
-        if (handlerStep(ctx, port, work, true)) return;
-        endWork(ctx, port, work);
-      } else if (phase === 'pkt' || phase === 'signal') {
+      if (phase === 'pkt' || phase === 'signal') {
         if (phase === 'signal') signalGuest(port, work, ctx.cpu);
         else if (finishPacket(ctx, port, work)) return; // the guest is signalled first
         if (nextPacket(ctx, port, work)) return;
@@ -442,18 +543,16 @@ const actions: Record<string, A> = {
       if (ctx.list.length === 0 && ctx.mode === 'poll') pollPass(ctx, port);
       const wid = ctx.list.shift();
       if (wid === undefined) break;
+      // vhost_worker() takes the work off its list under dev->work_lock.
+      if (ctx.mode === 'sleep') h.dequeueWork(ctx.worker, ctx.tid, ctx.cpu);
       const work = h.works[wid];
       // Clear VHOST_WORK_QUEUED before running: a kick from now on queues the work again.
       work.queued = false;
       ctx.cur = wid;
       ctx.pkts = 0;
       ctx.bytes = 0;
-      if (ctx.vm < 0 && ctx.mode === 'sleep' && ctx.attachedVm !== work.vm) {
-        ctx.attachedVm = work.vm;
-        ctx.stats.attaches++;
-        h.recorder.attaches++;
-        ctx.phase = 'attach';
-        h.exec(ctx.tid, h.costs.cgroupAttachNs, work.vm);
+      if (needsAttach(ctx, port, work.vm)) {
+        beginAttach(ctx, port, work.vm);
         return;
       }
       if (handlerStep(ctx, port, work, true)) return;
@@ -467,11 +566,13 @@ const actions: Record<string, A> = {
       h.exec(ctx.tid, passNs, -1);
       return;
     }
-    if (ctx.vm < 0) {
-      // Detach from the cgroup and unuse_mm(): a kernel thread again, on the lazy TLB of what ran before.
-      ctx.attachedVm = -1;
-      h.tasks[ctx.tid].mm = -1;
+    if (ctx.vm < 0 && ctx.attachedVm >= 0 && h.scenario.policy.cgroupAttach === 'per-change') {
+      // Idle: detach from the VM's cgroups (an attach back to the root) before sleeping.
+      beginAttach(ctx, port, -1);
+      return;
     }
+    // unuse_mm(): a kernel thread again, on the lazy TLB of what ran before.
+    if (ctx.vm < 0) h.tasks[ctx.tid].mm = -1;
     ctx.sleeping = true;
     h.block(ctx.tid);
   },
@@ -479,6 +580,7 @@ const actions: Record<string, A> = {
 
 const guards: Record<string, G> = {
   isSleeping: (ctx) => ctx.sleeping,
+  isBlocked: (ctx) => ctx.blockedOn !== 'none',
 };
 
 export const vhostWorkerMachine = defineMachine<VhostWorkerContext, VhostWorkerEvent>({
@@ -512,7 +614,20 @@ export const vhostWorkerMachine = defineMachine<VhostWorkerContext, VhostWorkerE
         'poll.assign': { actions: ['assignPolls'] },
         'cpu.done': { actions: ['step'] },
       },
-      always: [{ guard: 'isSleeping', target: 'sleeping' }],
+      always: [
+        { guard: 'isSleeping', target: 'sleeping' },
+        { guard: 'isBlocked', target: 'blocked' },
+      ],
+    },
+    blocked: {
+      description: 'Asleep inside a cgroup attach: waiting for cgroup_mutex or an RCU grace period',
+      tags: ['busy'],
+      on: {
+        'work.queued': { actions: ['enlist'] },
+        'poll.assign': { actions: ['assignPolls'] },
+        'cgroup.granted': { target: 'runnable', actions: ['resume'] },
+        'rcu.done': { target: 'runnable', actions: ['resume'] },
+      },
     },
   },
   actions,

@@ -30,7 +30,7 @@ export class RoundRobinPerNodePolicy implements Policy {
         workers.push({
           name: `rr-node${topo.nodeOf[cpu]}-cpu${cpu}`,
           allowed: [cpu], // pinned: the scheduler never runs it elsewhere
-          vm: -1, // shared by every VM: attaches to a VM's cgroup per work (the worker machine does it)
+          vm: -1, // shared by every VM: its time is charged to each work's VM (the worker machine does it)
           mode: 'sleep', // vhost_worker(): run queued works, sleep on an empty list, woken by a queueing
           datapath: 'kernel', // vhost-net with tap and bridge (costs vhostTxPktNs / vhostRxPktNs)
           busyPollNs: 0, // no busyloop_timeout: an empty ring ends the handler at once

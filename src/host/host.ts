@@ -21,6 +21,8 @@ import type { Task } from '../sched/task.ts';
 import type { VhostWork } from '../vhost/vhostWork.ts';
 import type { Workload } from '../workloads/workload.ts';
 import { type CacheState, enterVm, newCacheState, warmth } from './cache.ts';
+import { type SharedLine, takeLine } from './cacheLine.ts';
+import { type CgroupMutex, newCgroupMutex } from './cgroup.ts';
 import { Recorder } from './recorder.ts';
 
 export type Link = (to: ActorId, ev: SimMsg, delayNs: number) => void;
@@ -53,8 +55,18 @@ export class Host implements BalanceState {
   readonly caches: CacheState;
   /** The guests' qdiscs, TX queue states and sockets. */
   readonly guest: GuestNet;
+  /** The global cgroup_mutex every cgroup attach takes. */
+  readonly cgroupMutex: CgroupMutex = newCgroupMutex();
+  /** Each worker's dev->work_lock and work list: one cache line (src/host/cacheLine.ts). */
+  workLines: SharedLine[] = [];
+  /** A dispatching design's load index, one line per node. */
+  dispatchLines: SharedLine[] = [];
+  /** Per CPU: what the softirq owes for lines it took, paid with the core's next interrupt. */
+  irqDebtNs: number[] = [];
   cpuActor: ActorId[] = [];
   workerActor: ActorId[] = [];
+  /** workerTid[w]: worker w's thread. */
+  workerTid: number[] = [];
   nicActor: ActorId = -1;
   /** [vm][dev] -> work id / virtqueue actor */
   txWork: number[][] = [];
@@ -306,7 +318,8 @@ export class Host implements BalanceState {
   exec(tid: number, costNs: number, vm: number): void {
     const task = this.tasks[tid];
     task.hasSeg = true;
-    task.segRemainingNs = Math.max(1, Math.round(this.vary(tid, costNs)));
+    task.segRemainingNs = Math.max(1, Math.round(this.vary(tid, costNs))) + task.lockDebtNs;
+    task.lockDebtNs = 0;
     task.segVm = vm;
   }
 
@@ -322,7 +335,7 @@ export class Host implements BalanceState {
    * selects for the CPU it is queued from. A second queueing before it runs coalesces. Returns the worker
    * chosen (-1 when coalesced); when that is `runningWorker`, the caller appends the work to its own list.
    */
-  queueWork(wid: number, fromCpu: number, runningWorker = -1, requeue = false): number {
+  queueWork(wid: number, fromCpu: number, runningWorker = -1, requeue = false, byTid = -1): number {
     const work = this.works[wid];
     if (work.queued) {
       this.recorder.coalesced++;
@@ -333,6 +346,14 @@ export class Host implements BalanceState {
     work.queuedAtNs = nowNs;
     const w = this.policy.selectWorker(work, fromCpu, nowNs, requeue ? runningWorker : -1);
     work.worker = w;
+    if (fromCpu >= 0) {
+      // The pick wrote the node's load index; vhost_work_queue() takes the worker's work_lock.
+      let ns = this.policy.dispatchIndex ? this.touchDispatch(fromCpu, w) : 0;
+      if (this.scenario.profile.locks.workLock)
+        ns += this.takeLine(this.workLines[w], fromCpu, this.costs.workLockHoldNs);
+      if (byTid >= 0) this.tasks[byTid].lockDebtNs += ns;
+      else this.irqDebtNs[fromCpu] += ns;
+    }
     // The running worker requeueing onto itself appends to its own list (llist_add) and needs no wake-up;
     // any other worker learns of the work through its link.
     if (w !== runningWorker) this.link(this.workerActor[w], { type: 'work.queued', wid, cpu: fromCpu }, 0);
@@ -343,13 +364,41 @@ export class Host implements BalanceState {
    * `worker`'s handler of `wid` hit its weight (vhost_exceeds_weight) and queues the work again
    * (vhost_poll_queue), after `workFinished`: the work is marked backlogged until a run ends by itself.
    */
-  requeueWork(wid: number, fromCpu: number, worker: number): number {
+  requeueWork(wid: number, fromCpu: number, worker: number, byTid = -1): number {
     this.works[wid].backlogged = true;
-    return this.queueWork(wid, fromCpu, worker, true);
+    return this.queueWork(wid, fromCpu, worker, true, byTid);
+  }
+
+  /**
+   * vhost_worker() takes its work_lock to dequeue the next work (spin_lock_irq): the worker's thread owes
+   * the line's transfer from the CPU that queued onto it.
+   */
+  dequeueWork(worker: number, tid: number, cpu: number): void {
+    if (!this.scenario.profile.locks.workLock) return;
+    this.tasks[tid].lockDebtNs += this.takeLine(this.workLines[worker], cpu, this.costs.workLockHoldNs);
+  }
+
+  /** A dispatching design's pick or finish on `cpu` writes the load index line of the worker's node. */
+  private touchDispatch(cpu: number, worker: number): number {
+    if (!this.scenario.profile.locks.dispatchLines) return 0;
+    const node = this.topo.nodeOf[this.tasks[this.workerTid[worker]].cpu];
+    return this.takeLine(this.dispatchLines[node], cpu, 0);
+  }
+
+  private takeLine(line: SharedLine, cpu: number, holdNs: number): number {
+    const t = takeLine(line, cpu, this.now(), this.topo.llcOf, this.costs, holdNs);
+    const r = this.recorder;
+    if (t.transfer === 'llc') r.lineLlcTransfers++;
+    else if (t.transfer === 'remote') r.lineRemoteTransfers++;
+    if (t.spinNs > 0) {
+      r.lockSpins++;
+      r.lockSpinNs += t.spinNs;
+    }
+    return t.ns;
   }
 
   /** A worker finished running a work (ran it to the end or hit its weight). */
-  workFinished(worker: number, wid: number, pkts: number): void {
+  workFinished(worker: number, wid: number, pkts: number, tid = -1, cpu = -1): void {
     const r = this.recorder;
     const work = this.works[wid];
     r.worksRun++;
@@ -359,5 +408,6 @@ export class Host implements BalanceState {
     // Set again by requeueWork when the run ended at the weight.
     work.backlogged = false;
     this.policy.workFinished(worker, this.now(), work);
+    if (this.policy.dispatchIndex && tid >= 0) this.tasks[tid].lockDebtNs += this.touchDispatch(cpu, worker);
   }
 }

@@ -35,6 +35,18 @@ export class Recorder implements WorkloadSink {
   exits = 0;
   irqInjections = 0;
   nicIrqs = 0;
+  /** Frames the NIC received for the host's CPUs (interrupt-driven queues). */
+  nicRxFrames = 0;
+  /** Interrupts that kicked a running guest out with a reschedule IPI (kvm_vcpu_kick). */
+  kickExits = 0;
+  /** Shared lines (work_lock, dispatch index) pulled from another core of the L3, or from another L3. */
+  lineLlcTransfers = 0;
+  lineRemoteTransfers = 0;
+  /** Takes of a work_lock held by another CPU, and the time spun. */
+  lockSpins = 0;
+  lockSpinNs = 0;
+  /** ixgbe_poll() rounds beyond the first of a softirq batch (a poll that used its whole NAPI budget). */
+  napiRepolls = 0;
   worksRun = 0;
   workPkts = 0;
   workSojournNs = 0;
@@ -47,6 +59,12 @@ export class Recorder implements WorkloadSink {
   tlbFlushes = 0;
   llcRefills = 0;
   memRefills = 0;
+  /** Attaches that slept in mutex_lock(&cgroup_mutex), and for how long in all. */
+  cgroupMutexWaits = 0;
+  cgroupMutexWaitNs = 0;
+  /** Attaches whose cpuset hierarchy refused a bound kthread; attaches that slept in synchronize_rcu(). */
+  cgroupAttachRefused = 0;
+  rcuGraceWaits = 0;
   /** CPU burnt busy polling or scanning queues (inside the vhost category). */
   pollNs = 0;
   txPkts = 0;
@@ -163,6 +181,13 @@ export class Recorder implements WorkloadSink {
     this.exits = 0;
     this.irqInjections = 0;
     this.nicIrqs = 0;
+    this.nicRxFrames = 0;
+    this.kickExits = 0;
+    this.lineLlcTransfers = 0;
+    this.lineRemoteTransfers = 0;
+    this.lockSpins = 0;
+    this.lockSpinNs = 0;
+    this.napiRepolls = 0;
     this.worksRun = 0;
     this.workPkts = 0;
     this.workSojournNs = 0;
@@ -173,6 +198,10 @@ export class Recorder implements WorkloadSink {
     this.tlbFlushes = 0;
     this.llcRefills = 0;
     this.memRefills = 0;
+    this.cgroupMutexWaits = 0;
+    this.cgroupMutexWaitNs = 0;
+    this.cgroupAttachRefused = 0;
+    this.rcuGraceWaits = 0;
     this.pollNs = 0;
     this.txPkts = 0;
     this.rxPkts = 0;

@@ -61,6 +61,7 @@ export interface Metrics {
     pktsInServiceMean: number;
     coalescedPerSec: number;
     requeuesPerSec: number;
+    /** cgroup attaches (cgroup_attach_task_all) of shared workers, detaches included. */
     cgroupAttachesPerSec: number;
     /** A worker found vq->mutex held by another worker (the holder drains the ring). */
     vqMutexContendedPerSec: number;
@@ -78,6 +79,24 @@ export interface Metrics {
     /** A thread met its VM's working set in the L3 only, or in memory only. */
     llcRefillsPerSec: number;
     memRefillsPerSec: number;
+    /** Attaches that slept waiting for the global cgroup_mutex, and their mean wait. */
+    cgroupMutexWaitsPerSec: number;
+    cgroupMutexWaitUsMean: number;
+    /** Attaches whose cpuset hierarchy refused the bound kthread (PF_THREAD_BOUND). */
+    cgroupAttachesRefusedPerSec: number;
+    /** Attaches that slept through synchronize_rcu() grace periods. */
+    rcuGraceWaitsPerSec: number;
+    /** NIC receive interrupts per received frame (interrupt moderation and NAPI make it fall below 1 under load). */
+    nicInterruptsPerFrame: number;
+    /** Interrupts for a vCPU running on another CPU that forced an exit (reschedule IPI, kvm_vcpu_kick). */
+    kickExitsPerSec: number;
+    /** Shared cache lines (each worker's work_lock, a dispatch index) pulled within an L3, or from another L3. */
+    lineTransfersPerSec: { llc: number; remote: number };
+    /** Takes of a work_lock another CPU held, and the CPU time spun per second (µs/s). */
+    workLockSpinsPerSec: number;
+    workLockSpinUsPerSec: number;
+    /** Further ixgbe_poll() rounds of a softirq batch that used a whole NAPI budget. */
+    napiRepollsPerSec: number;
   };
   /**
    * Where wake-ups landed and what balancing did, per second (docs/scheduler.md): `affine` wake-ups moved
@@ -211,6 +230,22 @@ export function summarize(host: Host, counters: Counters, windowNs: number): Met
       tlbFlushesPerSec: round(r.tlbFlushes / secs, 2),
       llcRefillsPerSec: round(r.llcRefills / secs, 2),
       memRefillsPerSec: round(r.memRefills / secs, 2),
+      cgroupMutexWaitsPerSec: round(r.cgroupMutexWaits / secs, 2),
+      cgroupMutexWaitUsMean: round(
+        r.cgroupMutexWaits === 0 ? 0 : r.cgroupMutexWaitNs / r.cgroupMutexWaits / 1e3,
+        3,
+      ),
+      cgroupAttachesRefusedPerSec: round(r.cgroupAttachRefused / secs, 2),
+      rcuGraceWaitsPerSec: round(r.rcuGraceWaits / secs, 2),
+      nicInterruptsPerFrame: round(r.nicRxFrames === 0 ? 0 : r.nicIrqs / r.nicRxFrames),
+      kickExitsPerSec: round(r.kickExits / secs, 2),
+      lineTransfersPerSec: {
+        llc: round(r.lineLlcTransfers / secs, 2),
+        remote: round(r.lineRemoteTransfers / secs, 2),
+      },
+      workLockSpinsPerSec: round(r.lockSpins / secs, 2),
+      workLockSpinUsPerSec: round(r.lockSpinNs / 1e3 / secs, 3),
+      napiRepollsPerSec: round(r.napiRepolls / secs, 2),
     },
     sched: {
       wakeupsPerSec: round(r.sched.wakeups / secs, 2),

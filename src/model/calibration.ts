@@ -75,6 +75,9 @@ export const sources = {
   vhost36: '`New-B/Linux3.6:drivers/vhost/vhost.c`',
   mmu36: '`New-B/Linux3.6:arch/x86/include/asm/mmu_context.h`',
   pcid: '`torvalds/linux:arch/x86/mm/tlb.c` (PCID used for address-space switches from Linux 4.14)',
+  kvmMain: '`New-B/Linux3.6:virt/kvm/kvm_main.c` (`kvm_vcpu_kick`)',
+  cgroup36: '`New-B/Linux3.6:kernel/cgroup.c` (`cgroup_attach_task_all`, `cgroup_attach_task`)',
+  cpuset36: '`New-B/Linux3.6:kernel/cpuset.c` (`cpuset_can_attach`)',
   intelIdle:
     '`New-B/Linux3.6:drivers/idle/intel_idle.c` (`nehalem_cstates`: C1 exit 3 µs, C3 20 µs, C6 200 µs)',
   ixgbe: '`torvalds/linux:drivers/net/ethernet/intel/ixgbe/ixgbe_main.c`',
@@ -341,11 +344,11 @@ export const calibration: CalibrationSection[] = [
         path: 'profile.costs.cgroupAttachNs',
         unit: 'ns',
         kind: 'assumed',
-        source: `A shared worker switching to another VM's work: moving the task into the VM's cgroup, the CPU work of \`cgroup_attach_task\` without waiting for anything. The RFC's design needs this per VM change (${S.rfc}); no measurement was found. The address-space switch (\`use_mm\`) is charged by the cache model below.`,
+        source: `CPU work of one \`cgroup_attach_task()\` in one hierarchy, paid for each hierarchy while holding \`cgroup_mutex\` (${S.cgroup36}): the subsystems' \`can_attach\`, \`find_css_set\` (a hash lookup, an allocation the first time), \`cgroup_task_migrate\` and each subsystem's \`attach\` (the CPU controller's \`sched_move_task\` dequeues and requeues the task). No measurement was found. Waiting (the mutex, \`synchronize_rcu\`) is modelled apart; the address-space switch (\`use_mm\`) is charged by the cache model.`,
         range: {
-          lo: 0,
-          hi: 3_000,
-          why: "From free (charging without moving the thread) to a few µs (css_set lookup and each subsystem's attach).",
+          lo: 300,
+          hi: 5_000,
+          why: "A few hundred ns of hash lookup and list moves up to a few µs with the cpuset and memory controllers' attach work.",
         },
       },
       {
@@ -383,6 +386,13 @@ export const calibration: CalibrationSection[] = [
         kind: 'fitted',
         source: `BLOCK: vhost per completion (\`vhost_scsi_complete_cmd_work\`: the response copied out, \`vhost_add_used\`, the command released; one \`vhost_signal\` per batch at \`vhostSignalNs\`). Fitted with \`blockVhostSubmitNs\` (above).`,
         range: { lo: 300, hi: 1_200, why: 'As blockVhostSubmitNs.' },
+      },
+      {
+        path: 'policy.cgroupAttach',
+        unit: '',
+        kind: 'assumed',
+        source: `How a shared per-CPU worker keeps each VM's cgroup charged. The talk: the worker "is attached to the cgroup on the VM which the work comes from" and "when idle/need_resched ... detached" (\`per-change\`). In 3.6 that is \`cgroup_attach_task_all()\` (${S.cgroup36}): the global \`cgroup_mutex\`, every hierarchy, a \`synchronize_rcu()\` grace period in each, and \`cpuset_can_attach()\` refusing a \`kthread_bind()\`-pinned thread (${S.cpuset36}). So one VM change sleeps ~(hierarchies − 1) × grace ≈ 21 ms holding a machine-wide mutex: fewer than 50 VM changes per second for the whole host, where the per-CPU design changes VM on most works (tens of thousands per second). A patch paying that could not have produced the TCP_RR curves the talk shows for per-CPU at all (${S.talk}: "Per CPU Vhost thread shows win with many VMs"; here a per-change run moves almost nothing), so the patch cannot have attached synchronously on every change on a 3.6-era kernel; what it did is not published. \`lazy\` (attach on a VM change, never detach) pays the same per change. **Default \`charge\`**: the worker stays in its cgroup and the time it runs for a VM is charged to that VM's cgroup (what \`cpuacct\`-style accounting needs, a few lines in the worker; CPU shares then do not throttle the worker). \`vhost-sim run --model per-cpu --set policy.cgroupAttach=per-change\` shows the collapse.`,
+        range: null,
       },
       {
         path: 'vhost.weightPkts',
@@ -442,8 +452,22 @@ export const calibration: CalibrationSection[] = [
         path: 'profile.costs.nicRxIrqNs',
         unit: 'ns',
         kind: 'assumed',
-        source: `NIC receive interrupt plus softirq per packet: NAPI, \`netif_receive_skb\`, bridge, tap enqueue and the wake-up of the vhost thread.`,
-        range: { lo: 2_000, hi: 8_000, why: 'Half to twice the assumption.' },
+        source: `NIC receive softirq per frame: the NAPI poll's descriptor and skb work (\`ixgbe_clean_rx_irq\`, ${S.ixgbe}), \`netif_receive_skb\`, the bridge, the tap enqueue and the wake-up of the vhost thread (~7k cycles). Together with \`nicIrqNs\` it keeps the 4 µs per frame the profile charged before interrupts and frames were told apart.`,
+        range: { lo: 1_500, hi: 6_000, why: 'Half to twice the assumption.' },
+      },
+      {
+        path: 'profile.costs.ipiIrqNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `The host's handling of the reschedule IPI that \`kvm_vcpu_kick()\` sends to a CPU running the target vCPU in guest mode (${S.kvmMain}): the external-interrupt exit's handling and \`scheduler_ipi\`, between the exit (\`vmExitNs\`) and the re-entry that injects the interrupt. ~1.2k cycles.`,
+        range: { lo: 200, hi: 1_500, why: 'A bare IPI handler up to one with the exit-handling path cold.' },
+      },
+      {
+        path: 'profile.costs.nicIrqNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `One NIC receive interrupt: the MSI-X hard interrupt (\`ixgbe_msix_clean_rings\`, ${S.ixgbe}), \`napi_schedule\`, the softirq's entry and exit and the re-enable at \`napi_complete\` (~2.4k cycles). Paid once per interrupt, however many frames its poll takes.`,
+        range: { lo: 500, hi: 3_000, why: 'From a bare interrupt entry and exit to one with cold caches.' },
       },
       {
         path: 'profile.costs.bridgeForwardNs',
@@ -565,6 +589,125 @@ export const calibration: CalibrationSection[] = [
         unit: 'bytes',
         kind: 'sourced',
         source: `BLOCK: fio \`bs\`, 4 KiB random requests as in ${S.mwScsi}; reads and writes alternate (\`randrw\`, \`rwmixread=50\`).`,
+        range: null,
+      },
+    ],
+  },
+  {
+    title: 'KVM interrupt delivery',
+    rows: [
+      {
+        path: 'profile.kvm.kickExit',
+        unit: '',
+        kind: 'sourced',
+        source: `An interrupt (vhost's irqfd signal, a guest IPI) for a vCPU running guest code on another CPU: \`kvm_vcpu_kick()\` sends that CPU a reschedule IPI (\`smp_send_reschedule\`, ${S.kvmMain}); the guest exits, the host takes the IPI (\`ipiIrqNs\`) and re-enters with the interrupt injected (\`vmExitNs\`). A halted vCPU is woken instead (its core's \`idleExitNs\` includes the wake-up IPI); a queued one takes it at its next entry. Counted in \`hostCosts.kickExitsPerSec\`. \`false\`: delivered for free (an ablation). **Not modelled:** the exit of a guest whose core is sent a reschedule IPI to wake another thread.`,
+        range: null,
+      },
+      {
+        path: 'profile.kvm.postedInterrupts',
+        unit: '',
+        kind: 'sourced',
+        source: `false: Nehalem has no APICv; posted interrupts (the running guest takes the interrupt without an exit) came with Ivy Bridge-EP and Linux 3.10 (ELI, ${S.eli}, shows what removing these exits is worth).`,
+        range: null,
+      },
+    ],
+  },
+  {
+    title: 'Shared cache lines: work_lock and the dispatch index',
+    rows: [
+      {
+        path: 'profile.costs.lineLlcNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `Pulling a line another core of the same L3 has modified: on Nehalem the inclusive L3 snoops the owning core (an L3 hit is 47 cycles, ${S.sandra}; a line modified in another core about twice that, ~40 ns at 2.4 GHz). Paid by whoever takes a worker's \`dev->work_lock\` after another CPU did (\`vhost_work_queue()\` on the queueing CPU, the dequeue in \`vhost_worker()\`, ${S.vhost36}), and for a dispatching design's load index.`,
+        range: { lo: 20, hi: 80, why: 'From an L3 hit to a snoop of a core in a deep C-state.' },
+      },
+      {
+        path: 'profile.costs.lineRemoteNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `The same line from a core of another L3 (on the talk's host the other socket, over QPI): more than a local memory access of 81 ns (${S.sandra}), as for the lines of \`vqCacheTransferRemoteNs\`.`,
+        range: {
+          lo: 80,
+          hi: 250,
+          why: 'One-hop QPI cache-to-cache transfers on two-socket Xeons of 2009–2012.',
+        },
+      },
+      {
+        path: 'profile.costs.workLockHoldNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `How long \`vhost_work_queue()\` holds \`dev->work_lock\` (${S.vhost36}): \`list_add_tail()\` and \`wake_up_process()\` of the worker, under the lock with interrupts off; a CPU that takes the lock meanwhile spins the rest (\`hostCosts.workLockSpinsPerSec\`). The uncontended lock itself is inside the kick's, the softirq's and the handler's calibrated costs; only the transfer and the spin are added.`,
+        range: {
+          lo: 100,
+          hi: 1_000,
+          why: 'A list add alone, up to a try_to_wake_up() that places the thread on a remote run queue.',
+        },
+      },
+      {
+        path: 'profile.costs.napiPollNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `One more \`ixgbe_poll()\` round for a queue whose poll used its whole NAPI budget: \`net_rx_action()\`'s list handling, the TX ring clean, the per-ring setup (${S.ixgbe}). The first round of a batch is inside \`nicIrqNs\`.`,
+        range: {
+          lo: 200,
+          hi: 2_000,
+          why: 'A few hundred ns of loop overhead up to a TX-ring clean with completions.',
+        },
+      },
+      {
+        path: 'profile.locks.workLock',
+        unit: '',
+        kind: 'sourced',
+        source: `Each worker's \`work_lock\` and work list as one shared line, taken by every \`vhost_work_queue()\` and by the worker's dequeue (${S.vhost36}). \`false\`: sharing costs nothing (an ablation).`,
+        range: null,
+      },
+      {
+        path: 'profile.locks.dispatchLines',
+        unit: '',
+        kind: 'assumed',
+        source: `A design that dispatches by load (per-cpu) keeps a load index per node, written by the pick on the queueing CPU and by the finishing worker's CPU; taken as one cache line per node (8 workers' loads fit in 64 bytes). \`false\`: an ablation.`,
+        range: null,
+      },
+    ],
+  },
+  {
+    title: 'cgroup attach',
+    rows: [
+      {
+        path: 'profile.cgroup.hierarchies',
+        unit: 'hierarchies',
+        kind: 'assumed',
+        source: `cgroup hierarchies mounted on a 2012 libvirt host, each of which \`cgroup_attach_task_all()\` walks (${S.cgroup36}): RHEL 6's cgconfig mounts cpuset, cpu, cpuacct, memory, devices, freezer, net_cls and blkio each on its own hierarchy, and libvirt puts every VM in each.`,
+        range: {
+          lo: 1,
+          hi: 10,
+          why: "From all controllers co-mounted on one hierarchy to one each plus systemd's named hierarchy.",
+        },
+      },
+      {
+        path: 'profile.cgroup.cpuset',
+        unit: '',
+        kind: 'sourced',
+        source: `A cpuset hierarchy is mounted; \`cpuset_can_attach()\` returns -EINVAL for a \`PF_THREAD_BOUND\` task (${S.cpuset36}), so a bound per-CPU worker's attach fails there at once (no grace period; counted in \`hostCosts.cgroupAttachesRefusedPerSec\`). **Simplified:** the cpuset hierarchy is taken to be walked last, so the other hierarchies are attached.`,
+        range: null,
+      },
+      {
+        path: 'profile.cgroup.rcuGraceNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `One \`synchronize_rcu()\` grace period, which \`cgroup_attach_task()\` waits for after each hierarchy's attach (${S.cgroup36}). A grace period ends when every CPU has passed a quiescent state, detected from the scheduling-clock tick (HZ = 1000): a few ms on an 8-CPU host. The attaching thread sleeps (it costs no CPU) and holds \`cgroup_mutex\` throughout.`,
+        range: {
+          lo: 500_000,
+          hi: 30_000_000,
+          why: 'From an idle host with prompt quiescent states to a busy one where grace periods stretch to tens of ms.',
+        },
+      },
+      {
+        path: 'profile.cgroup.globalMutex',
+        unit: '',
+        kind: 'sourced',
+        source: `\`cgroup_attach_task_all()\` takes the global \`cgroup_mutex\` (\`cgroup_lock()\`, ${S.cgroup36}); a thread that finds it held sleeps until it is handed over. \`false\` lets every attach proceed at once (an ablation).`,
         range: null,
       },
     ],
@@ -785,15 +928,29 @@ export const calibration: CalibrationSection[] = [
         },
       },
       {
-        path: 'profile.nic.irqDelayNs',
+        path: 'profile.nic.itrIntervalNs',
         unit: 'ns',
-        kind: 'assumed',
-        source: `ixgbe interrupt moderation (adaptive ITR, ${S.ixgbe}) on a latency-sensitive flow.`,
+        kind: 'sourced',
+        source: `ixgbe interrupt moderation (EITR, ${S.ixgbe}) as a rate limit per receive queue: an interrupt fires at once when the queue's last one is older than the interval, else at the interval's end; frames arriving while it is pending or while its NAPI poll runs (interrupt masked until \`napi_complete\`) join that poll. 10 µs is \`IXGBE_100K_ITR\` (40 = 10 µs << 2), the lowest-latency setting adaptive ITR (\`ixgbe_update_itr\`) picks for small request/response traffic. **Simplified:** the interval is fixed, not adapted to the traffic. 0 = no moderation.`,
         range: {
-          lo: 2_000,
-          hi: 20_000,
-          why: 'Adaptive ITR settles between its lowest-latency and its bulk setting depending on the traffic it sees.',
+          lo: 10_000,
+          hi: 125_000,
+          why: 'From IXGBE_100K_ITR to the 8K interrupts/s bulk setting adaptive ITR moves to under streams.',
         },
+      },
+      {
+        path: 'profile.nic.napiBudget',
+        unit: 'frames',
+        kind: 'sourced',
+        source: `The NAPI weight ixgbe registers per queue vector (64: \`netif_napi_add(..., ixgbe_poll, 64)\` in \`ixgbe_alloc_q_vector()\`, \`New-B/Linux3.6:drivers/net/ethernet/intel/ixgbe/ixgbe_lib.c\`): \`ixgbe_poll()\` cleans at most that many frames and, when it used them all, returns the budget so \`net_rx_action()\` polls the queue again without re-enabling its interrupt (\`ixgbe_poll()\` in \`New-B/Linux3.6:drivers/net/ethernet/intel/ixgbe/ixgbe_main.c\`, \`net_rx_action()\` in \`New-B/Linux3.6:net/core/dev.c\`). Each further round costs \`napiPollNs\` (\`hostCosts.napiRepollsPerSec\`). **Simplified:** a batch's frames reach their sockets together at its end, and \`net_rx_action()\`'s own limits (\`netdev_budget\` 300 frames, 2 jiffies, then \`ksoftirqd\`) are not modelled. 0 = no budget (an ablation).`,
+        range: null,
+      },
+      {
+        path: 'profile.nic.atrSampleRate',
+        unit: 'packets',
+        kind: 'sourced',
+        source: `Flow Director ATR learns only TCP flows ("Currently only IPv4/IPv6 with TCP is supported", \`ixgbe_atr\`, ${S.ixgbe}), from transmitted packets: a flow's SYN always programs the filter, then one packet in \`atr_sample_rate\` (default 20) of the TX queue does. UDP and unlearned flows are RSS-hashed over the receive queues (one per CPU).`,
+        range: null,
       },
       {
         path: 'profile.nic.steering',
@@ -813,10 +970,10 @@ export const calibration: CalibrationSection[] = [
         path: 'profile.nic.peerTurnaroundNs',
         unit: 'ns',
         kind: 'fitted',
-        source: `The only fitted value: the external netperf server's receive, turnaround and send, chosen so that the default scenario (1 VM, 1 vCPU, 1 device, 1 TCP_RR instance, per-device) lands at the middle of the published 12.9k–14.2k transactions/s (${S.mstRr}). A bare-metal 2012 peer answering in ~20–25 µs is in line with bare-metal 10GbE TCP_RR of that era (~25–30k transactions/s for both ends together).`,
+        source: `The only fitted value: the external netperf server's receive, turnaround and send, chosen so that the default scenario (1 VM, 1 vCPU, 1 device, 1 TCP_RR instance, per-device) lands at the middle of the published 12.9k–14.2k transactions/s (${S.mstRr}). A bare-metal 2012 peer answering in ~30 µs is in line with bare-metal 10GbE TCP_RR of that era (~25–30k transactions/s for both ends together).`,
         range: {
-          lo: 21_000,
-          hi: 27_000,
+          lo: 29_000,
+          hi: 35_000,
           why: 'The published range (70.7–77.3 µs per transaction) allows ±3.3 µs around the fit.',
         },
       },
@@ -854,7 +1011,17 @@ export function rangedRows(): (CalibrationRow & { range: PlausibleRange })[] {
 }
 
 /** Units whose values the scenario schema requires to be integers. */
-const INTEGER_UNITS = new Set(['ns', 'KiB', 'bytes', 'frames', 'packets', 'descriptors', 'cores', 'sockets']);
+const INTEGER_UNITS = new Set([
+  'ns',
+  'KiB',
+  'hierarchies',
+  'bytes',
+  'frames',
+  'packets',
+  'descriptors',
+  'cores',
+  'sockets',
+]);
 
 /** The value at fraction `u` in [0, 1] of a row's range, rounded when the field is an integer. */
 export function valueInRange(row: CalibrationRow & { range: PlausibleRange }, u: number): number {

@@ -10,6 +10,37 @@ export interface Profile {
   costs: Costs;
   sched: SchedTunables;
   cache: CacheSpec;
+  cgroup: CgroupSpec;
+  kvm: KvmSpec;
+  locks: LockSpec;
+}
+
+/** Cache lines several CPUs write (src/host/cacheLine.ts); each switch is an ablation. */
+export interface LockSpec {
+  /** dev->work_lock and the work list of each worker: transfers between the queueing and the running CPU, spins when held. */
+  workLock: boolean;
+  /** A dispatching design's shared load index (per node): transfers between the picking and the finishing CPU. */
+  dispatchLines: boolean;
+}
+
+/** How KVM delivers an interrupt to a vCPU that is running guest code on another CPU. */
+export interface KvmSpec {
+  /** kvm_vcpu_kick(): a reschedule IPI forces the running guest to exit and re-enter (false: delivered for free, an ablation). */
+  kickExit: boolean;
+  /** Posted interrupts (APICv, Ivy Bridge-EP and Linux 3.10 on): the running guest takes it without an exit. */
+  postedInterrupts: boolean;
+}
+
+/** cgroup attach as Linux 3.6 does it (src/host/cgroup.ts). */
+export interface CgroupSpec {
+  /** Mounted cgroup hierarchies the VMs' threads are placed in (each is walked by cgroup_attach_task_all). */
+  hierarchies: number;
+  /** One of them is the cpuset hierarchy, whose can_attach refuses a kthread bound with kthread_bind(). */
+  cpuset: boolean;
+  /** synchronize_rcu() in each cgroup_attach_task(): the attaching thread sleeps this long per hierarchy; 0 = off. */
+  rcuGraceNs: number;
+  /** Attaches serialize on the global cgroup_mutex (false: each attach proceeds at once). */
+  globalMutex: boolean;
 }
 
 /** The caches and TLB, by address space and working set (src/host/cache.ts). */
@@ -50,13 +81,21 @@ export interface NicSpec {
   txNs: number;
   /** One-way propagation and switch latency between the NIC and the external peer. */
   wireNs: number;
-  /** Receive interrupt moderation (ixgbe ITR): delay from frame arrival to the interrupt. */
-  irqDelayNs: number;
+  /**
+   * Receive interrupt moderation (ixgbe ITR) as a rate limit per queue: an interrupt fires at once when the
+   * queue's last one is older than this, else when this interval has passed since it; 0 = off (one
+   * interrupt per frame, at once).
+   */
+  itrIntervalNs: number;
+  /** NAPI weight of a receive queue: frames one ixgbe_poll() may clean before net_rx_action() polls it again (0 = no limit). */
+  napiBudget: number;
+  /** Flow Director ATR: one transmitted TCP packet in this many (per TX queue) updates the flow's filter; SYNs always do. */
+  atrSampleRate: number;
   /** External netperf peer: receive, application turnaround and send on bare metal. */
   peerTurnaroundNs: number;
   /** Coefficient of variation of the peer's turnaround (lognormal): the external host's jitter. */
   peerJitterCv: number;
-  /** Where the receive interrupt lands: `atr` follows the CPU that last sent on the flow (ixgbe Flow Director ATR). */
+  /** Where the receive interrupt lands: `atr` follows the CPU that last sent on a TCP flow (ixgbe Flow Director ATR; other traffic is RSS-hashed over the CPUs). */
   steering: 'atr' | 'fixed';
   /** CPUs used for receive interrupts with `fixed` steering (flow hash picks one). */
   irqCpus: number[];
@@ -93,8 +132,12 @@ export interface Costs {
   vhostPerByteNs: number;
   /** vhost_signal: eventfd -> irqfd -> interrupt injection request (and IPI when the vCPU runs). */
   vhostSignalNs: number;
-  /** NIC receive interrupt + softirq per packet: NAPI, netif_receive_skb, bridge, tap enqueue, wake. */
+  /** NIC receive softirq per frame: NAPI poll, netif_receive_skb, bridge, tap enqueue, wake. */
   nicRxIrqNs: number;
+  /** The host's handling of the reschedule IPI that kicked a running guest out (between its exit and re-entry). */
+  ipiIrqNs: number;
+  /** One NIC receive interrupt: the MSI-X hard interrupt, napi_schedule and the softirq's entry and exit. */
+  nicIrqNs: number;
   /** East-west: bridge forwarding into the other VM's tap, run in the sending vhost thread (softirq). */
   bridgeForwardNs: number;
   /** UDP per-packet stack cost relative to TCP's (guest and vhost-side stack work). */
@@ -135,6 +178,14 @@ export interface Costs {
   blockVhostSubmitNs: number;
   /** BLOCK: vhost per completion (vhost_scsi_complete_cmd_work: response copied out, used ring, release). */
   blockVhostCompleteNs: number;
+  /** Pulling a cache line another core of the same L3 modified (a cache-to-cache transfer). */
+  lineLlcNs: number;
+  /** Pulling a cache line a core of another L3 modified (on the talk's host, across QPI). */
+  lineRemoteNs: number;
+  /** How long vhost_work_queue() holds dev->work_lock: the list add and wake_up_process(). */
+  workLockHoldNs: number;
+  /** One more ixgbe_poll() round when a poll used its whole NAPI budget (net_rx_action polls the queue again). */
+  napiPollNs: number;
 }
 
 export interface SchedTunables {

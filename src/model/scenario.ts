@@ -53,6 +53,13 @@ export interface PolicyOptions {
    * its queue pair's other direction is on unless both directions are backlogged (docs/dispatch.md).
    */
   perCpuTxRx: 'split' | 'hybrid';
+  /**
+   * per-cpu: how a shared worker keeps each VM's cgroup charged for the time it runs that VM's work.
+   * `per-change`: cgroup_attach_task_all() on every VM change, detached again when idle or preempted (the
+   * talk's words); `lazy`: attached on a VM change only, never detached; `charge`: the thread stays where it
+   * is and its time is charged to the VM's cgroup. docs/calibration.md argues the default.
+   */
+  cgroupAttach: 'per-change' | 'lazy' | 'charge';
 }
 export const workloadKinds = ['TCP_RR', 'UDP_RR', 'TCP_STREAM', 'UDP_STREAM', 'OPEN_RR', 'BLOCK'] as const;
 export type WorkloadKind = (typeof workloadKinds)[number];

@@ -36,6 +36,8 @@ export class PerCpuPolicy implements Policy {
   readonly name = 'per-cpu' as const;
   private readonly opts: PerCpuOptions;
   private index: DispatchIndex | null = null;
+  /** The index's per-node loads are written from the queueing CPUs and the workers' CPUs. */
+  readonly dispatchIndex = true;
   private topo: Topology | null = null;
   private nrRunning: (cpu: number) => number = () => 0;
   /** hybrid, while per-device threads would not outnumber the CPUs: the per-device model's threads. */

@@ -62,6 +62,11 @@ export interface Policy {
   bindWorks?(works: readonly VhostWork[], vmNode: readonly number[]): void;
   /** CPUs the design takes for its own threads: vCPUs are kept off them. */
   reservedCpus?(topo: Topology): number[];
+  /**
+   * The design keeps a load index per node that every pick (on the queueing CPU) and every finished work
+   * (on the worker's CPU) writes, so its cache line moves between them (profile.locks.dispatchLines).
+   */
+  readonly dispatchIndex?: boolean;
   /** Interrupts reach the guest without a VM exit (ELI / posted interrupts, as ELVIS uses). */
   readonly exitlessInterrupts?: boolean;
   /** The NIC's receive queues are polled by the design's threads: no receive interrupts. */

@@ -5,6 +5,7 @@ import { pcpuContext, pcpuMachine } from '../../machines/pcpu.machine.ts';
 import { vcpuContext, vcpuMachine } from '../../machines/vcpu.machine.ts';
 import { vhostWorkerContext, vhostWorkerMachine } from '../../machines/vhostWorker.machine.ts';
 import { virtqueueContext, virtqueueMachine } from '../../machines/virtqueue.machine.ts';
+import { newLine } from '../host/cacheLine.ts';
 import { Host } from '../host/host.ts';
 import { SimKernel } from '../kernel/simKernel.ts';
 import type { ActorId, SimMsg } from '../model/actor.ts';
@@ -156,6 +157,8 @@ export class SimSystem {
       slots,
       nrRunning: (cpu) => nrRunning(host.rqs[cpu]),
     });
+    host.dispatchLines = Array.from({ length: topo.nodes }, newLine);
+    host.irqDebtNs = new Array<number>(topo.cpus).fill(0);
     // Cores a design takes for its own threads (sidecores, PMDs) are kept free of vCPUs.
     const reserved = new Set(host.policy.reservedCpus?.(topo) ?? []);
     const spawnWorker = (w: number) => {
@@ -172,6 +175,8 @@ export class SimSystem {
       const id = this.spawn(spec.name, vhostWorkerMachine, vhostWorkerContext(init));
       host.tasks.push(newTask(tid, spec.name, 'vhost', id, spec.vm, spec.allowed, place(spec.allowed)));
       host.workerActor[w] = id;
+      host.workerTid[w] = tid;
+      host.workLines[w] = newLine();
     };
     // Shared workers exist before any VM (created per CPU at boot).
     workers.forEach((spec, w) => {

@@ -44,8 +44,9 @@ const FITTING = `## How the profile was fitted
    npx tsx src/cli/main.ts run --format json | jq .metrics.throughput
    \`\`\`
 
-   With 16 µs the model gave 15.2k; each µs of peer turnaround adds one µs to the transaction, so 24 µs
-   gives 13.5k (seeds 1–3: 13,525 / 13,519 / 13,520).
+   With 24 µs the model gave 15.2k (the receive interrupt fires at once: ixgbe's ITR is a rate limit,
+   and one frame per 66 µs is far below it); each µs of peer turnaround adds one µs to the transaction,
+   so 32 µs gives 13.5k (seeds 1–3: 13,517 / 13,527 / 13,523).
 3. Nothing was tuned to make either threading model win. Which model wins at which VM count, the
    crossover, the context-switch counts and the remote-node share are outputs: \`docs/reproduction.md\`
    shows how they move when one cost at a time changes, and \`docs/sensitivity.md\` how they move when all
@@ -54,7 +55,7 @@ const FITTING = `## How the profile was fitted
 ### Critical path of one default transaction (~74 µs)
 
 guest send 4 + kick exit 2 + vhost wake on an idle core (3 exit + 1.5 switch) + \`handle_tx\` 4 + NIC 1 +
-wire 1.5 + peer 24 + wire 1.5 + interrupt moderation 8 + softirq 4 (on the core that sent, by ATR) +
+wire 1.5 + peer 32 + wire 1.5 + NIC interrupt 1 + softirq 3 (on the core that sent, by ATR) +
 vhost switch 1.5 + \`handle_rx\` + signal 3.3 + vCPU wake (3 exit + 1.5 switch) + interrupt entry 2 +
 guest receive 5 ≈ 73 µs, plus serialization.
 `;

@@ -23,6 +23,7 @@ export function defaultScenario(): Scenario {
       perCpuKey: 'works',
       perCpuRequeue: 'pick',
       perCpuTxRx: 'split',
+      cgroupAttach: 'charge',
     },
     workload: {
       kind: 'TCP_RR',

@@ -78,6 +78,8 @@ const costsSchema = z.strictObject(
     vhostDescNs: ns(),
     vhostIndirectNs: ns(),
     nicRxIrqNs: ns(),
+    nicIrqNs: ns(),
+    ipiIrqNs: ns(),
     bridgeForwardNs: ns(),
     udpStackFactor: numIn(0, 100),
     pollCheckNs: ns(),
@@ -98,6 +100,10 @@ const costsSchema = z.strictObject(
     blockGuestCompleteNs: ns(),
     blockVhostSubmitNs: ns(),
     blockVhostCompleteNs: ns(),
+    lineLlcNs: ns(),
+    lineRemoteNs: ns(),
+    workLockHoldNs: ns(),
+    napiPollNs: ns(),
   },
   { error: 'an object of costs' },
 );
@@ -132,6 +138,32 @@ const cacheSchema = z.strictObject(
   { error: 'an object describing the caches' },
 );
 
+const cgroupSchema = z.strictObject(
+  {
+    hierarchies: intIn(0, 64),
+    cpuset: z.boolean({ error: 'true or false' }),
+    rcuGraceNs: ns(),
+    globalMutex: z.boolean({ error: 'true or false' }),
+  },
+  { error: 'an object describing the cgroup hierarchies' },
+);
+
+const kvmSchema = z.strictObject(
+  {
+    kickExit: z.boolean({ error: 'true or false' }),
+    postedInterrupts: z.boolean({ error: 'true or false' }),
+  },
+  { error: 'an object { kickExit, postedInterrupts }' },
+);
+
+const locksSchema = z.strictObject(
+  {
+    workLock: z.boolean({ error: 'true or false' }),
+    dispatchLines: z.boolean({ error: 'true or false' }),
+  },
+  { error: 'an object { workLock, dispatchLines }' },
+);
+
 const nicSchema = z.strictObject(
   {
     lineRateGbps: numIn(0.001, 10_000, 'a number of Gbit/s 0.001..10000'),
@@ -140,7 +172,9 @@ const nicSchema = z.strictObject(
     txRingFrames: intIn(1, 65536),
     txNs: ns(),
     wireNs: ns(),
-    irqDelayNs: ns(),
+    itrIntervalNs: ns(),
+    napiBudget: intIn(0, 65536),
+    atrSampleRate: intIn(1, 65536),
     peerTurnaroundNs: ns(),
     peerJitterCv: numIn(0, 10),
     steering: oneOf(['atr', 'fixed'] as const),
@@ -179,6 +213,9 @@ export const profileSchema = z
       costs: costsSchema,
       sched: schedSchema,
       cache: cacheSchema,
+      cgroup: cgroupSchema,
+      kvm: kvmSchema,
+      locks: locksSchema,
     },
     { error: 'a profile object' },
   )
@@ -314,6 +351,7 @@ export const scenarioSchema = z
             .max(3600, { error: 'a number of seconds > 0 and <= 3600' }),
           autoLbLoadThreshold: fraction(),
           autoLbImprovementThreshold: fraction(),
+          cgroupAttach: oneOf(['per-change', 'lazy', 'charge'] as const),
           autoLbRebalIntervalS: z
             .number({ error: 'a number of seconds 0..86400' })
             .min(0, { error: 'a number of seconds 0..86400' })

@@ -32,6 +32,8 @@ export interface Task {
   /** A CPU demand in progress (set by the owner, consumed by the core). */
   hasSeg: boolean;
   segRemainingNs: number;
+  /** CPU time the thread owes for shared cache lines it took since its last segment (added to the next one). */
+  lockDebtNs: number;
   /** VM charged for the segment's time (-1 = host). */
   segVm: number;
   /** The owner asked to sleep at the end of its segment. */
@@ -69,6 +71,7 @@ export function newTask(
     vruntime: 0,
     hasSeg: false,
     segRemainingNs: 0,
+    lockDebtNs: 0,
     segVm: vm,
     wantsBlock: false,
     preempted: false,

@@ -27,7 +27,7 @@ export function zeroOverhead(opts: {
     costDistribution: { kind: opts.service },
     profile: {
       costs: { ...costs, vhostTxPktNs: opts.serviceNs, udpStackFactor: 1 },
-      nic: { txNs: 0, wireNs: 0, irqDelayNs: 0, peerTurnaroundNs: 0, peerJitterCv: 0 },
+      nic: { txNs: 0, wireNs: 0, itrIntervalNs: 0, peerTurnaroundNs: 0, peerJitterCv: 0 },
       // A woken vCPU preempts a worker at once, so arrivals are not held back behind a service segment.
       sched: { wakeupGranularityNs: 0 },
     },

@@ -66,8 +66,19 @@ describe('docs/examples/roundRobinPerNode.ts', () => {
       expect(policy.picks).toBeGreaterThan(0);
       expect(metrics.vhost.dispatchPicksPerSec).toBeGreaterThan(0);
       expect(metrics.remoteNodeWorkShare).toBe(0);
-      // Shared sleeping workers pay cgroup attaches: the worker machine does it, not the policy.
+      // The default policy.cgroupAttach (charge) charges the VM without moving the shared thread.
+      expect(metrics.vhost.cgroupAttachesPerSec).toBe(0);
+    });
+
+    it(`${kind}: with policy.cgroupAttach per-change the shared workers attach (the worker machine does it, not the policy)`, () => {
+      const s = scenario(kind);
+      s.policy.cgroupAttach = 'per-change';
+      s.profile.cgroup.rcuGraceNs = 0; // no grace-period sleep, so attaches complete inside the short run
+      const { metrics } = runScenario(s, { policy: new RoundRobinPerNodePolicy(2) });
       expect(metrics.vhost.cgroupAttachesPerSec).toBeGreaterThan(0);
+      // Each worker is pinned (kthread_bind-like): cpuset_can_attach() refuses it.
+      expect(metrics.hostCosts.cgroupAttachesRefusedPerSec).toBeGreaterThan(0);
+      expect(metrics.throughput.value).toBeGreaterThan(0);
     });
 
     it(`${kind}: vhost time only on the workers' cores, each work on its home node, packets conserved`, () => {

@@ -299,8 +299,9 @@ describe.skipIf(!present)('inspector in Chromium', () => {
     await page.click('[data-testid="worker-per-cpu-vhost-cpu0"]');
     await page.waitForSelector('#currentState');
     const state = (await page.textContent('#currentState')) ?? '';
-    expect(['sleeping', 'runnable', 'running']).toContain(state);
-    expect(await page.locator('#diagram g.state').count()).toBe(3);
+    expect(['sleeping', 'runnable', 'running', 'blocked']).toContain(state);
+    // The worker machine's states: sleeping, runnable, running, blocked (in a cgroup attach).
+    expect(await page.locator('#diagram g.state').count()).toBe(4);
     expect(await page.getAttribute('#diagram g.state.current', 'data-state')).toBe(state);
     const ctx = JSON.parse((await page.textContent('#context')) ?? '{}');
     expect(ctx.worker).toBe(0);

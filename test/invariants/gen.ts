@@ -47,6 +47,8 @@ export const smallScenario: fc.Arbitrary<Scenario> = fc
       }),
       { maxLength: 4 },
     ),
+    cgroupAttach: fc.constantFrom('charge' as const, 'per-change' as const, 'lazy' as const),
+    rcuGraceNs: fc.constantFrom(0, 200_000),
     durationMs: fc.integer({ min: 3, max: 10 }),
     warmupMs: fc.constantFrom(0, 1, 2),
     seed: fc.integer({ min: 0, max: 100_000 }),
@@ -78,6 +80,8 @@ export const smallScenario: fc.Arbitrary<Scenario> = fc
       // Fractions stay fractions; nanosecond costs stay whole nanoseconds.
       costs[key] = key.endsWith('Fraction') ? Math.min(1, next) : integer ? Math.round(next) : next;
     }
+    s.policy.cgroupAttach = g.cgroupAttach;
+    s.profile.cgroup.rcuGraceNs = g.rcuGraceNs;
     s.durationS = g.durationMs / 1000;
     s.warmupS = g.warmupMs / 1000;
     s.seed = g.seed;
@@ -87,5 +91,5 @@ export const smallScenario: fc.Arbitrary<Scenario> = fc
 /** One line that identifies a scenario in a failure message. */
 export function describeScenario(s: Scenario): string {
   const w = s.workload;
-  return `${s.model} vms=${s.vms} vcpus=${s.vcpusPerVm} devs=${s.devicesPerVm} qp=${s.queuePairs} ${w.kind} x${w.instances} ${w.peer} pin=${s.pinning.vcpu} steer=${s.profile.nic.steering}:${s.profile.nic.irqCpus} dist=${s.costDistribution.kind} dur=${s.durationS} warm=${s.warmupS} seed=${s.seed}`;
+  return `${s.model} vms=${s.vms} vcpus=${s.vcpusPerVm} devs=${s.devicesPerVm} qp=${s.queuePairs} ${w.kind} x${w.instances} ${w.peer} pin=${s.pinning.vcpu} steer=${s.profile.nic.steering}:${s.profile.nic.irqCpus} dist=${s.costDistribution.kind} cgroup=${s.policy.cgroupAttach}/${s.profile.cgroup.rcuGraceNs} dur=${s.durationS} warm=${s.warmupS} seed=${s.seed}`;
 }

@@ -75,6 +75,7 @@ describe('vq->mutex (fast-check)', () => {
     // The shape the bug showed in: another worker is queued the work while the holder drains it.
     const s = fc.sample(smallScenario, { seed: 1, numRuns: 1 })[0];
     const t = { ...s, model: 'per-cpu' as const, vms: 8, durationS: 0.01, warmupS: 0 };
+    t.policy = { ...t.policy, cgroupAttach: 'charge' };
     t.workload = { ...t.workload, kind: 'TCP_RR', peer: 'east-west' };
     let violation: string | null = null;
     const box: { sys: SimSystem | null } = { sys: null };

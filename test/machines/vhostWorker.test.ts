@@ -95,9 +95,24 @@ describe('vhost work queueing (vhost_work_queue)', () => {
     }
     sys.kernel.run({ untilNs: 1_000_000 });
     expect(h.recorder.worksRun).toBe(2);
-    // A shared worker attached to the VM's cgroup for each work and paid for it.
-    expect(h.recorder.attaches).toBe(2);
-    expect(h.recorder.vmNs[0]).toBe(2 * h.costs.cgroupAttachNs);
+    // The default strategy charges the VM without moving the thread: no attach.
+    expect(h.recorder.attaches).toBe(0);
+  });
+
+  it('per-cpu, per-change attach: each shared worker attaches for its work and detaches when idle, paying each hierarchy', () => {
+    const s = small('per-cpu', 1);
+    s.policy.cgroupAttach = 'per-change';
+    s.profile.cgroup.rcuGraceNs = 0;
+    const sys = new SimSystem(s);
+    const h = sys.host;
+    h.queueWork(h.txWork[0][0], 1);
+    h.queueWork(h.rxWork[0][0], 1);
+    sys.kernel.run({ untilNs: 1_000_000 });
+    expect(h.recorder.worksRun).toBe(2);
+    expect(h.recorder.attaches).toBe(4);
+    // The two workers attach (and detach) at nearly the same instants: they sleep on cgroup_mutex.
+    expect(h.recorder.cgroupMutexWaits).toBeGreaterThan(0);
+    expect(h.recorder.vmNs[0]).toBe(4 * s.profile.cgroup.hierarchies * h.costs.cgroupAttachNs);
   });
 });
 

@@ -57,11 +57,13 @@ describe('results move the way the mechanisms imply', { timeout: 240_000 }, () =
     );
   });
 
-  it('cgroup attach is paid by shared workers only: dearer, it lowers per-cpu and leaves per-device as it was', () => {
+  it('cgroup attach is paid by shared workers only, and not at all with the default charge strategy', () => {
     expect(metrics('per-device', 8).vhost.cgroupAttachesPerSec).toBe(0);
-    expect(metrics('per-cpu', 8).vhost.cgroupAttachesPerSec).toBeGreaterThan(0);
+    // policy.cgroupAttach = charge: the VM is charged without moving the thread (test/host/cgroup.test.ts
+    // covers the attaching strategies).
+    expect(metrics('per-cpu', 8).vhost.cgroupAttachesPerSec).toBe(0);
     expect(metrics('per-device', 8, { cgroupAttachNs: 5_000 })).toEqual(metrics('per-device', 8));
-    expect(tps(metrics('per-cpu', 8, { cgroupAttachNs: 5_000 }))).toBeLessThan(tps(metrics('per-cpu', 8)));
+    expect(metrics('per-cpu', 8, { cgroupAttachNs: 5_000 })).toEqual(metrics('per-cpu', 8));
   });
 
   it('remote NUMA is paid for work off the VM node: the model running more of it pays more per transaction when it costs more', () => {

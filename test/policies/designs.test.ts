@@ -48,11 +48,15 @@ describe('busy polling (poll-us)', () => {
     const kicks = sum(vcpus(sys).map((v) => v.stats.kicks));
     expect(w.stats.spinHits).toBeGreaterThan(0);
     expect(kicks).toBeLessThan(sends / 2);
-    // Without busy polling the same load kicks for (almost) every request.
+    // Without busy polling the same load kicks for most requests: a send skips the kick only when it
+    // lands while handle_tx runs with notifications off. The VM exits kvm_vcpu_kick costs the running
+    // guest for each interrupt delay and so bunch its sends: about 1 in 9 here (1 in 13 with
+    // profile.kvm.kickExit off).
     const { sys: plain } = drive(openLoop('per-device'));
     const plainSends = sum(vcpus(plain).map((v) => v.stats.sends));
     const plainKicks = sum(vcpus(plain).map((v) => v.stats.kicks));
-    expect(plainKicks).toBeGreaterThan(0.9 * plainSends);
+    expect(plainKicks).toBeGreaterThan(0.8 * plainSends);
+    expect(kicks).toBeLessThan(plainKicks / 4);
   });
 
   it('the CPU it burns is accounted as vhost time, and it stops when another task waits', () => {

@@ -42,12 +42,15 @@ function waits() {
 }
 
 describe('work conservation under per-cpu east-west (the node-local dispatch)', () => {
-  it('vhost threads wait for their pinned CPU while a core of the other node is idle, hardly ever while one of their own is', () => {
+  it('vhost threads wait for their pinned CPU while cores sit idle, some of them on the other node', () => {
     const w = waits();
     expect(w.waiting).toBeGreaterThan(0);
-    // The idle capacity sits on the other node, where the talk's rule (idlest worker on the queueing
-    // CPU's node) and pinned workers cannot send the work.
-    expect(w.otherNodeIdle / w.waiting).toBeGreaterThan(0.5);
-    expect(w.sameNodeIdle / w.waiting).toBeLessThan(0.1);
+    // Pinned workers chosen by their load, not their CPU's: a worker waits behind the vCPU on its core
+    // (or for the core to leave idle) while other cores are idle. Almost no wait happens with every
+    // core busy. How the waits split between the own node and the other depends on the run's timing
+    // (seed 1 of the 1 us attach era put 98 % on the other node, seeds 2-4 about 30 %), so only the
+    // presence of other-node waits, which the node-local rule cannot use, is asserted.
+    expect((w.sameNodeIdle + w.otherNodeIdle) / w.waiting).toBeGreaterThan(0.95);
+    expect(w.otherNodeIdle / w.waiting).toBeGreaterThan(0.1);
   });
 });
