@@ -103,6 +103,9 @@ describe('vhost work queueing (vhost_work_queue)', () => {
     const s = small('per-cpu', 1);
     s.policy.cgroupAttach = 'per-change';
     s.profile.cgroup.rcuGraceNs = 0;
+    // Shared-line costs off: they would join the attach segments' time (a thread's next segment pays them).
+    s.profile.locks.workLock = false;
+    s.profile.locks.dispatchLines = false;
     const sys = new SimSystem(s);
     const h = sys.host;
     h.queueWork(h.txWork[0][0], 1);
