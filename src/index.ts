@@ -20,6 +20,12 @@
  * ```
  */
 export { type RunAsyncOptions, type RunProgress, runAsync } from './api/runAsync.ts';
+export {
+  type SensitivityMethod,
+  type SensitivityOptions,
+  type SensitivityResult,
+  sensitivity,
+} from './api/sensitivity.ts';
 export { type ActorView, Simulation, type SimulationOptions } from './api/simulation.ts';
 export {
   REPRODUCE_DURATION_S,

@@ -19,6 +19,7 @@ const FILES = [
   'src/api/simulation.ts',
   'src/api/runAsync.ts',
   'src/api/sweep.ts',
+  'src/api/sensitivity.ts',
   'src/policies/module.ts',
 ];
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
