@@ -3,7 +3,7 @@ import type { Scenario } from '../model/scenario.ts';
 import { defaultScenario } from './defaults.ts';
 import { canonicalName } from './names.ts';
 import { profiles } from './profiles.ts';
-import { formatPath, renderValue, ScenarioError, validateScenario } from './schema.ts';
+import { formatPath, renderValue, ScenarioError, scenarioErrors, validateScenario } from './schema.ts';
 
 export type DeepPartial<T> = T extends readonly (infer _U)[]
   ? T
@@ -178,11 +178,29 @@ function checkNesting(input: unknown): void {
  * resolveScenario({ vms: 8, profile: '2x64' }, ['profile.costs.ctxSwitchNs=0', 'profile.nic.irqCpus=[0,4]']);
  */
 export function resolveScenario(input: ScenarioInput = {}, sets: readonly string[] = []): Scenario {
+  return validateScenario(mergedInput(input, sets));
+}
+
+/** The defaults with `input` and `sets` applied, not validated (ScenarioError on a bad name or path). */
+function mergedInput(input: ScenarioInput, sets: readonly string[]): Obj {
   if (!isPlainObject(input)) throw new ScenarioError('scenario', input, 'a scenario object');
   checkNesting(input);
   const base = defaultScenario();
   const { profile, ...rest } = input as Obj;
   const merged = deepMerge(base as unknown as Obj, rest);
   merged.profile = resolveProfile(profile, base.profile);
-  return validateScenario(applySets(merged, sets));
+  return applySets(merged, sets);
+}
+
+/** Every problem `resolveScenario` would meet, not only the first (none: it resolves). */
+export function scenarioInputErrors(
+  input: ScenarioInput = {},
+  sets: readonly string[] = [],
+): ScenarioError[] {
+  try {
+    return scenarioErrors(mergedInput(input, sets));
+  } catch (err) {
+    if (err instanceof ScenarioError) return [err];
+    throw err;
+  }
 }

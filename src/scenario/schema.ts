@@ -4,6 +4,7 @@ import type { Scenario } from '../model/scenario.ts';
 import { cpuCount } from '../model/topology.ts';
 import { defaultScenario } from './defaults.ts';
 import { canonicalScenarioNames } from './names.ts';
+import { didYouMean } from './suggest.ts';
 
 /**
  * Bad scenario input: names the dotted path (`scenario.vms`), the offending value and what was expected.
@@ -458,22 +459,39 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
   return node !== null && typeof node === 'object' && !Array.isArray(node) ? Object.keys(node) : [];
 }
 
-/** Validate a fully specified scenario. Throws a ScenarioError describing the first problem. */
-export function validateScenario(obj: unknown): Scenario {
-  const result = scenarioSchema.safeParse(canonicalScenarioNames(obj));
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
+/** The ScenarioError of one zod issue: unknown keys get the known ones and a "did you mean". */
+function issueError(obj: unknown, issue: z.core.$ZodIssue): ScenarioError {
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0];
     const path = [...issue.path, key];
     const known = knownKeysAt(issue.path);
     const expected = known.length > 0 ? `one of the known keys (${known.join(', ')})` : 'no such key';
-    throw new ScenarioError(
+    return new ScenarioError(
       formatPath(path),
       valueAt(obj, path),
       expected,
-      `${formatPath(path)}: unknown key; expected ${expected}`,
+      `${formatPath(path)}: unknown key${didYouMean(key, known)}; expected ${expected}`,
     );
   }
-  throw new ScenarioError(formatPath(issue.path), valueAt(obj, issue.path), issue.message);
+  return new ScenarioError(formatPath(issue.path), valueAt(obj, issue.path), issue.message);
+}
+
+/** Every problem of a fully specified scenario (none when it is valid), in the schema's order. */
+export function scenarioErrors(obj: unknown): ScenarioError[] {
+  const result = scenarioSchema.safeParse(canonicalScenarioNames(obj));
+  if (result.success) return [];
+  const out: ScenarioError[] = [];
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push(issueError(obj, { ...issue, keys: [key] }));
+    } else out.push(issueError(obj, issue));
+  }
+  return out;
+}
+
+/** Validate a fully specified scenario. Throws a ScenarioError describing the first problem. */
+export function validateScenario(obj: unknown): Scenario {
+  const result = scenarioSchema.safeParse(canonicalScenarioNames(obj));
+  if (result.success) return result.data;
+  throw issueError(obj, result.error.issues[0]);
 }

@@ -42,4 +42,21 @@ describe.concurrent('vhost-sim validate', () => {
       'vhost-sim: error: scenario.profile.costs.vmExitNs: expected an integer number of ns 0..10000000000, got NaN\n',
     );
   });
+
+  it('reports every error at once, an unknown key with the known key it is nearest to', async () => {
+    const out = await validate(
+      'many.yaml',
+      'vms: 0\nworkload:\n  requestbytes: 10\n  kind: tcp_rr\nseed: -1\n',
+    );
+    expect(out.code).toBe(2);
+    expect(out.stdout).toBe('');
+    const lines = out.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    for (const l of lines) expect(l).toMatch(/^vhost-sim: error: scenario\./);
+    expect(out.stderr).toContain(
+      "scenario.workload.requestbytes: unknown key (did you mean 'requestBytes'?)",
+    );
+    expect(out.stderr).toContain('scenario.vms: expected an integer 1..4096, got 0');
+    expect(out.stderr).toContain('scenario.seed: expected an integer 0..2147483647, got -1');
+  });
 });

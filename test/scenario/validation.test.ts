@@ -88,7 +88,9 @@ describe('validation: cross-field rules', () => {
 
   it('unknown keys are refused at any depth, with the known keys', () => {
     const e = scenarioError(() => resolveScenario({ profile: { nic: { irqCpu: [1] } } } as never));
-    expect(e.message).toMatch(/^scenario\.profile\.nic\.irqCpu: unknown key; expected one of the known keys/);
+    expect(e.message).toMatch(
+      /^scenario\.profile\.nic\.irqCpu: unknown key \(did you mean 'irqCpus'\?\); expected one of the known keys/,
+    );
   });
 });
 
