@@ -7,10 +7,10 @@
  * raw control character, within its time. Run by `npm run fuzz` after the scenario files, and by
  * test/fuzz/faults.test.ts.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, ROOT } from './fuzz-lib.ts';
+import { spawnCli } from './fuzz-lib.ts';
 
 export interface FaultCase {
   name: string;
@@ -234,33 +234,9 @@ function judge(
   return null;
 }
 
-export function runFaultCase(c: FaultCase): Promise<FaultOutcome> {
-  const t0 = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...c.args], {
-      cwd: ROOT,
-      env: { ...process.env, CI: '1', VHOST_SIM_DEBUG: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      if (stdout.length < 1 << 20) stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      if (stderr.length < 1 << 20) stderr += d;
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, c.maxMs * 2);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const ms = performance.now() - t0;
-      resolve({ name: c.name, ms, problem: judge(c, code, stdout, stderr, ms, timedOut) });
-    });
-  });
+export async function runFaultCase(c: FaultCase): Promise<FaultOutcome> {
+  const r = await spawnCli(c.args, c.maxMs * 2);
+  return { name: c.name, ms: r.ms, problem: judge(c, r.code, r.stdout, r.stderr, r.ms, r.timedOut) };
 }
 
 /** Every case, `jobs` at a time, in the order given. */

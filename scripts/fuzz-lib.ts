@@ -394,19 +394,20 @@ export interface ProcessOutcome {
   problem: string | null;
 }
 
-/** Run the real CLI on `file`, judge its exit: 0, or 2 with one `vhost-sim: error:` line, no stack, in time. */
-export function runProcess(
-  file: string,
-  command: 'run' | 'validate',
-  timeoutMs: number,
-): Promise<ProcessOutcome> {
-  const args =
-    command === 'run'
-      ? [BIN, 'run', file, '--duration', '0.001', '--warmup', '0', '--format', 'json']
-      : [BIN, 'validate', file];
+/** What a CLI child process did: exit status, output (the first MiB of each), wall time. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  timedOut: boolean;
+}
+
+/** Run `vhost-sim ARGS` as a child process (CI set, no stack traces), killed after `timeoutMs`. */
+export function spawnCli(args: readonly string[], timeoutMs: number): Promise<CliRun> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, {
+    const child = spawn(process.execPath, [BIN, ...args], {
       cwd: ROOT,
       env: { ...process.env, CI: '1', VHOST_SIM_DEBUG: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -426,19 +427,24 @@ export function runProcess(
     }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const out: ProcessOutcome = {
-        command,
-        code,
-        stdout,
-        stderr,
-        ms: performance.now() - t0,
-        timedOut,
-        problem: null,
-      };
-      out.problem = judge(out);
-      resolve(out);
+      resolve({ code, stdout, stderr, ms: performance.now() - t0, timedOut });
     });
   });
+}
+
+/** Run the real CLI on `file`, judge its exit: 0, or 2 with one `vhost-sim: error:` line, no stack, in time. */
+export async function runProcess(
+  file: string,
+  command: 'run' | 'validate',
+  timeoutMs: number,
+): Promise<ProcessOutcome> {
+  const args =
+    command === 'run'
+      ? ['run', file, '--duration', '0.001', '--warmup', '0', '--format', 'json']
+      : ['validate', file];
+  const out: ProcessOutcome = { command, ...(await spawnCli(args, timeoutMs)), problem: null };
+  out.problem = judge(out);
+  return out;
 }
 
 function judge(o: ProcessOutcome): string | null {

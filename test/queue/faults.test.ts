@@ -5,46 +5,14 @@
  * touches no other test. Without redis-server the tests fail under CI=true and are skipped elsewhere.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
 import { QUEUE_PREFIX, queueName } from '../../src/sweep/queue.ts';
 import { runPoints } from '../../src/sweep/sweep.ts';
 import { BIN, ROOT } from '../cliRun.ts';
+import { exited, freePort, inCi, REDIS, sleep, until } from './redis.ts';
 
-const REDIS = (process.env.PATH ?? '')
-  .split(delimiter)
-  .map((d) => join(d, 'redis-server'))
-  .find((p) => existsSync(p));
-const inCi = process.env.CI === 'true';
 const ENV = { ...process.env, CI: '1', VHOST_SIM_DEBUG: '' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
-  for (let t = 0; !ok(); t += 20) {
-    if (t > ms) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-const exited = (c: ChildProcess) =>
-  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    if (c.exitCode !== null || c.signalCode !== null) resolve({ code: c.exitCode, signal: c.signalCode });
-    else c.once('exit', (code, signal) => resolve({ code, signal }));
-  });
 
 const children: ChildProcess[] = [];
 afterAll(async () => {

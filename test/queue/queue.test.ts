@@ -5,10 +5,9 @@
  * elsewhere.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scenario } from '../../src/model/scenario.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
@@ -22,43 +21,13 @@ import {
 } from '../../src/sweep/queue.ts';
 import { runPoints } from '../../src/sweep/sweep.ts';
 import { BIN, ROOT, runCli } from '../cliRun.ts';
+import { exited, freePort, inCi, REDIS, sleep, until } from './redis.ts';
 
-const REDIS = (process.env.PATH ?? '')
-  .split(delimiter)
-  .map((d) => join(d, 'redis-server'))
-  .find((p) => existsSync(p));
-const inCi = process.env.CI === 'true';
 // Short locks so a killed worker's job comes back within seconds (production defaults are 30 s).
 const FAST_LOCKS = ['--lock-duration', '2000', '--stalled-interval', '500'];
 const ENV = { ...process.env, CI: '1', VHOST_SIM_DEBUG: '' };
-
 const tmp = mkdtempSync(join(tmpdir(), 'vhost-sim-queue-'));
 const read = (...p: string[]) => readFileSync(join(...p), 'utf8');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
-  for (let t = 0; !ok(); t += 20) {
-    if (t > ms) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-const exited = (c: ChildProcess) =>
-  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    if (c.exitCode !== null || c.signalCode !== null) resolve({ code: c.exitCode, signal: c.signalCode });
-    else c.once('exit', (code, signal) => resolve({ code, signal }));
-  });
 
 const cli = (args: string[]) => runCli(args);
 
