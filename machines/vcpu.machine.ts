@@ -1,6 +1,6 @@
 import { truesize, writable } from '../src/guest/socket.ts';
 import { devQueueXmit, type XmitOut, xmitDone } from '../src/guest/txQueue.ts';
-import { guestChainNs, txChain } from '../src/model/descriptors.ts';
+import { guestChainNs, rxBufs, txChain } from '../src/model/descriptors.ts';
 import type { Packet } from '../src/model/packet.ts';
 import type { FlowState, Send } from '../src/workloads/workload.ts';
 import { defineMachine, type Guard, plain, type Recipe } from './define.ts';
@@ -79,6 +79,11 @@ export function vcpuContext(
   };
 }
 
+/** RX buffers a received packet took (mergeable: one page each), which the guest takes back and refills. */
+function rxBufsOf(port: Port, pkt: Packet): number {
+  return port.host.workload.storage ? 1 : rxBufs(pkt.bytes, port.host.scenario.guest.mergeableRxBufs);
+}
+
 /** Guest stack cost of one packet: per-packet (cheaper for UDP) plus per-byte, slower off the VM's node. */
 function stackCost(ctx: VcpuContext, port: Port, perPktNs: number, bytes: number, cpu: number): number {
   const h = port.host;
@@ -153,7 +158,8 @@ function napiNext(ctx: VcpuContext, port: Port, job: Extract<Job, { k: 'napi' }>
   // virtscsi_vq_done() for a block completion (its data was DMA'd into pinned pages), else NAPI's packet.
   const cost = port.host.workload.storage
     ? c.blockGuestCompleteNs * port.host.numaFactor(ctx.vm, cpu, c.guestMemFraction)
-    : stackCost(ctx, port, c.guestRxPktNs, pkt.bytes, cpu);
+    : // receive_mergeable(): each buffer past the first taken back, and each refilled (try_fill_recv).
+      stackCost(ctx, port, c.guestRxPktNs, pkt.bytes, cpu) + (rxBufsOf(port, pkt) - 1) * c.guestDescNs;
   port.host.exec(ctx.tid, cost, ctx.vm);
   return true;
 }
@@ -296,7 +302,7 @@ function complete(ctx: VcpuContext, port: Port, job: Job, cpu: number): boolean 
         job.pkt = null;
         ctx.stats.rxPkts++;
         const vq = ctx.rxVq[job.dev];
-        port.call(vq, { type: 'vq.refill' });
+        port.call(vq, { type: 'vq.refill', bufs: rxBufsOf(port, pkt) });
         // Refilled buffers: kick RX only if vhost ran out of them and asked to be told (once: event index).
         const ring = port.read<VirtqueueContext>(vq);
         if (ring.notify && !ring.kicked) {

@@ -1,5 +1,5 @@
 import { attachCost, lockCgroup, unlockCgroup } from '../src/host/cgroup.ts';
-import { txChain, vhostChainNs } from '../src/model/descriptors.ts';
+import { rxBufs, txChain, vhostChainNs } from '../src/model/descriptors.ts';
 import type { Packet } from '../src/model/packet.ts';
 import type { VhostWork } from '../src/vhost/vhostWork.ts';
 import { defineMachine, type Guard, plain, type Recipe } from './define.ts';
@@ -134,6 +134,11 @@ function cacheTransferNs(port: Port, lastCpu: number, cpu: number): number {
     : h.costs.vqCacheTransferRemoteNs;
 }
 
+/** Guest RX buffers `pkt` takes (mergeable buffers: one page each); a block completion uses its request's. */
+function rxBufsOf(port: Port, pkt: Packet): number {
+  return port.host.workload.storage ? 1 : rxBufs(pkt.bytes, port.host.scenario.guest.mergeableRxBufs);
+}
+
 /** Cost of one packet of `work` on `cpu`: the handler's own cost, NUMA placement, cold vq state. */
 function packetCost(
   ctx: VhostWorkerContext,
@@ -159,7 +164,8 @@ function packetCost(
     // vhost_get_vq_desc(): each descriptor of the chain translated, an indirect table fetched first.
     base += vhostChainNs(txChain(pkt.bytes, port.host.scenario.guest), c);
   } else {
-    base = c.vhostRxPktNs;
+    // vhostRxPktNs covers a packet in one buffer; each further mergeable buffer is a descriptor more (get_rx_bufs).
+    base = c.vhostRxPktNs + (rxBufsOf(port, pkt) - 1) * c.vhostDescNs;
   }
   const copy = (base + pkt.bytes * perByte) * port.host.numaFactor(work.vm, cpu, c.vhostMemFraction);
   return copy + cacheTransferNs(port, vq.lastCpu, cpu);
@@ -208,8 +214,9 @@ function handlerStep(ctx: VhostWorkerContext, port: Port, work: VhostWork, first
       }
     }
     if (vq.sock.length === 0) return spin(ctx, port, work);
-    if (vq.rxBufs === 0) {
-      // No guest buffers: ask the guest to kick when it posts more, and stop until then.
+    if (vq.rxBufs < rxBufsOf(port, vq.sock[0])) {
+      // Not enough guest buffers for the head packet (get_rx_bufs fails): ask the guest to kick when it
+      // posts more, and stop until then.
       if (ctx.mode === 'sleep') port.call(work.vq, { type: 'vq.enableNotify' });
       return false;
     }
@@ -278,7 +285,9 @@ function endSpin(ctx: VhostWorkerContext, port: Port, work: VhostWork): void {
 /** Is there something for the work's handler: TX buffers, or RX socket data with guest buffers? */
 function hasInput(port: Port, work: VhostWork): boolean {
   const vq = port.read<VirtqueueContext>(work.vq);
-  return work.dir === 'tx' ? vq.ring.length > 0 : vq.sock.length > 0 && vq.rxBufs > 0;
+  return work.dir === 'tx'
+    ? vq.ring.length > 0
+    : vq.sock.length > 0 && vq.rxBufs >= rxBufsOf(port, vq.sock[0]);
 }
 
 /**
@@ -331,7 +340,7 @@ function finishPacket(ctx: VhostWorkerContext, port: Port, work: VhostWork): boo
       return true;
     }
   } else {
-    port.call(work.vq, { type: 'vq.pushUsed', pkt });
+    port.call(work.vq, { type: 'vq.pushUsed', pkt, bufs: rxBufsOf(port, pkt) });
     // A block completion signals once for its batch (see handlerStep).
     if (h.workload.storage) ctx.signalDue = true;
     // vhost_signal(): eventfd -> irqfd -> the guest's interrupt, unless its driver suppressed

@@ -65,9 +65,9 @@ export type VirtqueueEvent =
   | { type: 'vq.touch'; cpu: number }
   | { type: 'sock.enqueue'; pkt: Packet }
   | { type: 'sock.pop' }
-  | { type: 'vq.pushUsed'; pkt: Packet }
+  | { type: 'vq.pushUsed'; pkt: Packet; bufs: number }
   | { type: 'vq.popUsed' }
-  | { type: 'vq.refill' }
+  | { type: 'vq.refill'; bufs: number }
   | { type: 'vq.guestIrqOff' }
   | { type: 'vq.guestIrqOn' };
 
@@ -184,14 +184,15 @@ const actions: Record<string, A> = {
     if (ev.type !== 'vq.pushUsed') return;
     ctx.ring.push(ev.pkt);
     ctx.ringAtNs.push(port.nowNs);
-    ctx.rxBufs--;
+    ctx.rxBufs -= ev.bufs;
   },
   popUsed(ctx) {
     ctx.ring.shift();
     ctx.ringAtNs.shift();
   },
-  refill(ctx) {
-    ctx.rxBufs++;
+  /** try_fill_recv(): the guest posts as many buffers as the packet it took used. */
+  refill(ctx, ev) {
+    if (ev.type === 'vq.refill') ctx.rxBufs += ev.bufs;
   },
   guestIrqOff(ctx) {
     ctx.guestIrq = false;

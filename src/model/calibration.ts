@@ -436,6 +436,14 @@ export const calibration: CalibrationSection[] = [
         range: null,
       },
       {
+        path: 'guest.mergeableRxBufs',
+        unit: 'flag',
+        kind: 'sourced',
+        source:
+          'vhost-net offers `VIRTIO_NET_F_MRG_RXBUF` and the 3.6 guest takes it: each RX buffer is one 4 KiB page (`add_recvbuf_mergeable`), a packet spans `ceil((bytes + 12) / 4096)` of them (`get_rx_bufs`, `New-B/Linux3.6:drivers/vhost/net.c`; `receive_mergeable`, `New-B/Linux3.6:drivers/net/virtio_net.c`), so a 256-entry RX ring holds 15 GSO-sized packets; each buffer costs vhost a descriptor (`vhostDescNs`) and the guest one to take back and refill (`guestDescNs`). Off: one big buffer per packet.',
+        range: null,
+      },
+      {
         path: 'guest.indirectDesc',
         unit: 'flag',
         kind: 'sourced',

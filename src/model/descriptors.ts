@@ -40,6 +40,20 @@ export function txChain(bytes: number, layout: TxLayout): DescriptorChain {
   return { descs, indirect, slots: indirect ? 1 : descs };
 }
 
+/** struct virtio_net_hdr_mrg_rxbuf: the header at the front of a mergeable RX buffer (12 bytes). */
+const MRG_HDR = 12;
+
+/**
+ * RX buffers a received packet of `bytes` takes. With VIRTIO_NET_F_MRG_RXBUF each buffer is one page
+ * (add_recvbuf_mergeable, v3.6 drivers/net/virtio_net.c); vhost gathers as many as the packet needs
+ * (get_rx_bufs, drivers/vhost/net.c) and tells the guest their number in the header's num_buffers, which
+ * receive_mergeable() takes back one by one. Without it a buffer is big enough for any packet (the
+ * `big_packets` layout of MAX_SKB_FRAGS + 2 pages, or MAX_PACKET_LEN for small ones): one per packet.
+ */
+export function rxBufs(bytes: number, mergeable: boolean): number {
+  return mergeable ? Math.max(1, Math.ceil((bytes + MRG_HDR) / PAGE)) : 1;
+}
+
 /** Guest CPU for a chain in virtqueue_add_buf: each descriptor written, an indirect table allocated and freed. */
 export function guestChainNs(chain: DescriptorChain, c: Costs): number {
   return chain.descs * c.guestDescNs + (chain.indirect ? c.guestIndirectNs : 0);

@@ -130,6 +130,8 @@ export interface GuestTunables {
   txqueuelen: number;
   /** VIRTIO_RING_F_INDIRECT_DESC negotiated: a multi-descriptor packet takes one ring slot. */
   indirectDesc: boolean;
+  /** VIRTIO_NET_F_MRG_RXBUF negotiated: RX buffers are single pages and a large packet spans several. */
+  mergeableRxBufs: boolean;
 }
 
 export interface VhostTunables {

@@ -411,8 +411,9 @@ export const scenarioSchema = z
           sndbufBytes: intIn(2048, 1 << 30),
           txqueuelen: intIn(1, 1e6),
           indirectDesc: z.boolean({ error: 'true or false' }),
+          mergeableRxBufs: z.boolean({ error: 'true or false' }),
         },
-        { error: 'an object { headerInline, sndbufBytes, txqueuelen, indirectDesc }' },
+        { error: 'an object { headerInline, sndbufBytes, txqueuelen, indirectDesc, mergeableRxBufs }' },
       ),
       ringSize: z
         .int({ error: 'a power of two 2..32768' })
