@@ -16,6 +16,11 @@ export const TIMELINE_US: readonly number[] = [50, 200, 1000];
 /** Most events one `back` undoes (it replays from the seed: the cost is the events kept, not undone). */
 export const BACK_MAX = 1_000_000;
 const ACTOR_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+/** A message type (`vq.kick`), and an actor-key prefix that may be empty. */
+const EVENT_TYPE = /^[a-z][A-Za-z.]{0,31}$/;
+const ACTOR_PREFIX = /^[A-Za-z0-9_.-]{0,64}$/;
+/** `until` gives up after this much virtual time without the message. */
+export const UNTIL_US_MAX = 10_000;
 
 export type Command =
   | { type: 'pause' }
@@ -28,7 +33,9 @@ export type Command =
   | { type: 'stepUs'; us: number }
   | { type: 'back'; events: number }
   | { type: 'follow'; vm: number }
+  | { type: 'until'; event: string; actor: string }
   | { type: 'unfollow' }
+  | { type: 'drawn' }
   | { type: 'speed'; factor: number }
   | { type: 'select'; model: string; actor: string }
   | { type: 'deselect' };
@@ -66,6 +73,7 @@ export function parseCommand(raw: string, models: readonly string[]): CommandRes
     case 'cancel':
     case 'skipWarmup':
     case 'unfollow':
+    case 'drawn':
     case 'deselect': {
       const extra = onlyKeys(m, ['type']);
       return extra ? fail(extra) : { ok: true, command: { type: m.type } };
@@ -87,6 +95,16 @@ export function parseCommand(raw: string, models: readonly string[]): CommandRes
         return fail(`events must be an integer from 1 to ${BACK_MAX}`);
       }
       return { ok: true, command: { type: 'back', events: n } };
+    }
+    case 'until': {
+      const extra = onlyKeys(m, ['type', 'event', 'actor']);
+      if (extra) return fail(extra);
+      if (typeof m.event !== 'string' || !EVENT_TYPE.test(m.event))
+        return fail('event must be a message type');
+      const actor = m.actor ?? '';
+      if (typeof actor !== 'string' || !ACTOR_PREFIX.test(actor))
+        return fail('actor must be an actor key prefix');
+      return { ok: true, command: { type: 'until', event: m.event, actor } };
     }
     case 'follow': {
       const extra = onlyKeys(m, ['type', 'vm']);

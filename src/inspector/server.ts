@@ -23,6 +23,8 @@ export const DEFAULT_HOST = '127.0.0.1';
  * lines), so skipping one loses little, while a backlog would show the past for seconds.
  */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** States sent to a page and not yet acknowledged (`drawn`), at most. */
+const MAX_UNACKED = 2;
 
 export interface InspectorOptions {
   scenario: Scenario;
@@ -121,6 +123,7 @@ export async function startInspector(opts: InspectorOptions): Promise<InspectorH
   const pageWss = new WebSocketServer({ noServer: true, maxPayload: MAX_COMMAND_BYTES * 4 });
   const relayWss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   const clients = new Set<WebSocket>();
+  const flow = new Map<WebSocket, { unacked: number; stale: boolean }>();
   let statelyUrl: string | null = null;
 
   const securityHeaders = (res: ServerResponse, csp: string) => {
@@ -193,12 +196,25 @@ export async function startInspector(opts: InspectorOptions): Promise<InspectorH
     if (ws.readyState !== ws.OPEN || ws.bufferedAmount > MAX_BUFFERED_BYTES) return;
     ws.send(JSON.stringify(msg));
   };
+  // Flow control: a page says `drawn` for each state it received; one with MAX_UNACKED states unread
+  // (a slow page, a busy machine) is skipped, and sent the newest state as soon as it reads one: the
+  // network never holds a backlog of stale states (after a pause the page would show the past for
+  // seconds), and a skipped page is never left without the last state.
+  const sendState = (ws: WebSocket, text: string) => {
+    const f = flow.get(ws);
+    if (f === undefined || ws.readyState !== ws.OPEN) return;
+    if (f.unacked >= MAX_UNACKED || ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      f.stale = true;
+      return;
+    }
+    f.unacked++;
+    f.stale = false;
+    ws.send(text);
+  };
   const broadcast = () => {
     if (clients.size === 0) return;
     const text = JSON.stringify(session.state());
-    for (const ws of clients) {
-      if (ws.readyState === ws.OPEN && ws.bufferedAmount <= MAX_BUFFERED_BYTES) ws.send(text);
-    }
+    for (const ws of clients) sendState(ws, text);
   };
   session.onChange = broadcast;
   session.onError = (error) => {
@@ -211,17 +227,26 @@ export async function startInspector(opts: InspectorOptions): Promise<InspectorH
 
   pageWss.on('connection', (ws: WebSocket) => {
     clients.add(ws);
+    flow.set(ws, { unacked: 0, stale: false });
     session.setViewers(clients.size);
     send(ws, hello());
-    send(ws, session.state());
+    sendState(ws, JSON.stringify(session.state()));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return send(ws, { type: 'error', error: 'binary messages are not accepted' });
       const result = parseCommand(data.toString(), session.models);
       if (!result.ok) return send(ws, { type: 'error', error: result.error });
+      if (result.command.type === 'drawn') {
+        const f = flow.get(ws);
+        if (f === undefined) return;
+        f.unacked = Math.max(0, f.unacked - 1);
+        if (f.stale) sendState(ws, JSON.stringify(session.state()));
+        return;
+      }
       session.apply(result.command);
     });
     ws.on('close', () => {
       clients.delete(ws);
+      flow.delete(ws);
       session.setViewers(clients.size);
     });
     ws.on('error', () => ws.terminate());

@@ -9,7 +9,7 @@ import { type ModelName, modelNames, type Scenario } from '../model/scenario.ts'
 import { cpuCount } from '../model/topology.ts';
 import { SimSystem } from '../runtime/system.ts';
 import type { TraceEvent } from '../runtime/trace.ts';
-import { type Command, SPEED_MAX, SPEED_MIN, STEP_US_MAX, TIMELINE_US } from './commands.ts';
+import { type Command, SPEED_MAX, SPEED_MIN, STEP_US_MAX, TIMELINE_US, UNTIL_US_MAX } from './commands.ts';
 import { CoreTimeline, type Segment } from './coreTimeline.ts';
 import { toSvg } from './diagram.ts';
 import { type FollowView, TxnFollower } from './follow.ts';
@@ -111,12 +111,16 @@ export interface ReplayProgress {
 
 export interface StateMessage {
   type: 'state';
+  /** Commands the session has applied (any viewer's), counted from its start. */
+  applied: number;
   paused: boolean;
   speed: number;
   /** Virtual seconds per wall second actually achieved while running (null: not running or not yet measured). */
   achieved: number | null;
   /** The `stepUs` being computed, slice by slice (null: none). */
   step: StepProgress | null;
+  /** An `until` being run: the message waited for. */
+  until: { event: string; actor: string } | null;
   replay: ReplayProgress | null;
   viewers: number;
   systems: (SystemSnapshot & {
@@ -189,6 +193,10 @@ export class InspectorSession {
   /** Virtual time run between two looks at the wall clock; adapts to the cost of an event. */
   private chunkNs = 10_000;
   private job: { fromNs: number; targetNs: number } | null = null;
+  /** Fire events until this message is delivered (`until` command), within `limitNs`. */
+  private until: { event: string; actor: string; limitNs: number; hit: boolean } | null = null;
+  /** Commands applied so far: a page knows a state came after its command. */
+  private applied = 0;
   /** The VM whose transaction is followed in every model (null: none). */
   private followVm: number | null = null;
   /** A step back being replayed: each system's event count to reach. */
@@ -240,6 +248,8 @@ export class InspectorSession {
       const cpuOf = new Map<string, number>();
       // The trace hook is fixed at construction; it forwards only while a page is connected.
       const onTrace = (ev: TraceEvent) => {
+        const u = this.until;
+        if (u !== null && ev.event === u.event && ev.actor.startsWith(u.actor)) u.hit = true;
         if (this.viewers === 0) return;
         if (side.log.length >= LOG_CAP) {
           side.log.shift();
@@ -334,6 +344,12 @@ export class InspectorSession {
    * first on a tie): the systems share one clock, as if their events were merged into one queue.
    */
   stepOne(): void {
+    this.fireNext();
+    this.sample();
+  }
+
+  /** Fire the next event across all systems (see `stepOne`); false when none has one. */
+  private fireNext(): boolean {
     let next: Side | null = null;
     let nextAt = Number.POSITIVE_INFINITY;
     for (const s of this.sides) {
@@ -343,8 +359,7 @@ export class InspectorSession {
         nextAt = at;
       }
     }
-    next?.sys.kernel.step();
-    this.sample();
+    return next?.sys.kernel.step() ?? false;
   }
 
   /** The long step being computed, if any. */
@@ -373,6 +388,9 @@ export class InspectorSession {
   }
 
   apply(cmd: Command): void {
+    // A page's receipt of a state is the transport's business (server.ts), not the session's.
+    if (cmd.type === 'drawn') return;
+    this.applied++;
     switch (cmd.type) {
       case 'pause':
       case 'cancel':
@@ -380,11 +398,13 @@ export class InspectorSession {
         this.paused = true;
         this.job = null;
         this.replay = null;
+        this.until = null;
         break;
       case 'resume':
         this.paused = false;
         this.job = null;
         this.replay = null;
+        this.until = null;
         this.lastTickMs = this.wallMs();
         this.pace = [];
         break;
@@ -392,17 +412,31 @@ export class InspectorSession {
         this.paused = true;
         this.job = null;
         this.replay = null;
+        this.until = null;
         this.stepOne();
         break;
       case 'stepUs':
         // Computed slice by slice by the loop (`pump`), which yields between slices.
         this.paused = true;
         this.replay = null;
+        this.until = null;
         this.job = { fromNs: this.minNowNs, targetNs: this.minNowNs + cmd.us * 1000 };
         this.kick();
         break;
       case 'back':
         this.stepBack(cmd.events);
+        break;
+      case 'until':
+        this.paused = true;
+        this.job = null;
+        this.replay = null;
+        this.until = {
+          event: cmd.event,
+          actor: cmd.actor,
+          limitNs: this.nowNs + UNTIL_US_MAX * 1000,
+          hit: false,
+        };
+        this.kick();
         break;
       case 'follow':
         if (cmd.vm >= this.scenario.vms) {
@@ -435,6 +469,7 @@ export class InspectorSession {
         this.paused = true;
         this.job = null;
         this.replay = null;
+        this.until = null;
         this.selected = null;
         this.pace = [];
         this.onModels();
@@ -458,6 +493,7 @@ export class InspectorSession {
     this.selected = selected;
     this.paused = true;
     this.job = null;
+    this.until = null;
     this.pace = [];
     this.replay = targets;
     this.kick();
@@ -494,6 +530,27 @@ export class InspectorSession {
    * every `TICK_MS` while it goes on, and once when it ends. Returns whether one remains.
    */
   pump(): boolean {
+    if (this.until !== null) {
+      const t0 = this.wallMs();
+      const u = this.until;
+      // In the merged order of the models, event by event, until the message is delivered in one of them.
+      while (!u.hit && this.minNowNs < u.limitNs && this.wallMs() - t0 < SLICE_BUDGET_MS) {
+        for (let k = 0; k < 500 && !u.hit && this.minNowNs < u.limitNs; k++) {
+          if (!this.fireNext()) u.limitNs = this.minNowNs; // nothing left to fire
+        }
+      }
+      this.sample();
+      if (u.hit || this.minNowNs >= u.limitNs) {
+        if (!u.hit) this.onError(`no ${u.event} to ${u.actor || 'any actor'} within ${UNTIL_US_MAX} µs`);
+        this.until = null;
+      }
+      const nowMs = this.wallMs();
+      if (this.until === null || nowMs - this.lastBroadcastMs >= TICK_MS) {
+        this.lastBroadcastMs = nowMs;
+        this.onChange();
+      }
+      return this.until !== null;
+    }
     if (this.replay !== null) {
       if (this.replaySlice(this.replay, SLICE_BUDGET_MS)) this.replay = null;
       const nowMs = this.wallMs();
@@ -600,10 +657,12 @@ export class InspectorSession {
     });
     return {
       type: 'state',
+      applied: this.applied,
       paused: this.paused,
       speed: this.speed,
       achieved: this.achieved,
       step: this.stepProgress,
+      until: this.until === null ? null : { event: this.until.event, actor: this.until.actor },
       replay: this.replayProgress,
       viewers: this.viewers,
       systems,

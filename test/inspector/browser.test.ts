@@ -20,6 +20,7 @@ describe.skipIf(!present)('inspector in Chromium', () => {
   let page: Page;
   let closeBrowser: () => Promise<void>;
   const requestHosts: string[] = [];
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     inspector = await startInspector({
@@ -30,6 +31,7 @@ describe.skipIf(!present)('inspector in Chromium', () => {
     });
     ({ context, close: closeBrowser } = await launch(1600, 1000));
     page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('request', (r) => requestHosts.push(new URL(r.url()).host));
     page.on('websocket', (ws) => requestHosts.push(new URL(ws.url()).host));
   }, 60_000);
@@ -295,6 +297,68 @@ describe.skipIf(!present)('inspector in Chromium', () => {
     await page.fill('#stepUs', '100');
   }, 120_000);
 
+  it('draws a sequence diagram of the messages the filter shows', async () => {
+    await page.fill('#model-per-cpu [data-role="logFilter"]', 'nic');
+    await page.click('#model-per-cpu [data-role="seqBox"] summary');
+    const got = await page.waitForFunction(
+      () => {
+        const d = (globalThis as unknown as Win).document;
+        const msgs = [...d.querySelectorAll('#model-per-cpu [data-role="seq"] g.msg')].map((g) => ({
+          ...g.dataset,
+        }));
+        const lanes = [...d.querySelectorAll('#model-per-cpu [data-role="seq"] g.lane')].map(
+          (g) => g.dataset.lane,
+        );
+        return msgs.length > 0 ? { msgs, lanes } : null;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    const { msgs, lanes } = (await got.jsonValue()) as {
+      msgs: Record<string, string>[];
+      lanes: string[];
+    };
+    for (const m of msgs) {
+      expect(`${m.from} ${m.to} ${m.event}`).toMatch(/nic/);
+      expect(lanes).toContain(m.from);
+      expect(lanes).toContain(m.to);
+    }
+    expect(lanes).toContain('nic');
+    await page.click('#model-per-cpu [data-role="seqBox"] summary');
+    await page.fill('#model-per-cpu [data-role="logFilter"]', '');
+  }, 120_000);
+
+  it('the tour: predict, run to the moment that shows it, and see what the simulation did', async () => {
+    await page.click('#tourBtn');
+    await page.waitForSelector('#tour:not([hidden])');
+    const reveals: Record<string, string>[] = [];
+    for (let step = 0; step < 5; step++) {
+      await page.click('#tour [data-choice="0"]');
+      await page.click('#tour [data-tour="run"]');
+      const r = await page.waitForFunction(
+        (i) => {
+          const box = (globalThis as unknown as Win).document.querySelector('#tour');
+          const rev = (globalThis as unknown as Win).document.querySelector('#tour [data-role="reveal"]');
+          return box?.dataset.step === String(i) && rev !== null
+            ? { ...rev.dataset, text: rev.textContent }
+            : null;
+        },
+        step,
+        { timeout: 60_000 },
+      );
+      reveals.push((await r.jsonValue()) as Record<string, string>);
+      await page.click('#tour [data-tour="next"]');
+    }
+    // Per-device's work goes to the VM's own worker: by construction of the model, not a result.
+    expect(reveals[0].answer).toBe('0');
+    expect(reveals[0].text).toMatch(/per-device: .* queued work wid=\d+ .*on vhost-vm\d/);
+    expect(reveals[1].text).toMatch(/woke a thread on cpu\d+, which is now \w+/);
+    expect(reveals[3].text).toMatch(/vhost-cpu\d+ holds vm\d+\.dev\d+\.(tx|rx) \(vm\d+\)/);
+    expect(reveals[4].text).toMatch(/per-device: [\d.]+ switches\/txn · per-cpu: [\d.]+ switches\/txn/);
+    for (const r of reveals) expect(r.right).toBe(String(r.answer === '0'));
+    await page.click('#tour [data-tour="close"]');
+  }, 240_000);
+
   it('selects an actor and shows its machine with the current state and its context', async () => {
     await page.click('[data-testid="worker-per-cpu-vhost-cpu0"]');
     await page.waitForSelector('#currentState');
@@ -314,6 +378,10 @@ describe.skipIf(!present)('inspector in Chromium', () => {
     expect(await page.locator('#diagram g.state').count()).toBe(5);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'inspector.png'), fullPage: true });
+  });
+
+  it('raised no error in the page', () => {
+    expect(pageErrors).toEqual([]);
   });
 
   it('made no request that left 127.0.0.1', () => {

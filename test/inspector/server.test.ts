@@ -38,12 +38,16 @@ function get(
 /** Open a socket and collect messages; resolves with the socket once `hello` and the first state arrived. */
 function connect(
   origin: string,
+  ack = true,
 ): Promise<{ ws: WebSocket; messages: { type: string; [k: string]: unknown }[] }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${inspector.port}/ws`, { origin });
     const messages: { type: string }[] = [];
     ws.on('message', (d) => {
-      messages.push(JSON.parse(d.toString()));
+      const m = JSON.parse(d.toString());
+      messages.push(m);
+      // As the page does: each state is acknowledged (the server's flow control).
+      if (m.type === 'state' && ack) ws.send('{"type":"drawn"}');
       if (messages.length === 2) resolve({ ws, messages });
     });
     ws.on('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
@@ -155,7 +159,10 @@ describe('inspector server', () => {
     try {
       const ws = new WebSocket(`ws://127.0.0.1:${big.port}/ws`, { origin: big.url.slice(0, -1) });
       const messages: { type: string; step?: { atNs: number; targetNs: number } | null }[] = [];
-      ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
+      ws.on('message', (d) => {
+        messages.push(JSON.parse(d.toString()));
+        if (messages.at(-1)?.type === 'state') ws.send('{"type":"drawn"}');
+      });
       await new Promise((resolve) => ws.once('open', resolve));
       await next(messages, 2);
       // 1 s of virtual time for 16 VMs in both models: tens of seconds of work, in one command.
@@ -190,6 +197,24 @@ describe('inspector server', () => {
       await big.close();
     }
   }, 60_000);
+
+  it('flow control: a page that does not acknowledge gets two states at most, then the newest on its receipt', async () => {
+    const { ws, messages } = await connect(`http://127.0.0.1:${inspector.port}`, false);
+    const states = () =>
+      messages.filter((m) => m.type === 'state') as unknown as { systems: { events: number }[] }[];
+    expect(states()).toHaveLength(1);
+    for (let i = 0; i < 6; i++) ws.send(JSON.stringify({ type: 'step' }));
+    await next(messages, 3);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(states()).toHaveLength(2);
+    // Its receipt of one brings the state after all six steps, not the ones in between.
+    const total = (m: { systems: { events: number }[] }) => m.systems.reduce((a, x) => a + x.events, 0);
+    const first = total(states()[0]);
+    ws.send('{"type":"drawn"}');
+    await next(messages, 4);
+    expect(total(states()[2])).toBe(first + 6);
+    ws.close();
+  });
 
   it('accepts only its own host names, and IP literals on a wildcard bind', () => {
     const local = hostChecker('127.0.0.1', 8000);

@@ -202,3 +202,28 @@ describe('InspectorSession: follow a transaction', () => {
     expect(s.state().systems[0].follow).toBeNull();
   });
 });
+
+describe('InspectorSession: run until a message', () => {
+  it('stops right after the first delivery of the message to the actor, in either model', () => {
+    const s = session(2);
+    s.setViewers(1);
+    s.runUntil(50_000);
+    s.apply({ type: 'until', event: 'irq.inject', actor: 'vm1.' });
+    while (s.pump());
+    const lines = s.state().systems.map((x) => x.log.at(-1));
+    const hits = lines.filter((l) => l?.event === 'irq.inject' && l.actor.startsWith('vm1.'));
+    expect(hits).toHaveLength(1);
+    // Only the first: no earlier line of either model's log is that message.
+    for (const x of s.sides) expect(x.sys.kernel.nowNs).toBeLessThanOrEqual(hits[0]?.atNs ?? 0);
+  });
+
+  it('gives up, with a reason, after its virtual-time limit', () => {
+    const s = session(1);
+    const errors: string[] = [];
+    s.onError = (e) => errors.push(e);
+    s.apply({ type: 'until', event: 'no.such', actor: '' });
+    while (s.pump());
+    expect(errors).toEqual(['no no.such to any actor within 10000 µs']);
+    expect(s.nowNs).toBeGreaterThanOrEqual(10_000_000);
+  });
+});
