@@ -7,9 +7,9 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../test/queue/redis.ts';
 
 const BIN = path.resolve('bin/vhost-sim.mjs');
 const ENV = { ...process.env, CI: '1', VHOST_SIM_DEBUG: '' };
@@ -66,17 +66,6 @@ async function study(how: string, extra: string[]): Promise<StudyTiming> {
   if (code !== 0 || runs === null)
     return { how, runs, wallS: null, runsPerMinute: null, note: `failed: ${stderr.slice(0, 200)}` };
   return { how, runs, wallS: +wallS.toFixed(1), runsPerMinute: +((runs / wallS) * 60).toFixed(1) };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 async function until(ok: () => boolean, ms: number, what: string): Promise<void> {
