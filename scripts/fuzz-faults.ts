@@ -196,7 +196,7 @@ export function faultCases(dir: string): FaultCase[] {
     },
     {
       name: 'a queue URL that is not redis://',
-      args: [...sweep, '--queue', 'http://127.0.0.1:6379'],
+      args: [...sweep, '--out', join(dir, 'queue-url'), '--queue', 'http://127.0.0.1:6379'], // its own --out: the cases run at once
       code: 2,
       output: /--queue: expected redis:\/\/HOST/,
       maxMs: LIMIT,
