@@ -1,0 +1,262 @@
+/**
+ * The measured tables of the docs, each from one command, so that a model change is followed by one rerun
+ * and a paste: `npx tsx scripts/doc-tables.ts <table> [--jobs N]`, Markdown on stdout (run it niced).
+ *
+ * - `sched`: docs/reproduction.md, each scheduler rule switched off in turn;
+ * - `dispatch-rr`, `dispatch-streams`: docs/dispatch.md, each per-CPU dispatch variant on TCP_RR, and
+ *   requeue / hybrid on UDP_STREAM and TCP_STREAM;
+ * - `policy`: docs/guide/write-a-policy.md, the example policy beside the built-in models.
+ *
+ * Every figure is a mean over seeds of the library's own sweep (`sweep()`), the same runs as the CLI's
+ * `vhost-sim sweep` with the settings printed above each table.
+ */
+import { RoundRobinPerNodePolicy } from '../docs/examples/roundRobinPerNode.ts';
+import {
+  crossings,
+  type Metrics,
+  resolveScenario,
+  runScenario,
+  type SweepPoint,
+  type SweepResult,
+  sweep,
+} from '../src/index.ts';
+
+const args = process.argv.slice(2);
+const table = args[0];
+const jobsAt = args.indexOf('--jobs');
+const jobs = jobsAt >= 0 ? Number(args[jobsAt + 1]) : 2;
+
+const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const kilo = (x: number) => `${(x / 1000).toFixed(1)}k`;
+const pct = (x: number, digits = 0) => `${(x * 100).toFixed(digits)} %`;
+const row = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
+const header = (cells: readonly string[], align: readonly ('l' | 'r')[]) =>
+  [row(cells), row(align.map((a) => (a === 'l' ? ':--' : '--:')))].join('\n');
+
+type Pick = (p: SweepPoint) => boolean;
+const at =
+  (r: SweepResult) =>
+  (model: string, vms: number, extra: Pick = () => true): Metrics => {
+    const p = r.points.find((q) => q.model === model && q.vms === vms && extra(q));
+    if (p === undefined) throw new Error(`no point ${model} at ${vms} VMs`);
+    return p.metrics;
+  };
+
+/** Where per-cpu's mean curve crosses per-device's: ↑ per-cpu moves ahead, ↓ per-device does. */
+function crossingText(r: SweepResult, metric: 'throughput' | 'efficiency', vmsList: readonly number[]) {
+  const get = at(r);
+  const pts = vmsList.map((vms) => ({
+    vms,
+    a: get('per-device', vms)[metric].value,
+    b: get('per-cpu', vms)[metric].value,
+  }));
+  const xs = crossings(pts);
+  // The side ahead (by more than the 1 % tie) at the end; the crossings alternate back from it.
+  const ahead = pts.map((p) => p.b - p.a).filter((d, i) => Math.abs(d) > 0.01 * Math.max(pts[i].a, pts[i].b));
+  const up = (ahead[ahead.length - 1] ?? 0) > 0;
+  if (xs.length === 0) return ahead.length === 0 ? 'level' : up ? 'cpu ahead' : 'dev ahead';
+  return xs.map((x, i) => `${x.toFixed(1)}${((xs.length - 1 - i) % 2 === 0) === up ? '↑' : '↓'}`).join(', ');
+}
+
+async function sched(): Promise<void> {
+  const vmsList = [1, 4, 8, 12, 16, 32];
+  const base = { durationS: 0.1, warmupS: 0.05, workload: { kind: 'TCP_RR' as const } };
+  const rows: [string, string[]][] = [
+    ['none (defaults)', []],
+    ['`wakeAffine=false`', ['profile.sched.wakeAffine=false']],
+    ['`selectIdleSibling=false`', ['profile.sched.selectIdleSibling=false']],
+    [
+      '`numaAffineDistance=remote` (no `SD_WAKE_AFFINE` across sockets)',
+      ['profile.sched.numaAffineDistance=remote'],
+    ],
+    ['`periodicBalance=false`', ['profile.sched.periodicBalance=false']],
+    ['`cacheHot=false`', ['profile.sched.cacheHot=false']],
+    ['`decayedLoad=false`', ['profile.sched.decayedLoad=false']],
+    ['vCPUs free (`pinning.vcpu=none`, below)', ['pinning.vcpu=none']],
+  ];
+  console.log(`VMs ${vmsList.join(', ')}; 5 seeds of ${base.durationS} s after ${base.warmupS} s\n`);
+  console.log(
+    header(
+      [
+        'rule off',
+        'tps 32 VMs (dev / cpu)',
+        'ratio @32',
+        'throughput crossings',
+        'efficiency crossings',
+        'off-node @16',
+        'off-node @32',
+        'switches/txn @32 (dev / cpu)',
+      ],
+      ['l', 'l', 'r', 'l', 'l', 'r', 'r', 'l'],
+    ),
+  );
+  for (const [label, sets] of rows) {
+    const r = await sweep({ base: resolveScenario(base, sets), vmsList, reps: 5, jobs });
+    const get = at(r);
+    const [dev, cpu] = [get('per-device', 32), get('per-cpu', 32)];
+    console.log(
+      row([
+        label,
+        `${int.format(dev.throughput.value)} / ${int.format(cpu.throughput.value)}`,
+        (cpu.throughput.value / dev.throughput.value).toFixed(3),
+        crossingText(r, 'throughput', vmsList),
+        crossingText(r, 'efficiency', vmsList),
+        pct(get('per-device', 16).remoteNodeWorkShare),
+        pct(dev.remoteNodeWorkShare),
+        `${dev.contextSwitchesPerTransaction.toFixed(2)} / ${cpu.contextSwitchesPerTransaction.toFixed(2)}`,
+      ]),
+    );
+  }
+}
+
+async function dispatchRr(): Promise<void> {
+  const vmsList = [1, 4, 8, 12, 16, 24, 32];
+  const base = resolveScenario({ durationS: 0.05, warmupS: 0.02, workload: { kind: 'TCP_RR' } });
+  const variants: [string, string, string[]][] = [
+    ['policy.perCpuOwnWorker', 'own worker', ['never', 'when-idle', 'always']],
+    ['policy.perCpuKey', 'key', ['works', 'cpu', 'works-then-cpu']],
+    ['policy.perCpuRequeue', 'requeue', ['pick', 'own']],
+    ['policy.perCpuTxRx', '', ['split', 'hybrid']],
+  ];
+  console.log(`VMs ${vmsList.join(', ')}; 3 seeds of ${base.durationS} s after ${base.warmupS} s\n`);
+  console.log(
+    header(
+      ['variant', ...vmsList.map((v) => `${v} VMs`), 'busy picks 16/32', 'attaches/s 32'],
+      ['l', ...vmsList.map(() => 'r' as const), 'r', 'r'],
+    ),
+  );
+  let first = true;
+  for (const [path, name, values] of variants) {
+    const r = await sweep({ base, vmsList, reps: 3, jobs, axes: [{ path, values }] });
+    const get = at(r);
+    const of = (v: string) => (p: SweepPoint) => p.axes?.[path] === v;
+    if (first) {
+      console.log(
+        row([
+          'per-device',
+          ...vmsList.map((n) => kilo(get('per-device', n, of(values[0])).throughput.value)),
+          '—',
+          '—',
+        ]),
+      );
+      first = false;
+    }
+    values.forEach((v, i) => {
+      if (i === 0 && path !== 'policy.perCpuOwnWorker') return; // the defaults' row is printed once
+      const m = (n: number) => get('per-cpu', n, of(v));
+      const label =
+        i === 0 ? 'per-cpu, defaults (`never`, `works`, `pick`, `split`)' : `per-cpu, ${name} \`${v}\``;
+      console.log(
+        row([
+          label,
+          ...vmsList.map((n) => kilo(m(n).throughput.value)),
+          `${pct(m(16).vhost.busyPickShare, 1)} / ${pct(m(32).vhost.busyPickShare, 1)}`,
+          kilo(m(32).vhost.cgroupAttachesPerSec),
+        ]),
+      );
+    });
+  }
+}
+
+async function dispatchStreams(): Promise<void> {
+  const vmsList = [4, 12, 32];
+  const input = { durationS: 0.03, warmupS: 0.01 };
+  console.log(`VMs ${vmsList.join(', ')}; 2 seeds of ${input.durationS} s after ${input.warmupS} s\n`);
+  console.log(
+    header(
+      [
+        'workload',
+        'variant',
+        ...vmsList.map((v) => `${v} VMs Gbit/s (eff.)`),
+        'requeues/s at 32',
+        'attaches/s at 32',
+      ],
+      ['l', 'l', ...vmsList.map(() => 'r' as const), 'r', 'r'],
+    ),
+  );
+  for (const workload of ['UDP_STREAM', 'TCP_STREAM'] as const) {
+    const r = await sweep({
+      base: resolveScenario({ ...input, workload: { kind: workload } }),
+      vmsList,
+      reps: 2,
+      jobs,
+      axes: [
+        { path: 'policy.perCpuRequeue', values: ['pick', 'own'] },
+        { path: 'policy.perCpuTxRx', values: ['split', 'hybrid'] },
+      ],
+    });
+    const get = at(r);
+    const of = (rq: string, tr: string) => (p: SweepPoint) =>
+      p.axes?.['policy.perCpuRequeue'] === rq && p.axes?.['policy.perCpuTxRx'] === tr;
+    const lines: [string, string, string, string][] = [
+      ['per-device', 'per-device', 'pick', 'split'],
+      ['per-cpu', 'per-cpu, defaults', 'pick', 'split'],
+      ['per-cpu', 'per-cpu, requeue `own`', 'own', 'split'],
+      ['per-cpu', 'per-cpu, `hybrid`', 'pick', 'hybrid'],
+    ];
+    for (const [model, label, rq, tr] of lines) {
+      const m = (n: number) => get(model, n, of(rq, tr));
+      const gbps = (x: Metrics) => `${x.throughput.value.toFixed(2)} (${x.efficiency.value.toPrecision(3)})`;
+      console.log(
+        row([
+          workload,
+          label,
+          ...vmsList.map((n) => gbps(m(n))),
+          kilo(m(32).vhost.requeuesPerSec),
+          kilo(m(32).vhost.cgroupAttachesPerSec),
+        ]),
+      );
+    }
+  }
+}
+
+function policy(): void {
+  const vmsList = [1, 4, 8, 16, 32];
+  const input = { durationS: 0.2, warmupS: 0.1, workload: { kind: 'TCP_RR' as const } };
+  console.log(`TCP_RR, seed 1, ${input.durationS} s after ${input.warmupS} s\n`);
+  console.log(
+    header(
+      [
+        'VMs',
+        'per-device tps',
+        'per-cpu tps',
+        'example K=1 tps',
+        'example K=2 tps',
+        'per-device eff.',
+        'per-cpu eff.',
+        'K=1 eff.',
+        'K=2 eff.',
+      ],
+      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  );
+  for (const vms of vmsList) {
+    const s = (model: 'per-device' | 'per-cpu') => resolveScenario({ ...input, vms, model });
+    const runs = [
+      runScenario(s('per-device')).metrics,
+      runScenario(s('per-cpu')).metrics,
+      runScenario(s('per-device'), { policy: new RoundRobinPerNodePolicy(1) }).metrics,
+      runScenario(s('per-device'), { policy: new RoundRobinPerNodePolicy(2) }).metrics,
+    ];
+    console.log(
+      row([
+        vms,
+        ...runs.map((m) => int.format(m.throughput.value)),
+        ...runs.map((m) => int.format(m.efficiency.value)),
+      ]),
+    );
+  }
+}
+
+const tables: Record<string, () => void | Promise<void>> = {
+  sched,
+  'dispatch-rr': dispatchRr,
+  'dispatch-streams': dispatchStreams,
+  policy,
+};
+const fn = table === undefined ? undefined : tables[table];
+if (fn === undefined || !(jobs >= 1)) {
+  console.error(`usage: tsx scripts/doc-tables.ts <${Object.keys(tables).join('|')}> [--jobs N]`);
+  process.exit(2);
+}
+await fn();
