@@ -1,26 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { type CliOut, runCli } from '../cliRun.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'vhost-sim.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'vhost-sim-validate-'));
 
-function validate(name: string, text: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function validate(name: string, text: string): Promise<CliOut> {
   const file = join(dir, name);
   writeFileSync(file, text);
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, 'validate', file],
-      { cwd: ROOT, env: { ...process.env, CI: '1', VHOST_SIM_DEBUG: '' } },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
+  return runCli(['validate', file]);
 }
 
 describe.concurrent('vhost-sim validate', () => {

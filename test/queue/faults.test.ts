@@ -2,63 +2,38 @@
  * Redis faults (issue 22 item 6): a Redis restarted without persistence mid-sweep, a Redis that stops
  * answering (SIGSTOP), job data that is not JSON, and a worker asked to stop while its Redis is dead.
  * Each test starts its own `redis-server` (a free port, no persistence), so killing or stopping it
- * touches no other test. Without redis-server the tests fail under CI=true and are skipped elsewhere.
+ * touches no other test; every child is killed when its test ends (test/children.ts). Without redis-server the tests fail under CI=true and are skipped elsewhere.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
 import { QUEUE_PREFIX, queueName } from '../../src/sweep/queue.ts';
 import { runPoints } from '../../src/sweep/sweep.ts';
+import { track } from '../children.ts';
 import { BIN, ROOT } from '../cliRun.ts';
-import { exited, freePort, inCi, REDIS, sleep, until } from './redis.ts';
+import { exited, freePort, inCi, REDIS, sleep, startRedis, until } from './redis.ts';
 
 const ENV = { ...process.env, CI: '1', VHOST_SIM_DEBUG: '' };
 
-const children: ChildProcess[] = [];
-afterAll(async () => {
-  for (const c of children) {
-    if (c.exitCode === null && c.signalCode === null) {
-      c.kill('SIGCONT');
-      c.kill('SIGKILL');
-      await exited(c);
-    }
-  }
-});
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const r = spawn(
-    REDIS as string,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(r);
-  let out = '';
-  r.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  await until('redis-server to start', () => out.includes('Ready to accept') || r.exitCode !== null, 10_000);
-  if (r.exitCode !== null) throw new Error(`redis-server exited: ${out}`);
-  return r;
-}
-
 function startWorker(url: string): { child: ChildProcess; log: () => string } {
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'worker',
-      '--queue',
-      url,
-      '--concurrency',
-      '1',
-      '--lock-duration',
-      '2000',
-      '--stalled-interval',
-      '500',
-    ],
-    { cwd: ROOT, env: ENV, stdio: ['ignore', 'ignore', 'pipe'] },
+  const child = track(
+    spawn(
+      process.execPath,
+      [
+        BIN,
+        'worker',
+        '--queue',
+        url,
+        '--concurrency',
+        '1',
+        '--lock-duration',
+        '2000',
+        '--stalled-interval',
+        '500',
+      ],
+      { cwd: ROOT, env: ENV, stdio: ['ignore', 'ignore', 'pipe'] },
+    ),
   );
-  children.push(child);
   let log = '';
   child.stderr?.on('data', (d: Buffer) => {
     log += d.toString();

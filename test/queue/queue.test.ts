@@ -20,8 +20,9 @@ import {
   redactQueueUrl,
 } from '../../src/sweep/queue.ts';
 import { runPoints } from '../../src/sweep/sweep.ts';
+import { track } from '../children.ts';
 import { BIN, ROOT, runCli } from '../cliRun.ts';
-import { exited, freePort, inCi, REDIS, sleep, until } from './redis.ts';
+import { exited, freePort, inCi, REDIS, sleep, startRedis, until } from './redis.ts';
 
 // Short locks so a killed worker's job comes back within seconds (production defaults are 30 s).
 const FAST_LOCKS = ['--lock-duration', '2000', '--stalled-interval', '500'];
@@ -36,14 +37,13 @@ class WorkerProc {
   readonly child: ChildProcess;
   log = '';
   constructor(url: string) {
-    this.child = spawn(
-      process.execPath,
-      [BIN, 'worker', '--queue', url, '--concurrency', '1', ...FAST_LOCKS],
-      {
+    this.child = track(
+      spawn(process.execPath, [BIN, 'worker', '--queue', url, '--concurrency', '1', ...FAST_LOCKS], {
         cwd: ROOT,
         env: ENV,
         stdio: ['ignore', 'ignore', 'pipe'],
-      },
+      }),
+      { keep: true },
     );
     this.child.stderr?.on('data', (d: Buffer) => {
       this.log += d.toString();
@@ -150,21 +150,7 @@ describe.skipIf(!REDIS)('sweeps on a Redis queue', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    redis = spawn(
-      REDIS as string,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    redis.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    await until(
-      'redis-server to start',
-      () => out.includes('Ready to accept connections') || redis.exitCode !== null,
-      10_000,
-    );
-    if (redis.exitCode !== null) throw new Error(`redis-server exited: ${out}`);
+    redis = await startRedis(port, { keep: true });
   });
 
   afterAll(async () => {

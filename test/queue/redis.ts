@@ -1,8 +1,9 @@
-/** What the Redis tests share: where redis-server is, waiting, free ports, child exits. */
-import type { ChildProcess } from 'node:child_process';
+/** What the Redis tests share: where redis-server is, starting one, waiting, free ports, child exits. */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { track } from '../children.ts';
 
 /** The Debian `redis-server` on PATH, if any (.ci/run installs it). */
 export const REDIS = (process.env.PATH ?? '')
@@ -36,3 +37,25 @@ export const exited = (c: ChildProcess) =>
     if (c.exitCode !== null || c.signalCode !== null) resolve({ code: c.exitCode, signal: c.signalCode });
     else c.once('exit', (code, signal) => resolve({ code, signal }));
   });
+
+/**
+ * A `redis-server` of the test's own on 127.0.0.1:`port`, without persistence, once it accepts
+ * connections. Tracked: killed when the test ends (`keep`: when the file ends, for one a beforeAll shares).
+ */
+export async function startRedis(port: number, o: { keep?: boolean } = {}): Promise<ChildProcess> {
+  const r = track(
+    spawn(
+      REDIS as string,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    ),
+    o,
+  );
+  let out = '';
+  r.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  await until('redis-server to start', () => out.includes('Ready to accept') || r.exitCode !== null, 10_000);
+  if (r.exitCode !== null) throw new Error(`redis-server exited: ${out}`);
+  return r;
+}

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
 import { defaultOutDir, sweepHash } from '../../src/sweep/output.ts';
 import { VERSION } from '../../src/version.ts';
+import { track } from '../children.ts';
 import { BIN, ROOT, runCli } from '../cliRun.ts';
 
 // One job unless a test is about jobs: worker threads cost a start-up each.
@@ -80,11 +81,13 @@ describe.concurrent('sweep results, jobs, resume', () => {
     const common = [...args, '--format', 'json', '--no-charts', '--jobs', '1'];
     const dir = join(tmp, 'killed');
     const journal = join(dir, 'points.jsonl');
-    const child: ChildProcess = spawn(process.execPath, [BIN, ...common, '--out', dir], {
-      cwd: ROOT,
-      env: { ...process.env, CI: '1' },
-      stdio: 'ignore',
-    });
+    const child: ChildProcess = track(
+      spawn(process.execPath, [BIN, ...common, '--out', dir], {
+        cwd: ROOT,
+        env: { ...process.env, CI: '1' },
+        stdio: 'ignore',
+      }),
+    );
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       child.on('exit', (_c, sig) => resolve(sig)),
     );

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/runtime/runScenario.ts';
 import {
@@ -13,8 +11,7 @@ import {
   traceJson,
 } from '../../src/runtime/timeline.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { runCli } from '../cliRun.ts';
 
 /** Top-level busy slices of a core track: a thread from switch-in to switch-out, or an interrupt on an idle core. */
 const topLevel = (e: ChromeTraceEvent) =>
@@ -166,25 +163,17 @@ describe('per-core timeline (Chrome Trace Event / Perfetto JSON)', () => {
   it('vhost-sim run --trace FILE writes the trace (2-VM TCP_RR, one track per core)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vhost-sim-trace-'));
     const file = join(dir, 'trace.json');
-    const out = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [
-          join(ROOT, 'bin', 'vhost-sim.mjs'),
-          'run',
-          '--vms',
-          '2',
-          '--duration',
-          '0.01',
-          '--warmup',
-          '0.002',
-          '--trace',
-          file,
-        ],
-        { cwd: ROOT, env: { ...process.env, CI: '1' } },
-        (err, _stdout, stderr) => resolve({ code: err ? 1 : 0, stderr }),
-      );
-    });
+    const out = await runCli([
+      'run',
+      '--vms',
+      '2',
+      '--duration',
+      '0.01',
+      '--warmup',
+      '0.002',
+      '--trace',
+      file,
+    ]);
     expect(out.code, out.stderr).toBe(0);
     expect(out.stderr).toContain('perfetto');
     const trace = JSON.parse(readFileSync(file, 'utf8')) as ChromeTrace;
