@@ -389,7 +389,8 @@ async function runSweep(
   const t0 = performance.now();
   const dir = o.out ?? defaultOutDir(id);
   const jobs = o.jobs ?? availableParallelism();
-  if (o.queue === undefined) checkJobs(jobs);
+  const queue = queueTarget(o.queue); // a bad URL is refused before the estimate and the --out lock
+  if (queue === undefined) checkJobs(jobs);
   const scenarios = grid.map((g) => g.scenario);
   if (estimateOrRefuse(id.command, scenarios, { ...o, jobs, onQueue: o.queue !== undefined })) return;
   const progress = createProgress({
@@ -413,7 +414,7 @@ async function runSweep(
       reps: o.reps,
       jobs,
       executor: o.executor,
-      queue: queueTarget(o.queue),
+      queue,
       policyModule: o.policy,
       outDir: dir,
       resume: o.resume,

@@ -115,6 +115,11 @@ export async function executeSweep(o: ExecuteSweepOptions): Promise<SweepExecuti
   const grid = [...o.grid];
   const withAxes = grid.some((g) => Object.keys(g.axes).length > 0);
   const given = grid.length;
+  // An unreachable Redis is reported before the results folder is locked or its journal set aside.
+  if (o.queue !== undefined && grid.length > 0) {
+    const { checkQueueReachable } = await import('./queue.ts');
+    await checkQueueReachable(o.queue.url);
+  }
   const journal =
     o.outDir === undefined
       ? undefined

@@ -118,7 +118,9 @@ export function parseQueueUrl(url: string): RedisOptions & { host: string; port:
 /** `--queue URL` or `--queue` (from $VHOST_SIM_QUEUE) as the queue target of a sweep. */
 export function queueTarget(value: string | boolean | undefined): { url: string } | undefined {
   const url = queueUrlOption(value);
-  return url === undefined ? undefined : { url };
+  if (url === undefined) return undefined;
+  parseQueueUrl(url); // a malformed URL is refused here, before any work or any lock on --out
+  return { url };
 }
 
 /** The queue URL as results may record it: without its password (undefined without a queue). */
@@ -136,6 +138,11 @@ export function queueUrlOption(value: string | boolean | undefined): string | un
     throw new ScenarioError('--queue', '', 'a URL', '--queue: no URL given and $VHOST_SIM_QUEUE is not set');
   }
   return env;
+}
+
+/** Redis at `url` answers (and has the database it names), or a ScenarioError naming `--queue`. */
+export async function checkQueueReachable(url: string): Promise<void> {
+  await probe(url, parseQueueUrl(url));
 }
 
 /** Connect once without retrying, so an unreachable or wrong address fails at once with one line. */
