@@ -67,6 +67,8 @@ export function estimateOrRefuse(
     cores,
     executor: o.executor,
     now: () => performance.now(),
+    // Unless it is asked for, work surely below the note's threshold is not measured closely (≈ 1 s).
+    ...(o.estimate ? {} : { quickBelowS: ESTIMATE_NOTE_S }),
   });
   const where = o.onQueue ? ' (on one job; divide by the queue workers)' : '';
   if (o.estimate) {

@@ -24,6 +24,8 @@ export interface Probe {
   /** The probe ran the whole scenario: its event count is exact. */
   whole: boolean;
   events: number;
+  /** Wall milliseconds its events took: cold code, so an upper bound on what they cost later. */
+  wallMs: number;
 }
 
 export interface ProbeOptions {
@@ -61,8 +63,9 @@ export function probeScenario(s: Scenario, o: ProbeOptions): Probe {
     }
   }
   const events = k.eventsFired;
+  const wallMs = o.now() - t0;
   const virtualS = whole ? s.warmupS + s.durationS : k.nowNs / 1e9;
-  return { eventsPerS: virtualS > 0 ? events / virtualS : 0, heapBytes, whole, events };
+  return { eventsPerS: virtualS > 0 ? events / virtualS : 0, heapBytes, whole, events, wallMs };
 }
 
 /**
@@ -99,6 +102,12 @@ export interface WorkEstimate {
   memoryBytes: number;
   /** Every probe ran its scenario whole: the work is small and the events exact. */
   exact: boolean;
+  /**
+   * How the figures were had: `measured` (probes and the loop's speed), `probe-bound` (the probes' own
+   * cold speed, an upper bound, as it was below `quickBelowS`), `work-bound` (no probe: the work is below
+   * SMALL_WORK, bounded by MAX_EVENTS_PER_WORK and COLD_EVENT_S).
+   */
+  basis: 'measured' | 'probe-bound' | 'work-bound';
 }
 
 export interface EstimateOptions extends ProbeOptions {
@@ -106,7 +115,25 @@ export interface EstimateOptions extends ProbeOptions {
   /** Jobs asked for, and the cores there are: `wallS` divides by the smaller. */
   jobs: number;
   cores: number;
+  /**
+   * Work that is surely shorter than this (wall seconds) is not measured closely: its bound is the
+   * estimate. Unset: always measured (`--estimate`). The close measurement costs about a second.
+   */
+  quickBelowS?: number;
 }
+
+/**
+ * Kernel events per VM x instance x virtual second are at most this (an assumption with a margin of 2:
+ * measured 38,000–985,000 over every workload at 1 and 4 VMs x 1 and 4 instances, BLOCK the most).
+ */
+export const MAX_EVENTS_PER_WORK = 2e6;
+/**
+ * An event costs at most this many wall seconds, cold code included (measured: 6–84 µs an event over
+ * whole 12 ms runs at load 27, the first events dearest; a margin of 2 and more for a loaded machine).
+ */
+export const COLD_EVENT_S = 200e-6;
+/** Work (VMs x instances x virtual seconds, summed over runs) this small is bounded without a probe. */
+export const SMALL_WORK = 0.02;
 
 /**
  * The work of running every scenario `reps` times. One probe per workload kind, of its biggest point
@@ -115,6 +142,32 @@ export interface EstimateOptions extends ProbeOptions {
  */
 export function estimateWork(scenarios: readonly Scenario[], o: EstimateOptions): WorkEstimate {
   const runs = scenarios.length * o.reps;
+  const jobs = Math.max(1, Math.min(o.jobs, runs));
+  const boot = jobs > 1 ? THREAD_BOOT_S : 0;
+  const threads = jobs > 1 ? jobs * THREAD_BYTES : 0;
+  const parallel = Math.max(1, Math.min(jobs, o.cores));
+  const timed = (events: number, perEvent: number) => ({
+    oneJobS: events * perEvent,
+    wallS: boot + (events * perEvent) / parallel,
+  });
+  const results = runs * RESULT_BYTES;
+  if (o.quickBelowS !== undefined) {
+    // Obviously small: bounded without building anything.
+    const work = scenarios.reduce((a, s) => a + estimatedWork(s), 0) * o.reps;
+    const events = work * MAX_EVENTS_PER_WORK;
+    const t = timed(events, COLD_EVENT_S);
+    if (work <= SMALL_WORK && t.wallS < o.quickBelowS) {
+      return {
+        runs,
+        events: Math.round(events),
+        ...t,
+        jobs,
+        memoryBytes: threads + results,
+        exact: false,
+        basis: 'work-bound',
+      };
+    }
+  }
   const byKind = new Map<string, Scenario[]>();
   for (const s of scenarios) {
     const list = byKind.get(s.workload.kind);
@@ -124,6 +177,7 @@ export function estimateWork(scenarios: readonly Scenario[], o: EstimateOptions)
   let events = 0;
   let heap = 0;
   let exact = true;
+  let coldPerEvent = 0;
   for (const list of byKind.values()) {
     const biggest = list.reduce((a, s) => (estimatedWork(s) > estimatedWork(a) ? s : a), list[0]);
     const p = probeScenario(biggest, o);
@@ -137,20 +191,22 @@ export function estimateWork(scenarios: readonly Scenario[], o: EstimateOptions)
     }
     exact &&= p.whole && list.length === 1;
     heap = Math.max(heap, p.heapBytes);
+    if (p.events > 0) coldPerEvent = Math.max(coldPerEvent, p.wallMs / 1000 / p.events);
   }
-  const jobs = Math.max(1, Math.min(o.jobs, runs));
+  const memoryBytes = threads + jobs * heap + results;
+  const bound = timed(events, coldPerEvent);
+  if (o.quickBelowS !== undefined && coldPerEvent > 0 && bound.wallS < o.quickBelowS) {
+    return { runs, events: Math.round(events), ...bound, jobs, memoryBytes, exact, basis: 'probe-bound' };
+  }
   const wallPerEvent = 1 / (loopSpeed(o.now) * SHARE_OF_LOOP[o.executor ?? 'fast']);
-  const boot = jobs > 1 ? THREAD_BOOT_S : 0;
-  const oneJobS = events * wallPerEvent;
-  const threads = jobs > 1 ? jobs * THREAD_BYTES : 0;
   return {
     runs,
     events: Math.round(events),
-    oneJobS,
-    wallS: boot + oneJobS / Math.max(1, Math.min(jobs, o.cores)),
+    ...timed(events, wallPerEvent),
     jobs,
-    memoryBytes: threads + jobs * heap + runs * RESULT_BYTES,
+    memoryBytes,
     exact,
+    basis: 'measured',
   };
 }
 

@@ -94,6 +94,21 @@ describe('jobs and the estimate', () => {
     expect(estimateWork([s], { now, reps: 3, jobs: 1, cores: 1 }).runs).toBe(3);
   });
 
+  it('work surely below the threshold is bounded cheaply: by its size alone, or by the probe, never above the threshold', () => {
+    const o = { now, reps: 1, jobs: 1, cores: 1, quickBelowS: 10 };
+    const tiny = estimateWork([base, { ...base, vms: 2 }], o);
+    expect(tiny.basis).toBe('work-bound');
+    expect(tiny.wallS).toBeLessThan(10);
+    // The bound is a bound: at least the events the runs fire.
+    expect(tiny.events).toBeGreaterThanOrEqual(
+      runScenario(base).events + runScenario({ ...base, vms: 2 }).events,
+    );
+    const big = resolveScenario({ vms: 32, durationS: 10 });
+    expect(estimateWork([big], o).basis).toBe('measured');
+    // Asked for (--estimate): always measured.
+    expect(estimateWork([base], { ...o, quickBelowS: undefined }).basis).toBe('measured');
+  });
+
   it('work estimated past --max-hours or the memory is refused', () => {
     const e: WorkEstimate = {
       runs: 1,
@@ -103,6 +118,7 @@ describe('jobs and the estimate', () => {
       jobs: 1,
       memoryBytes: 1e6,
       exact: false,
+      basis: 'measured',
     };
     expect(refusal(() => checkEstimate(e, 24)).path).toBe('--max-hours');
     expect(() => checkEstimate(e, 300)).not.toThrow();
