@@ -1,3 +1,4 @@
+import { rxFrames } from '../src/host/rxFrames.ts';
 import type { Packet } from '../src/model/packet.ts';
 import type { NicSpec } from '../src/model/profile.ts';
 import type { Send } from '../src/workloads/workload.ts';
@@ -28,7 +29,8 @@ export interface NicContext {
 export type NicEvent =
   | { type: 'nic.tx'; pkt: Packet; cpu: number }
   | { type: 'nic.rx'; pkt: Packet }
-  | { type: 'tcp.delack'; flow: number; gen: number; dev: number; dst: number };
+  | { type: 'tcp.delack'; flow: number; gen: number; dev: number; dst: number }
+  | { type: 'peer.rto'; flow: number; dst: number; dev: number };
 
 type A = Recipe<NicContext, NicEvent>;
 
@@ -50,7 +52,13 @@ function wireNs(bytes: number, nic: NicSpec): number {
   return Math.round(((bytes + frames * nic.frameOverheadBytes) * 8) / nic.lineRateGbps);
 }
 
-/** The peer sends `reply` to VM `dst` at `sendAt`: serialized on the receive direction, then it arrives. */
+/**
+ * The peer sends `reply` to VM `dst` at `sendAt`: serialized on the receive direction, then it arrives.
+ * The peer's TSO cuts a TCP skb into MSS-sized frames on the wire; with the host's GRO on
+ * (`profile.nic.gro`, `napi_gro_receive`) they are merged back into one skb before the stack sees them
+ * (the frames of a burst arrive back to back; the receiving CPU pays per frame, src/host/rxFrames.ts),
+ * so the skb travels as one packet; with GRO off every frame goes up the stack as a packet of its own.
+ */
 function peerSend(
   ctx: NicContext,
   port: Parameters<A>[2],
@@ -62,11 +70,24 @@ function peerSend(
 ): void {
   const h = port.host;
   const nic = h.scenario.profile.nic;
-  const rxStart = Math.max(sendAt, ctx.rxFreeNs);
-  ctx.rxFreeNs = rxStart + wireNs(reply.bytes, nic);
-  const back = h.newPacket(-1, dst, dev, flow, reply.bytes, reply.kind, reply.ack, reply.bornNs);
-  ctx.inFlight++;
-  port.send(port.self, { type: 'nic.rx', pkt: back }, ctx.rxFreeNs + nic.wireNs - port.nowNs);
+  if (reply.kind === 'data') {
+    // The peer's application sent it (an RX stream): its sends are the run's sent side.
+    h.recorder.appSends++;
+    h.recorder.appSendBytes += reply.bytes;
+  }
+  const split = reply.kind === 'data' && !nic.gro && reply.bytes > nic.mssBytes;
+  const pieces = split ? Math.ceil(reply.bytes / nic.mssBytes) : 1;
+  let left = reply.bytes;
+  let rxFree = Math.max(sendAt, ctx.rxFreeNs);
+  for (let i = 0; i < pieces; i++) {
+    const bytes = split ? Math.min(nic.mssBytes, left) : reply.bytes;
+    left -= bytes;
+    rxFree += wireNs(bytes, nic);
+    const back = h.newPacket(-1, dst, dev, flow, bytes, reply.kind, reply.ack, reply.bornNs);
+    ctx.inFlight++;
+    port.send(port.self, { type: 'nic.rx', pkt: back }, rxFree + nic.wireNs - port.nowNs);
+  }
+  ctx.rxFreeNs = rxFree;
 }
 
 const isTcp = (kind: string): boolean => !kind.startsWith('UDP');
@@ -107,6 +128,16 @@ const actions: Record<string, A> = {
     // The external peer consumes the packet when it has crossed the wire, and may answer.
     h.recorder.consumed++;
     const arriveNs = ctx.txFreeNs + nic.wireNs;
+    const peer = h.workload.peer;
+    if (peer !== undefined) {
+      // An RX stream: the guest's connect or ACK reaches the peer's sender, whose stack answers.
+      const turnaround = Math.round(
+        h.flowStream('peer', pkt.flow).lognormalMean(nic.peerTurnaroundNs, nic.peerJitterCv),
+      );
+      const sends = peer.receive(pkt, port.nowNs);
+      for (const send of sends) peerSend(ctx, port, send, pkt.src, pkt.dev, pkt.flow, arriveNs + turnaround);
+      return;
+    }
     const reply = h.workload.serverRx(pkt, -1, h.recorder, (flow, gen, delayNs) =>
       port.send(
         port.self,
@@ -127,6 +158,12 @@ const actions: Record<string, A> = {
     const reply = h.workload.delack?.(ev.flow, ev.gen, port.nowNs, h.recorder) ?? null;
     if (reply !== null) peerSend(ctx, port, reply, ev.dst, ev.dev, ev.flow, port.nowNs);
   },
+  /** The peer's retransmission timer fired (its data was dropped on the way in and nothing else told it). */
+  peerRto(ctx, ev, port) {
+    if (ev.type !== 'peer.rto') return;
+    const sends = port.host.workload.peer?.rto(ev.flow, port.nowNs) ?? [];
+    for (const send of sends) peerSend(ctx, port, send, ev.dst, ev.dev, ev.flow, port.nowNs);
+  },
   /** A frame arrived: raise the receive interrupt on the steered CPU after interrupt moderation. */
   receive(ctx, ev, port) {
     if (ev.type !== 'nic.rx') return;
@@ -143,7 +180,7 @@ const actions: Record<string, A> = {
       return;
     }
     const cpu = steer(ctx, port, pkt);
-    h.recorder.nicRxFrames++;
+    h.recorder.nicRxFrames += rxFrames(pkt, nic);
     // Interrupt moderation (ixgbe's EITR) per queue, as a rate limit. While the queue's interrupt is
     // pending or its NAPI poll runs on the core (the interrupt is masked until napi_complete), the frame
     // joins that poll; otherwise an interrupt fires at once, or when the ITR interval since the last ends.
@@ -188,6 +225,7 @@ export const nicMachine = defineMachine<NicContext, NicEvent>({
         'nic.tx': { actions: ['transmit'] },
         'nic.rx': { actions: ['receive'] },
         'tcp.delack': { actions: ['delack'] },
+        'peer.rto': { actions: ['peerRto'] },
       },
     },
   },

@@ -1,4 +1,5 @@
 import { CAT_GUEST, CAT_IDLE, CAT_IRQ, CAT_SWITCH, CAT_VHOST } from '../src/host/categories.ts';
+import { rxFrames, rxPacketNs } from '../src/host/rxFrames.ts';
 import type { Packet } from '../src/model/packet.ts';
 import { pickNextIndex, updateMinVruntime, wakeupPreempts } from '../src/sched/cfs.ts';
 import { findPull, recordIdle } from '../src/sched/idleBalance.ts';
@@ -21,8 +22,9 @@ export interface PcpuContext {
   irqEndNs: number;
   /** Generation of the running task's time slice (0 = none armed). */
   sliceGen: number;
-  /** Packets whose receive interrupt is pending or being handled. */
+  /** Packets whose receive interrupt is pending or being handled, and the wire frames they came in. */
   irqPkts: Packet[];
+  irqFrames: number;
   /** Hard interrupts stashed while leaving idle, not yet charged (frames that joined a poll bring none). */
   irqEntries: number;
   /** Task being switched to or running, its accounting category and VM. */
@@ -59,6 +61,7 @@ export function pcpuContext(cpu: number, node: number): PcpuContext {
     irqEndNs: 0,
     sliceGen: 0,
     irqPkts: [],
+    irqFrames: 0,
     irqEntries: 0,
     tid: -1,
     runCat: CAT_IDLE,
@@ -135,9 +138,27 @@ function afterOwner(ctx: PcpuContext, port: Port): void {
   else if (!task.wantsBlock) throw new Error(`task ${task.name} neither asked for CPU nor blocked`);
 }
 
-/** Core time a received frame costs: its softirq share, plus the hard interrupt if it brought one. */
-const frameIrqNs = (port: Port, irq: boolean): number =>
-  port.host.costs.nicRxIrqNs + (irq ? port.host.costs.nicIrqNs : 0);
+/** Core time a received packet costs: its softirq share (per frame, src/host/rxFrames.ts), plus the hard interrupt if it brought one. */
+function pktIrqNs(port: Port, pkt: Packet, irq: boolean): number {
+  const h = port.host;
+  return rxPacketNs(pkt, h.scenario.profile.nic, h.costs, h.workload.udp) + (irq ? h.costs.nicIrqNs : 0);
+}
+
+/**
+ * A frame takes a receive descriptor of its CPU's queue until the softirq batch that cleans it ends
+ * (ixgbe's RX ring, `nic.rxRingFrames`); with none left the NIC drops it (rx_missed_errors). Returns the
+ * packet's frames, or 0 when it was dropped.
+ */
+function admitFrames(ctx: PcpuContext, port: Port, pkt: Packet): number {
+  const h = port.host;
+  const frames = rxFrames(pkt, h.scenario.profile.nic);
+  if (ctx.irqFrames + frames > h.scenario.profile.nic.rxRingFrames) {
+    h.drop(pkt, 'nicRxFull');
+    return 0;
+  }
+  ctx.irqFrames += frames;
+  return frames;
+}
 
 /**
  * ixgbe_poll() cleans at most the NAPI budget (64, the queue's weight) of frames per call; when it used the
@@ -182,8 +203,9 @@ const actions: Record<string, A> = {
     // A core that has really been idle must first leave its idle state; one idle for no time is awake.
     setTimer(ctx, port, 'wake.done', port.nowNs + (idleNs > 0 ? port.host.costs.idleExitNs : 0));
   },
-  stashIrq(ctx, ev) {
+  stashIrq(ctx, ev, port) {
     if (ev.type !== 'irq.raise') return;
+    if (admitFrames(ctx, port, ev.pkt) === 0) return;
     ctx.irqPkts.push(ev.pkt);
     if (ev.irq) ctx.irqEntries++;
   },
@@ -192,11 +214,13 @@ const actions: Record<string, A> = {
     const c = port.host.costs;
     ctx.activity = 'irq';
     ctx.irqGen++;
+    let softirqNs = 0;
+    for (const p of ctx.irqPkts) softirqNs += pktIrqNs(port, p, false);
     ctx.irqEndNs =
       port.nowNs +
-      ctx.irqPkts.length * c.nicRxIrqNs +
+      softirqNs +
       ctx.irqEntries * c.nicIrqNs +
-      repollNs(port, 0, ctx.irqPkts.length) +
+      repollNs(port, 0, ctx.irqFrames) +
       irqDebt(ctx, port);
     ctx.irqEntries = 0;
     ctx.irqs += ctx.irqPkts.length;
@@ -204,19 +228,23 @@ const actions: Record<string, A> = {
   },
   extendIrq(ctx, ev, port) {
     if (ev.type !== 'irq.raise') return;
+    const frames = admitFrames(ctx, port, ev.pkt);
+    if (frames === 0) return;
     ctx.irqPkts.push(ev.pkt);
     ctx.irqs++;
     ctx.irqGen++;
     ctx.irqEndNs +=
-      frameIrqNs(port, ev.irq) +
-      repollNs(port, ctx.irqPkts.length - 1, ctx.irqPkts.length) +
+      pktIrqNs(port, ev.pkt, ev.irq) +
+      repollNs(port, ctx.irqFrames - frames, ctx.irqFrames) +
       irqDebt(ctx, port);
     port.send(port.self, { type: 'irq.done', gen: ctx.irqGen }, ctx.irqEndNs - port.nowNs);
   },
   /** An interrupt on a busy core steals time from the switch or segment in progress. */
   stealIrq(ctx, ev, port) {
     if (ev.type !== 'irq.raise') return;
-    const frame = frameIrqNs(port, ev.irq) + irqDebt(ctx, port);
+    const frames = admitFrames(ctx, port, ev.pkt);
+    if (frames === 0) return;
+    const frame = pktIrqNs(port, ev.pkt, ev.irq) + irqDebt(ctx, port);
     settle(ctx, port);
     if (ctx.activity !== 'irq') {
       ctx.resume = ctx.activity === 'switch' ? 'switch' : 'run';
@@ -224,7 +252,7 @@ const actions: Record<string, A> = {
       ctx.irqEndNs = port.nowNs;
     }
     ctx.irqPkts.push(ev.pkt);
-    const cost = frame + repollNs(port, ctx.irqPkts.length - 1, ctx.irqPkts.length);
+    const cost = frame + repollNs(port, ctx.irqFrames - frames, ctx.irqFrames);
     ctx.irqs++;
     ctx.irqGen++;
     ctx.irqEndNs += cost;
@@ -245,6 +273,7 @@ const actions: Record<string, A> = {
       h.queueWork(h.rxWork[pkt.dst][pkt.dev], ctx.cpu);
     }
     ctx.irqPkts = [];
+    ctx.irqFrames = 0;
   },
   /** Pick the next task (pulling one from a busier CPU if ours has none) and start switching to it. */
   beginSwitch(ctx, _ev, port) {

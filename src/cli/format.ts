@@ -48,7 +48,8 @@ export function renderTable(header: string[], rows: string[][], style: TableStyl
 /** The message sizes that matter for the workload: request/response, or the stream's send size. */
 function workloadSizes(s: Scenario): string {
   const w = s.workload;
-  if (w.kind === 'TCP_STREAM' || w.kind === 'UDP_STREAM') return `${defaultMessageBytes(w)} B sends`;
+  if (w.kind === 'TCP_STREAM' || w.kind === 'UDP_STREAM')
+    return `${defaultMessageBytes(w)} B sends${w.direction === 'rx' ? ', peer -> guest' : ''}`;
   if (w.kind === 'BLOCK') return `${w.blockBytes} B requests, iodepth ${w.iodepth}`;
   return `${w.requestBytes} B / ${w.responseBytes} B`;
 }
@@ -120,6 +121,14 @@ export function formatRunTable(
         `TX interrupts ${fmtInt(m.guestTx.txInterruptsPerSec)}, sender sleeps ${fmtInt(m.guestTx.senderSleepsPerSec)}, ` +
         `ACKs ${fmtInt(m.guestTx.acksPerSec)} (delayed ${fmtInt(m.guestTx.delayedAcksPerSec)})`,
     ],
+    ...(m.throughput.unit === 'Gbit/s'
+      ? ([
+          [
+            'Application',
+            `sent ${fmtRate(m.app.sentGbps)} Gbit/s (${fmtInt(m.app.sendsPerSec)} sends/s), received ${fmtRate(m.app.receivedGbps)} Gbit/s`,
+          ],
+        ] as [string, string][])
+      : []),
     [
       'Drops',
       Object.entries(m.drops)

@@ -170,6 +170,13 @@ export class Host implements BalanceState {
    */
   drop(pkt: Packet, reason: DropReason): void {
     this.recorder.drop(reason);
+    // The external peer's own data (an RX stream): its sender's timer runs at the NIC, behind which it sits.
+    if (pkt.src < 0 && this.workload.peer !== undefined) {
+      const peerRtoNs = this.workload.peer.lost(pkt);
+      if (peerRtoNs > 0)
+        this.link(this.nicActor, { type: 'peer.rto', flow: pkt.flow, dst: pkt.dst, dev: pkt.dev }, peerRtoNs);
+      return;
+    }
     const rtoNs = this.workload.lost?.(pkt) ?? 0;
     if (rtoNs > 0) {
       const vcpu = this.vcpuActor[pkt.src][this.flowVcpu(pkt.flow)];

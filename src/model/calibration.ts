@@ -562,6 +562,13 @@ export const calibration: CalibrationSection[] = [
         range: null,
       },
       {
+        path: 'workload.direction',
+        unit: 'rule',
+        kind: 'assumed',
+        source: `\`rx\`: netperf TCP_MAERTS, the external peer streaming to the guest (\`src/workloads/rxStream.ts\`). The peer's TCP follows the same Linux rules as the guest's (windows, TSO deferral, ACK-clocked); its CPU is not simulated: it always has data, and its stack answers an ACK after \`nic.peerTurnaroundNs\` (fitted to TCP_RR, so an upper bound for a kernel-only reply; the 256 KiB window covers RTTs up to ~200 µs at 10 Gbit/s, so it does not bind). The guest opens the connection (ATR learns the flow from it and from the guest's ACKs), receives through GRO, the bridge and tap, \`handle_rx\` into mergeable buffers and NAPI, and ACKs as Linux does. UDP is refused: a UDP flood would need \`ksoftirqd\` (softirq deferral, \`New-B/Linux3.6:kernel/softirq.c\`), which is not modelled.`,
+        range: null,
+      },
+      {
         path: 'workload.pairing',
         unit: 'rule',
         kind: 'assumed',
@@ -933,6 +940,31 @@ export const calibration: CalibrationSection[] = [
           lo: 500,
           hi: 5_000,
           why: 'A cut-through switch (~0.5 µs) to a store-and-forward one and longer fibre.',
+        },
+      },
+      {
+        path: 'profile.nic.rxRingFrames',
+        unit: 'frames',
+        kind: 'sourced',
+        source: `ixgbe's default receive ring per queue (\`IXGBE_DEFAULT_RXD\` 512, \`drivers/net/ethernet/intel/ixgbe/ixgbe.h\`, ${S.ixgbe}). A frame holds its descriptor until the softirq batch that takes it ends; a frame finding all of its CPU's descriptors held is dropped by the NIC (\`nicRxFull\`, ixgbe's \`rx_missed_errors\`). **Simplified:** the batch frees its descriptors at its end, not poll by poll, so the ring binds a little early under overload; it never binds in the default workloads.`,
+        range: null,
+      },
+      {
+        path: 'profile.nic.gro',
+        unit: 'flag',
+        kind: 'sourced',
+        source: `Generic receive offload, on by default since 2.6.29; ixgbe hands every frame to \`napi_gro_receive()\` (\`ixgbe_clean_rx_irq\`, ${S.ixgbe}) and \`skb_gro_receive()\` merges consecutive TCP segments of a flow into one skb of up to 64 KiB (\`New-B/Linux3.6:net/core/skbuff.c\`), which the bridge and tap pass to vhost whole. **Assumed:** each TSO burst of the external peer (up to 45 frames, sent back to back at line rate) is merged back into one skb: under a bulk stream ixgbe's adaptive ITR falls to \`IXGBE_8K_ITR\` (125 µs, \`ixgbe_update_itr\`), longer than a 64 KiB burst's 53 µs on the wire. Off: each frame goes up the stack as a packet of its own (the 2009 tester's "host GRO off").`,
+        range: null,
+      },
+      {
+        path: 'profile.costs.groFrameNs',
+        unit: 'ns',
+        kind: 'assumed',
+        source: `A received TCP frame that GRO merges into the skb it holds (\`ixgbe_clean_rx_irq\`'s descriptor and page work, \`napi_gro_receive\` -> \`tcp_gro_receive\` matching the flow, \`skb_gro_receive\` attaching the page, ${S.ixgbe}; \`New-B/Linux3.6:net/core/dev.c\`): ~1.2k cycles. The merged skb's first frame pays \`nicRxIrqNs\` (the stack, bridge and tap once). No per-frame measurement of the era was found; a Nehalem core receiving 10GbE with GRO (~800k frames/s) leaves about 1.2 µs per frame for everything, copy to user included.`,
+        range: {
+          lo: 250,
+          hi: 1_500,
+          why: 'A cache-hot merge of a few hundred cycles up to a cold descriptor and page each frame.',
         },
       },
       {

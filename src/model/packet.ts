@@ -24,8 +24,9 @@ export interface Packet {
 /**
  * Why a packet was dropped, where Linux drops: `qdiscFull` the guest's qdisc beyond txqueuelen,
  * `txRingFull` virtqueue_add_buf failing in start_xmit (tx_dropped; the queue stop makes it rare),
- * `nicTxFull` the host NIC's transmit queue, `sockFull` a tap socket's receive queue. Every packet
+ * `nicTxFull` the host NIC's transmit queue, `nicRxFull` its receive ring (a CPU's softirq fell behind),
+ * `sockFull` a tap socket's receive queue. Every packet
  * created is consumed, dropped for one of these, or in flight.
  */
-export const dropReasons = ['qdiscFull', 'txRingFull', 'nicTxFull', 'sockFull'] as const;
+export const dropReasons = ['qdiscFull', 'txRingFull', 'nicTxFull', 'nicRxFull', 'sockFull'] as const;
 export type DropReason = (typeof dropReasons)[number];

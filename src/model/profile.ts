@@ -77,6 +77,13 @@ export interface NicSpec {
   mssBytes: number;
   /** Transmit descriptors: frames the NIC can hold waiting for the wire before it drops. */
   txRingFrames: number;
+  /** Receive descriptors per queue: frames one CPU's pending softirq batch can hold; beyond, the NIC drops. */
+  rxRingFrames: number;
+  /**
+   * GRO (napi_gro_receive): the frames of a TCP burst from the peer are merged into one skb before the
+   * stack, bridge and tap see it; false: every frame goes up on its own.
+   */
+  gro: boolean;
   /** NIC DMA + PCIe on transmit, before the frame hits the wire. */
   txNs: number;
   /** One-way propagation and switch latency between the NIC and the external peer. */
@@ -186,6 +193,8 @@ export interface Costs {
   workLockHoldNs: number;
   /** One more ixgbe_poll() round when a poll used its whole NAPI budget (net_rx_action polls the queue again). */
   napiPollNs: number;
+  /** A received TCP frame GRO merges into the skb it holds: descriptor clean, page attach, flow match (the stack runs once per merged skb). */
+  groFrameNs: number;
 }
 
 export interface SchedTunables {

@@ -77,6 +77,12 @@ export interface WorkloadSpec {
   windowBytes: number;
   /** Largest virtio buffer: a GSO super-packet (65160), or one MSS (1448) with GSO off. */
   gsoBytes: number;
+  /**
+   * STREAM: `tx`, the guest sends (netperf TCP_STREAM / UDP_STREAM run in the guest); `rx` (TCP_STREAM
+   * only), the external peer sends to the guest (netperf TCP_MAERTS) through the NIC's receive path,
+   * vhost's handle_rx and the guest's NAPI, and the guest's TCP ACKs back (src/workloads/rxStream.ts).
+   */
+  direction: 'tx' | 'rx';
   /** `external`: the netperf peer is a host behind the NIC; `east-west`: to another VM (see `pairing`) through the bridge. */
   peer: 'external' | 'east-west';
   /** East-west: how client VMs are paired with server VMs (src/workloads/pairing.ts). */

@@ -33,6 +33,7 @@ export function defaultScenario(): Scenario {
       messageBytes: 0,
       windowBytes: 262_144,
       gsoBytes: 65_160,
+      direction: 'tx',
       peer: 'external',
       pairing: 'random',
       iodepth: 1,

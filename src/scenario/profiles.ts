@@ -16,6 +16,8 @@ export const x3650m2: Profile = {
     frameOverheadBytes: 78,
     mssBytes: 1_448,
     txRingFrames: 512,
+    rxRingFrames: 512,
+    gro: true,
     txNs: 1_000,
     wireNs: 1_500,
     itrIntervalNs: 10_000,
@@ -72,6 +74,7 @@ export const x3650m2: Profile = {
     lineRemoteNs: 120,
     workLockHoldNs: 300,
     napiPollNs: 500,
+    groFrameNs: 500,
   },
   sched: {
     latencyNs: 24_000_000,

@@ -105,6 +105,7 @@ const costsSchema = z.strictObject(
     lineRemoteNs: ns(),
     workLockHoldNs: ns(),
     napiPollNs: ns(),
+    groFrameNs: ns(),
   },
   { error: 'an object of costs' },
 );
@@ -171,6 +172,8 @@ const nicSchema = z.strictObject(
     frameOverheadBytes: intIn(0, 10_000),
     mssBytes: intIn(64, 9000),
     txRingFrames: intIn(1, 65536),
+    rxRingFrames: intIn(1, 65536),
+    gro: z.boolean({ error: 'true or false' }),
     txNs: ns(),
     wireNs: ns(),
     itrIntervalNs: ns(),
@@ -284,6 +287,13 @@ function scenarioRules(s: Scenario, ctx: z.RefinementCtx): void {
     );
   }
   const w = s.workload;
+  if (w.direction === 'rx' && (w.kind !== 'TCP_STREAM' || w.peer !== 'external')) {
+    issue(
+      ['workload', 'direction'],
+      w.direction,
+      `rx (the external peer streams to the guest, TCP_MAERTS) needs workload.kind TCP_STREAM and peer external (here ${w.kind}, peer ${w.peer}); a UDP flood would need ksoftirqd, which is not modelled`,
+    );
+  }
   if (w.kind === 'TCP_STREAM') {
     const buffers = s.vms * w.instances * Math.ceil(w.windowBytes / w.gsoBytes);
     if (buffers > MAX_STREAM_BUFFERS) {
@@ -374,6 +384,7 @@ export const scenarioSchema = z
           messageBytes: intIn(0, 1 << 20, 'an integer 0..1048576 (0 = netperf default)'),
           windowBytes: intIn(1, 1 << 26),
           gsoBytes: intIn(64, 65160),
+          direction: oneOf(['tx', 'rx'] as const),
           peer: oneOf(['external', 'east-west'] as const),
           pairing: oneOf(['neighbor', 'same-node', 'cross-node', 'random'] as const),
           // fio's iodepth; the requests in flight must fit the ring (each is one indirect descriptor).

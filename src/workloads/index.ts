@@ -1,6 +1,7 @@
 import type { WorkloadSpec } from '../model/scenario.ts';
 import { blockIo } from './block.ts';
 import { requestResponse } from './rr.ts';
+import { rxStream } from './rxStream.ts';
 import { tcpStream, udpStream } from './stream.ts';
 import type { Workload } from './workload.ts';
 
@@ -11,7 +12,7 @@ export function createWorkload(spec: WorkloadSpec): Workload {
     case 'OPEN_RR':
       return requestResponse(spec);
     case 'TCP_STREAM':
-      return tcpStream(spec);
+      return spec.direction === 'rx' ? rxStream(spec) : tcpStream(spec);
     case 'UDP_STREAM':
       return udpStream(spec);
     case 'BLOCK':

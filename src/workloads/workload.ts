@@ -38,6 +38,19 @@ export interface WorkloadSink {
 }
 
 /**
+ * The external peer as a sender (RX streams, `workload.direction = rx`): the NIC hands it what the guest
+ * transmits and puts what it returns on the wire toward the guest. Its CPU is not simulated.
+ */
+export interface PeerSender {
+  /** The guest's packet `pkt` (the connection's first, or an ACK) reached the peer: the skbs it sends now. */
+  receive(pkt: Packet, nowNs: number): Send[];
+  /** A queue dropped `pkt` from the peer: after how long its retransmission timer fires (0: never). */
+  lost(pkt: Packet): number;
+  /** The peer's retransmission timer fired for `flow`: what it resends. */
+  rto(flow: number, nowNs: number): Send[];
+}
+
+/**
  * A netperf-like workload: what a client instance sends and does with what it receives, and what the
  * server (the external peer or a VM) answers. The machines call these hooks; a workload never sees
  * threads or cores.
@@ -73,4 +86,6 @@ export interface Workload {
   rto?(flow: FlowState, nowNs: number): Send[];
   /** Open loop: the next request of an arrival. */
   arrival(nowNs: number): Send;
+  /** RX streams: the external peer sends the data and the guest receives it. */
+  readonly peer?: PeerSender;
 }

@@ -107,3 +107,24 @@ describe('fast executor == XState executor, per-cpu dispatch variants', () => {
     expect(live.events).toBe(fast.events);
   });
 });
+
+describe('fast executor == XState executor, RX stream', () => {
+  it('TCP_MAERTS (the peer streams to the guest), GRO on and off: identical metrics and trace', () => {
+    for (const gro of [true, false]) {
+      const run = (executor: 'fast' | 'xstate') => {
+        const trace: TraceEvent[] = [];
+        const s = small('per-cpu', 2, { durationS: 0.002, warmupS: 0.001 });
+        s.workload.kind = 'TCP_STREAM';
+        s.workload.direction = 'rx';
+        s.profile.nic.gro = gro;
+        const result = runScenario(s, { executor, onTrace: (ev) => trace.push(ev) });
+        return { result, trace };
+      };
+      const fast = run('fast');
+      const live = run('xstate');
+      expect(fast.result.metrics.throughput.value).toBeGreaterThan(0);
+      expect(live.trace).toEqual(fast.trace);
+      expect(live.result.metrics).toEqual(fast.result.metrics);
+    }
+  });
+});
