@@ -68,7 +68,7 @@ import {
 } from './format.ts';
 import { addInspectCommand } from './inspect.ts';
 import { nameListParser, nameOption } from './names.ts';
-import { checkWritableFile } from './paths.ts';
+import { checkOutDir, checkWritableFile } from './paths.ts';
 import { policyOption } from './policy.ts';
 import { printable } from './printable.ts';
 import { checkWindow, parseWindow, type SchedView, schedOutput } from './sched.ts';
@@ -391,6 +391,7 @@ async function runSweep(
   const jobs = o.jobs ?? availableParallelism();
   const queue = queueTarget(o.queue); // a bad URL is refused before the estimate and the --out lock
   if (queue === undefined) checkJobs(jobs);
+  checkOutDir(dir, o.force);
   const scenarios = grid.map((g) => g.scenario);
   if (estimateOrRefuse(id.command, scenarios, { ...o, jobs, onQueue: o.queue !== undefined })) return;
   const progress = createProgress({

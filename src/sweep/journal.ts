@@ -16,6 +16,7 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -116,6 +117,43 @@ const alive = (pid: number) => {
   }
 };
 
+/** The pid of a live process other than this one that holds `dir`'s lock, if any. */
+export function lockHolder(dir: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, LOCK), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const pid = Number.parseInt(text, 10);
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) ? pid : undefined;
+}
+
+const lockedBy = (dir: string, pid: number) =>
+  new ResumeError(
+    `${dir} is being written by another vhost-sim (pid ${pid}); wait for it to finish or use another --out`,
+  );
+
+/**
+ * Refuse to write into `dir` when it is someone else's: locked by a live vhost-sim, or holding files
+ * but no journal (not a results folder: its files would be overwritten), unless `force`.
+ */
+export function checkResultsFolder(dir: string, force: boolean): void {
+  const pid = lockHolder(dir);
+  if (pid !== undefined) throw lockedBy(dir, pid);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // not there (yet): created when the journal opens
+  }
+  const ours = [JOURNAL, `${JOURNAL}.prev`, `${JOURNAL}.tmp`, LOCK];
+  if (force || names.length === 0 || names.some((n) => ours.includes(n))) return;
+  throw new ResumeError(
+    `${dir} holds ${names.length} file${names.length === 1 ? '' : 's'} and no ${JOURNAL}: not a vhost-sim results folder; use a new or empty --out, or --force to write into it`,
+  );
+}
+
 /** Take the folder's lock, or say who holds it. A lock left by a dead process is taken over. */
 function lockFolder(dir: string): string {
   const lock = join(dir, LOCK);
@@ -125,12 +163,8 @@ function lockFolder(dir: string): string {
       return lock;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-        throw new ResumeError(
-          `${dir} is being written by another vhost-sim (pid ${pid}); wait for it to finish or use another --out`,
-        );
-      }
+      const pid = lockHolder(dir);
+      if (pid !== undefined) throw lockedBy(dir, pid);
       rmSync(lock, { force: true }); // stale: its process is gone
     }
   }
@@ -179,6 +213,7 @@ export class Journal {
     expected: (index: number, rep: number) => Scenario | 'later' | undefined,
     o: JournalOptions = {},
   ): Journal {
+    checkResultsFolder(dir, o.force ?? false);
     mkdirSync(dir, { recursive: true });
     const lock = lockFolder(dir);
     try {

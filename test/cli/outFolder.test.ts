@@ -53,3 +53,51 @@ describe('flags are checked before the --out folder is locked', () => {
     expect(existsSync(join(dir, LOCK))).toBe(false);
   });
 });
+
+describe.concurrent('what the --out folder holds is never replaced by mistake', () => {
+  it('a file, or a path through a file, is refused before anything runs', async () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'mine\n');
+    refused(await runCli([...ARGS, '--out', file]), /--out .*a-file: is a file, expected a folder/);
+    refused(
+      await runCli([...ARGS, '--out', join(file, 'sub')]),
+      /--out .*: cannot be created, .*a-file is a file/,
+    );
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+  });
+
+  it('a folder another vhost-sim is writing is refused, and nothing is written to it', async () => {
+    const dir = lockedFolder('busy');
+    refused(await runCli([...ARGS, '--out', dir]), /is being written by another vhost-sim \(pid \d+\)/);
+    expect(existsSync(join(dir, JOURNAL))).toBe(false);
+  });
+
+  it('a folder of other files (no journal) is refused; --force writes into it and leaves the other files', async () => {
+    const dir = join(tmp, 'papers');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'summary.csv'), 'my own table\n');
+    refused(
+      await runCli([...ARGS, '--out', dir]),
+      /holds 1 file and no points\.jsonl: not a vhost-sim results folder/,
+    );
+    expect(readFileSync(join(dir, 'summary.csv'), 'utf8')).toBe('my own table\n');
+    writeFileSync(join(dir, 'notes.txt'), 'keep me\n');
+    const forced = await runCli([...ARGS, '--out', dir, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('keep me\n');
+    expect(existsSync(join(dir, JOURNAL))).toBe(true);
+  });
+
+  it('a folder of another sweep is refused without --resume too; --force replaces it', async () => {
+    const dir = join(tmp, 'other-sweep');
+    const first = await runCli([...ARGS, '--out', dir]);
+    expect(first.code, first.stderr).toBe(0);
+    const journal = readFileSync(join(dir, JOURNAL), 'utf8');
+    const other = [...ARGS, '--seed', '7', '--out', dir];
+    refused(await runCli(other), /belongs to a different sweep/);
+    expect(readFileSync(join(dir, JOURNAL), 'utf8')).toBe(journal);
+    const forced = await runCli([...other, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(readFileSync(join(dir, JOURNAL), 'utf8')).not.toBe(journal);
+  });
+});

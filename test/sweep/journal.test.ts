@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +111,15 @@ describe('Journal', () => {
     const dir = dirWith(other);
     Journal.open(dir, false, expected, { force: true }).close();
     expect(readFileSync(join(dir, `${JOURNAL}.prev`), 'utf8')).toBe(other);
+  });
+
+  it('a folder of other files and no journal is refused unless forced, and left as it was', () => {
+    const dir = dirWith();
+    writeFileSync(join(dir, 'notes.txt'), 'mine\n');
+    expect(() => Journal.open(dir, false, expected)).toThrow(/holds 1 file and no points\.jsonl/);
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+    Journal.open(dir, false, expected, { force: true }).close();
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine\n');
   });
 
   it('a second process is kept out of a folder being written; the lock of a dead one is taken over', () => {
