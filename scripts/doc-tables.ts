@@ -145,7 +145,9 @@ async function dispatchRr(): Promise<void> {
       if (i === 0 && path !== 'policy.perCpuOwnWorker') return; // the defaults' row is printed once
       const m = (n: number) => get('per-cpu', n, of(v));
       const label =
-        i === 0 ? 'per-cpu, defaults (`never`, `works`, `pick`, `split`)' : `per-cpu, ${name} \`${v}\``;
+        i === 0
+          ? 'per-cpu, defaults (`never`, `works`, `pick`, `split`)'
+          : `per-cpu, ${name === '' ? '' : `${name} `}\`${v}\``;
       console.log(
         row([
           label,
