@@ -67,8 +67,18 @@ type G = Guard<VcpuContext, VcpuEvent>;
 export function vcpuContext(
   init: Pick<VcpuContext, 'vm' | 'idx' | 'tid' | 'node' | 'cpu' | 'txVq' | 'rxVq' | 'flows'>,
 ): VcpuContext {
+  // Each field written out, not `...init`: a spread's copies lose their shared hidden class once its inline
+  // cache gives up (from the ninth vCPU on, each context got a map of its own), which made every access to
+  // a context in the actions megamorphic on a large host. One literal: one map for all vCPUs.
   return {
-    ...init,
+    vm: init.vm,
+    idx: init.idx,
+    tid: init.tid,
+    node: init.node,
+    cpu: init.cpu,
+    txVq: init.txVq,
+    rxVq: init.rxVq,
+    flows: init.flows,
     jobs: [],
     job: null,
     napiPending: init.rxVq.map(() => false),

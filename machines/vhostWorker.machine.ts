@@ -91,8 +91,14 @@ export interface WorkerInit {
 }
 
 export function vhostWorkerContext(init: WorkerInit): VhostWorkerContext {
+  // Fields written out, not `...init`: one hidden class for every worker (see vcpuContext).
   return {
-    ...init,
+    worker: init.worker,
+    tid: init.tid,
+    vm: init.vm,
+    mode: init.mode,
+    datapath: init.datapath,
+    busyPollNs: init.busyPollNs,
     list: [],
     cur: -1,
     pkts: 0,
