@@ -53,13 +53,13 @@ export function maxRunsOption(): Option {
 
 /**
  * Estimate `scenarios` x `reps` on `jobs` (or, `onQueue`, on a queue's workers), then print or refuse.
- * Returns true when the command should stop here (`--estimate`).
+ * Returns the estimate, or undefined when the command should stop here (`--estimate`).
  */
 export function estimateOrRefuse(
   label: string,
   scenarios: readonly Scenario[],
   o: EstimateOpts & { reps?: number; jobs?: number; onQueue?: boolean },
-): boolean {
+): WorkEstimate | undefined {
   const cores = availableParallelism();
   const e: WorkEstimate = estimateWork(scenarios, {
     reps: o.reps ?? 1,
@@ -73,10 +73,10 @@ export function estimateOrRefuse(
   const where = o.onQueue ? ' (on one job; divide by the queue workers)' : '';
   if (o.estimate) {
     process.stdout.write(`vhost-sim ${label}: estimate: ${describeEstimate(e)}${where}\n`);
-    return true;
+    return undefined;
   }
   checkEstimate(e, o.maxHours);
   if (!e.exact && e.wallS >= ESTIMATE_NOTE_S)
     process.stderr.write(`vhost-sim ${label}: estimate: ${describeEstimate(e)}${where}\n`);
-  return false;
+  return e;
 }

@@ -54,7 +54,7 @@ import {
 } from '../sweep/sweep.ts';
 import { VERSION } from '../version.ts';
 import { addDiagramCommand } from './diagram.ts';
-import { estimateOptions, estimateOrRefuse, maxRunsOption } from './estimate.ts';
+import { ESTIMATE_NOTE_S, estimateOptions, estimateOrRefuse, maxRunsOption } from './estimate.ts';
 import { parseFields } from './fields.ts';
 import {
   crossoverCsv,
@@ -67,6 +67,7 @@ import {
   sweepCsv,
 } from './format.ts';
 import { addInspectCommand } from './inspect.ts';
+import { onInterrupt } from './interrupt.ts';
 import { nameListParser, nameOption } from './names.ts';
 import { checkOutDir, checkWritableFile } from './paths.ts';
 import { policyOption } from './policy.ts';
@@ -274,7 +275,7 @@ async function runCommand(file: string | undefined, o: RunOpts): Promise<void> {
   const window = o.traceWindow === undefined ? undefined : parseWindow(o.traceWindow, '--trace-window');
   if (window) checkWindow(window, scenario, '--trace-window', true);
   const policy = o.policy === undefined ? undefined : (await loadPolicyModule(o.policy))(scenario);
-  if (estimateOrRefuse('run', [scenario], { ...o, jobs: 1 })) return;
+  if (estimateOrRefuse('run', [scenario], { ...o, jobs: 1 }) === undefined) return;
   if (o.sched !== undefined || o.window !== undefined) {
     if (o.trace !== undefined) throw new UsageError('--sched: not with --trace (one view per run)');
     if (o.sched === undefined) throw new UsageError('--window: only with --sched map');
@@ -323,6 +324,7 @@ async function runWithProgress(
     label: 'run',
     unit: 'virtual ms',
   });
+  const stopInterrupt = onInterrupt({ args: [], progress });
   try {
     return await runAsync(scenario, {
       executor,
@@ -330,6 +332,7 @@ async function runWithProgress(
       onProgress: (p) => progress.update(Math.round(p.nowNs / 1e6), Math.round(p.endNs / 1e6)),
     });
   } finally {
+    stopInterrupt();
     progress.finish();
   }
 }
@@ -393,13 +396,15 @@ async function runSweep(
   if (queue === undefined) checkJobs(jobs);
   checkOutDir(dir, o.force);
   const scenarios = grid.map((g) => g.scenario);
-  if (estimateOrRefuse(id.command, scenarios, { ...o, jobs, onQueue: o.queue !== undefined })) return;
+  const estimate = estimateOrRefuse(id.command, scenarios, { ...o, jobs, onQueue: o.queue !== undefined });
+  if (estimate === undefined) return;
   const progress = createProgress({
     enabled: showProgress(),
     write: (t) => process.stderr.write(t),
     now: () => performance.now(),
     label: id.command,
   });
+  const stopInterrupt = onInterrupt({ dir, args: process.argv.slice(2), progress });
   let run: Awaited<ReturnType<typeof executeSweep>>;
   // While the points run on worker threads this thread is idle: load the chart renderer meanwhile. A
   // failure to load is reported where the charts are written, as before.
@@ -414,6 +419,8 @@ async function runSweep(
         : undefined,
       reps: o.reps,
       jobs,
+      // Long work runs off this thread even on one job, so Ctrl-C is handled at once, not after a point.
+      isolate: estimate.wallS >= ESTIMATE_NOTE_S,
       executor: o.executor,
       queue,
       policyModule: o.policy,
@@ -484,6 +491,7 @@ async function runSweep(
   const note = `wrote results to ${dir}/ (${id.command}.json, summary.csv, crossover.csv, points.jsonl, scenario.json, meta.json${charts > 0 ? `, ${charts} charts as SVG and PNG` : ''})\n`;
   if (o.format === 'table' || o.format === 'md') write(`\n${note}`);
   else process.stderr.write(note);
+  stopInterrupt();
   for (const f of failed) {
     process.stderr.write(
       `vhost-sim: point (${f.model}, ${f.vms} VMs, seed ${f.seed}) failed: ${printable(f.error)}\n`,

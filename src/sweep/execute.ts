@@ -18,6 +18,8 @@ export interface ExecuteSweepOptions {
   /** Seeds per point: seed, seed + 1, ... (default 1). */
   reps?: number;
   jobs?: number;
+  /** Worker threads even for one job (see runPoints). */
+  isolate?: boolean;
   executor?: ExecutorKind;
   /** Run on a BullMQ queue in Redis instead of local threads (see runPoints). */
   queue?: QueueTarget;
@@ -173,6 +175,7 @@ export async function executeSweep(o: ExecuteSweepOptions): Promise<SweepExecuti
       todo.map((t) => t.scenario),
       {
         jobs: o.jobs,
+        isolate: o.isolate,
         executor: o.executor,
         queue: o.queue,
         policyModule: o.policyModule,

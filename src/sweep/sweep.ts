@@ -189,6 +189,11 @@ export interface RunPointsOptions {
   policyModule?: string;
   /** Told of what the queue recovered from (jobs that vanished from Redis and were queued again). */
   onWarning?: (message: string) => void;
+  /**
+   * Run on worker threads even with one job or one point, so this thread stays free (a CLI handling
+   * Ctrl-C during a long sweep); the results are the same bytes.
+   */
+  isolate?: boolean;
 }
 
 export interface RunPointsOutcome {
@@ -226,7 +231,7 @@ export async function runPoints(
       onDone: options.onDone,
       onWarning: options.onWarning,
     });
-  } else if (jobs === 1 || scenarios.length <= 1) {
+  } else if (!options.isolate && (jobs === 1 || scenarios.length <= 1)) {
     outcomes = [];
     for (let i = 0; i < scenarios.length; i++) {
       const outcome = await runPointTask({
