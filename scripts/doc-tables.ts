@@ -5,7 +5,9 @@
  * - `sched`: docs/reproduction.md, each scheduler rule switched off in turn;
  * - `dispatch-rr`, `dispatch-streams`: docs/dispatch.md, each per-CPU dispatch variant on TCP_RR, and
  *   requeue / hybrid on UDP_STREAM and TCP_STREAM;
- * - `policy`: docs/guide/write-a-policy.md, the example policy beside the built-in models.
+ * - `policy`: docs/guide/write-a-policy.md, the example policy beside the built-in models;
+ * - `workloads`, `sidecore`, `east-west-idle`: docs/reproduction.md, each workload at 1 and 32 VMs, sidecore
+ *   polling beside per-device and per-cpu, and where per-cpu east-west leaves cores idle.
  *
  * Every figure is a mean over seeds of the library's own sweep (`sweep()`), the same runs as the CLI's
  * `vhost-sim sweep` with the settings printed above each table.
@@ -16,10 +18,14 @@ import {
   type Metrics,
   resolveScenario,
   runScenario,
+  type ScenarioInput,
+  SimSystem,
   type SweepPoint,
   type SweepResult,
   sweep,
 } from '../src/index.ts';
+import { summarize } from '../src/metrics/summary.ts';
+import { measureWindow } from '../src/runtime/measureWindow.ts';
 
 const args = process.argv.slice(2);
 const table = args[0];
@@ -250,8 +256,156 @@ function policy(): void {
   }
 }
 
+/** One run's figure as the table prints it: throughput (tps or Gbit/s) and efficiency. */
+const fig = (m: Metrics) =>
+  m.throughput.unit === 'Gbit/s' ? m.throughput.value.toFixed(2) : int.format(m.throughput.value);
+const eff = (m: Metrics) =>
+  m.throughput.unit === 'Gbit/s' ? m.efficiency.value.toFixed(2) : int.format(m.efficiency.value);
+const dropsText = (m: Metrics) =>
+  Object.entries(m.drops)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${kilo(n)}`)
+    .join(', ') || 'none';
+
+async function workloads(): Promise<void> {
+  const vmsList = [1, 32];
+  const input = { durationS: 0.2, warmupS: 0.05 };
+  const rows: [string, ScenarioInput['workload'], string[]][] = [
+    ['TCP_RR, external', { kind: 'TCP_RR' }, []],
+    ['UDP_RR, external', { kind: 'UDP_RR' }, []],
+    ['TCP_STREAM, external', { kind: 'TCP_STREAM' }, []],
+    ['TCP_MAERTS, external → guest', { kind: 'TCP_STREAM', direction: 'rx' }, []],
+    ['UDP_STREAM, external', { kind: 'UDP_STREAM' }, []],
+    ['TCP_RR, east-west', { kind: 'TCP_RR', peer: 'east-west' }, []],
+    ['UDP_RR, east-west', { kind: 'UDP_RR', peer: 'east-west' }, []],
+    ['TCP_STREAM, east-west', { kind: 'TCP_STREAM', peer: 'east-west' }, []],
+    ['UDP_STREAM, east-west', { kind: 'UDP_STREAM', peer: 'east-west' }, []],
+  ];
+  console.log(`seed 1, ${input.durationS} s after ${input.warmupS} s; figures dev / cpu\n`);
+  console.log(
+    header(
+      ['Workload', '1 VM', '32 VMs', '32 VMs efficiency', '32 VMs idle', '32 VMs drops (dev / cpu)'],
+      ['l', 'l', 'l', 'l', 'l', 'l'],
+    ),
+  );
+  for (const [label, workload] of rows) {
+    const r = await sweep({ base: { ...input, workload }, vmsList, jobs });
+    const get = at(r);
+    const pair = (f: (m: Metrics) => string, vms: number) =>
+      `${f(get('per-device', vms))} / ${f(get('per-cpu', vms))}`;
+    console.log(
+      row([
+        label,
+        pair(fig, 1),
+        pair(fig, 32),
+        pair(eff, 32),
+        pair((m) => pct(m.cpuBreakdown.idle), 32),
+        pair(dropsText, 32),
+      ]),
+    );
+  }
+}
+
+async function sidecore(): Promise<void> {
+  const vmsList = [1, 4, 8, 16, 24, 32];
+  const input = { durationS: 0.1, warmupS: 0.05, workload: { kind: 'TCP_RR' as const } };
+  console.log(`TCP_RR, seed 1, ${input.durationS} s after ${input.warmupS} s\n`);
+  const r = await sweep({ base: input, models: ['per-device', 'per-cpu', 'sidecore'], vmsList, jobs });
+  const get = at(r);
+  console.log(
+    header(
+      [
+        'VMs',
+        'per-device tps',
+        'per-cpu tps',
+        'sidecore tps',
+        'sidecore / dev',
+        'eff. dev / sidecore',
+        'busy',
+      ],
+      ['r', 'r', 'r', 'r', 'r', 'l', 'r'],
+    ),
+  );
+  for (const vms of vmsList) {
+    const [dev, cpu, sc] = [get('per-device', vms), get('per-cpu', vms), get('sidecore', vms)];
+    console.log(
+      row([
+        vms,
+        int.format(dev.throughput.value),
+        int.format(cpu.throughput.value),
+        int.format(sc.throughput.value),
+        (sc.throughput.value / dev.throughput.value).toFixed(2),
+        `${int.format(dev.efficiency.value)} / ${int.format(sc.efficiency.value)}`,
+        pct(sc.cpuUtilization),
+      ]),
+    );
+  }
+  // The sidecores themselves at 32 VMs (the last core of each node), and more of them.
+  const at32 = get('sidecore', 32);
+  const cores = at32.perCpu.filter((c) => c.cpu % 4 === 3);
+  console.log(
+    `\nsidecores at 32 VMs: ${cores.map((c) => `cpu${c.cpu} vhost ${pct(c.vhost)}, irq ${pct(c.irq)}, idle ${pct(c.idle)}`).join('; ')}`,
+  );
+  for (const n of [2, 3]) {
+    const m = runScenario(
+      resolveScenario({ ...input, model: 'sidecore', vms: 32 }, [`policy.sidecoresPerNode=${n}`]),
+    ).metrics;
+    console.log(
+      `sidecoresPerNode=${n} at 32 VMs: ${int.format(m.throughput.value)} tps, eff. ${int.format(m.efficiency.value)}`,
+    );
+  }
+  for (const vms of [4, 32]) {
+    const m = runScenario(
+      resolveScenario({ ...input, model: 'sidecore', vms, workload: { kind: 'UDP_STREAM' } }),
+    ).metrics;
+    console.log(`UDP_STREAM sidecore at ${vms} VMs: ${m.throughput.value.toFixed(2)} Gbit/s received`);
+  }
+}
+
+/** Per-cpu east-west at 32 VMs with neighbor pairs: idle cores, vhost sojourn, and who waits while what is idle. */
+function eastWestIdle(): void {
+  for (const pairing of ['neighbor', 'random'] as const) {
+    const s = resolveScenario({
+      model: 'per-cpu',
+      vms: 32,
+      durationS: 0.03,
+      warmupS: 0.01,
+      workload: { kind: 'TCP_RR', peer: 'east-west', pairing },
+    });
+    let samples = 0;
+    let waiting = 0;
+    let sameNodeIdle = 0;
+    let otherNodeIdle = 0;
+    const sys = new SimSystem(s);
+    const h = sys.host;
+    const tick = () => {
+      samples++;
+      const idle = [0, 0];
+      for (const rq of h.rqs) if (rq.curr < 0 && rq.queue.length === 0) idle[rq.node]++;
+      for (const rq of h.rqs)
+        for (const tid of rq.queue) {
+          if (h.tasks[tid].kind !== 'vhost') continue;
+          waiting++;
+          if (idle[rq.node] > 0) sameNodeIdle++;
+          else if (idle[1 - rq.node] > 0) otherNodeIdle++;
+        }
+      sys.kernel.schedule(1_000, tick, undefined);
+    };
+    sys.kernel.schedule(s.warmupS * 1e9, tick, undefined);
+    const { counters, windowNs } = measureWindow(sys);
+    const m = summarize(h, counters, windowNs);
+    console.log(
+      `${pairing}: ${int.format(m.throughput.value)} tps, idle ${pct(m.cpuBreakdown.idle)}, vhost sojourn ${m.vhost.sojournUsMean.toFixed(1)} µs (per packet TX ${m.vhost.pktSojournUsMean.tx.toFixed(1)}, RX ${m.vhost.pktSojournUsMean.rx.toFixed(1)}); ` +
+        `vhost threads waiting ${(waiting / samples).toFixed(2)}, of them while a core of their node is idle ${(sameNodeIdle / samples).toFixed(2)}, while only one of the other node is ${(otherNodeIdle / samples).toFixed(2)}`,
+    );
+  }
+}
+
 const tables: Record<string, () => void | Promise<void>> = {
   sched,
+  workloads,
+  sidecore,
+  'east-west-idle': eastWestIdle,
   'dispatch-rr': dispatchRr,
   'dispatch-streams': dispatchStreams,
   policy,
