@@ -223,7 +223,11 @@ export const rows: ValidationRow[] = [
     fitted: false,
     unit: 'Gbit/s',
     runs: {
-      main: { durationS: 0.2, workload: { kind: 'TCP_STREAM', direction: 'rx' }, profile: { nic: { gro: false } } },
+      main: {
+        durationS: 0.2,
+        workload: { kind: 'TCP_STREAM', direction: 'rx' },
+        profile: { nic: { gro: false } },
+      },
     },
     measure: (m) => ({
       value: m.main.throughput.value,
