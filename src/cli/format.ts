@@ -10,6 +10,7 @@ import {
   sweepCrossover,
 } from '../sweep/sweep.ts';
 import { defaultMessageBytes } from '../workloads/stream.ts';
+import { meanPlusMinus } from './digits.ts';
 
 const nf = (digits: number) =>
   new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -340,11 +341,24 @@ function rateHeaders(points: readonly SweepPoint[]): [string, string] {
   return stream ? ['Gbit/s', 'eff (Gbit/s/CPU)'] : ['tps', 'eff (tps/CPU-s)'];
 }
 
-/** `mean`, or `mean ± half-width of the 95 % CI` when the point has replications; "n/a" for no value. */
-function withCi(p: SweepPoint, metric: MainMetric, value: number | null, f: (x: number) => string): string {
+/**
+ * `mean`, or `mean ± half-width of the 95 % CI` when the point has replications, to the digits the
+ * half-width allows (meanPlusMinus); "n/a" for no value. `percent`: a fraction shown as a percentage.
+ */
+function withCi(
+  p: SweepPoint,
+  metric: MainMetric,
+  value: number | null,
+  f: (x: number) => string,
+  percent = false,
+): string {
   if (value === null) return 'n/a';
   const ci = p.ci95?.[metric];
-  return ci === undefined ? f(value) : `${f(value)} ± ${f((ci.high - ci.low) / 2)}`;
+  if (ci === undefined) return f(value);
+  const half = (ci.high - ci.low) / 2;
+  return percent
+    ? meanPlusMinus(value * 100, half * 100, (x) => d1.format(x), { suffix: ' %', maxDecimals: 2 })
+    : meanPlusMinus(value, half, f, { maxDecimals: 4 }); // means and CIs are kept to 4 decimals
 }
 
 function crossoverBlock(
@@ -378,7 +392,7 @@ export function formatSweepTable(
     withCi(p, 'efficiency', p.metrics.efficiency.value, fmtRate),
     withCi(p, 'latencyP50Us', p.metrics.latencyUs.p50, (x) => d1.format(x)),
     withCi(p, 'latencyP99Us', p.metrics.latencyUs.p99, (x) => d1.format(x)),
-    withCi(p, 'cpuUtilization', p.metrics.cpuUtilization, fmtPct),
+    withCi(p, 'cpuUtilization', p.metrics.cpuUtilization, fmtPct, true),
     withCi(p, 'contextSwitchesPerSec', totalCs(p.metrics), fmtInt),
   ]);
   const table = renderTable(
