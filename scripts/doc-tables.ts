@@ -24,6 +24,7 @@ import {
   type SweepResult,
   sweep,
 } from '../src/index.ts';
+import { sampleIdleWaits } from '../src/metrics/idleWaits.ts';
 import { summarize } from '../src/metrics/summary.ts';
 import { measureWindow } from '../src/runtime/measureWindow.ts';
 
@@ -372,31 +373,15 @@ function eastWestIdle(): void {
       warmupS: 0.01,
       workload: { kind: 'TCP_RR', peer: 'east-west', pairing },
     });
-    let samples = 0;
-    let waiting = 0;
-    let sameNodeIdle = 0;
-    let otherNodeIdle = 0;
     const sys = new SimSystem(s);
     const h = sys.host;
-    const tick = () => {
-      samples++;
-      const idle = [0, 0];
-      for (const rq of h.rqs) if (rq.curr < 0 && rq.queue.length === 0) idle[rq.node]++;
-      for (const rq of h.rqs)
-        for (const tid of rq.queue) {
-          if (h.tasks[tid].kind !== 'vhost') continue;
-          waiting++;
-          if (idle[rq.node] > 0) sameNodeIdle++;
-          else if (idle[1 - rq.node] > 0) otherNodeIdle++;
-        }
-      sys.kernel.schedule(1_000, tick, undefined);
-    };
-    sys.kernel.schedule(s.warmupS * 1e9, tick, undefined);
+    const waits = sampleIdleWaits(h, sys.kernel, s.warmupS * 1e9);
     const { counters, windowNs } = measureWindow(sys);
     const m = summarize(h, counters, windowNs);
+    const w = waits();
     console.log(
       `${pairing}: ${int.format(m.throughput.value)} tps, idle ${pct(m.cpuBreakdown.idle)}, vhost sojourn ${m.vhost.sojournUsMean.toFixed(1)} µs (per packet TX ${m.vhost.pktSojournUsMean.tx.toFixed(1)}, RX ${m.vhost.pktSojournUsMean.rx.toFixed(1)}); ` +
-        `vhost threads waiting ${(waiting / samples).toFixed(2)}, of them while a core of their node is idle ${(sameNodeIdle / samples).toFixed(2)}, while only one of the other node is ${(otherNodeIdle / samples).toFixed(2)}`,
+        `vhost threads waiting ${w.waiting.toFixed(2)}, of them while a core of their node is idle ${w.sameNodeIdle.toFixed(2)}, while only one of the other node is ${w.otherNodeIdle.toFixed(2)}`,
     );
   }
 }

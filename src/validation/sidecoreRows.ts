@@ -44,9 +44,12 @@ export function sidecoreRows(): ValidationRow[] {
       expected: 'fail',
       explanation:
         'The baseline does degrade with guests (per VM about half of one VM alone, tcp-rr-1vm), but the sidecores do ' +
-        'worse: two of them (a quarter of an 8-core host) serve 32 guests and are saturated, each with its ' +
-        "share of the host NIC's receive interrupts (ATR steers them to the core that sent on the flow) " +
-        'besides its vhost work, while the vCPU cores sit half idle. With one VM the same design is ahead ' +
+        'worse: two of them (a quarter of an 8-core host) serve 32 guests and are saturated, 80 % vhost and ' +
+        "20 % the host NIC's receive interrupts (ATR steers them to the core that sent on the flow), while " +
+        'the vCPU cores sit half idle. The vhost time is mostly the cost of changing VM: three handler runs ' +
+        "per transaction are another VM's, each a TLB flush (no PCID) and an L3 refill of that VM's working " +
+        'set; with those costs at zero the sidecores reach 0.86× (docs/reproduction.md, "Sidecore polling"). ' +
+        'With one VM the same design is ahead ' +
         "(no kick exits, exitless interrupts). ELVIS's hosts, core counts and workloads were not retrieved.",
     },
     {

@@ -1,11 +1,4 @@
 import {
-  newTcpReceiver,
-  onData,
-  onDelackTimer,
-  TCP_DELACK_MIN_NS,
-  type TcpReceiver,
-} from '../guest/tcpReceiver.ts';
-import {
   markLost,
   memoryFree,
   needsRto,
@@ -18,7 +11,7 @@ import {
   writeXmit,
 } from '../guest/tcpSender.ts';
 import type { WorkloadSpec } from '../model/scenario.ts';
-import { defaultMessageBytes, TCP_MSS } from './stream.ts';
+import { defaultMessageBytes, TCP_MSS, tcpAcks } from './stream.ts';
 import type { PeerSender, Send, Workload } from './workload.ts';
 
 /** The guest's connect (netperf opening the data connection): it carries no payload; the peer then streams. */
@@ -46,18 +39,7 @@ const data = (bytes: number, nowNs: number): Send => ({
  */
 export function rxStream(spec: WorkloadSpec): Workload {
   const message = defaultMessageBytes(spec);
-  const receivers: TcpReceiver[] = [];
-  const receiver = (flow: number): TcpReceiver => {
-    receivers[flow] ??= newTcpReceiver(TCP_MSS);
-    return receivers[flow];
-  };
-  const ackOf = (cumulative: number, nowNs: number): Send => ({
-    bytes: 0,
-    kind: 'ack',
-    bornNs: nowNs,
-    ack: cumulative,
-    copy: 0,
-  });
+  const acks = tcpAcks();
   return {
     kind: spec.kind,
     unit: 'Gbit/s',
@@ -70,19 +52,9 @@ export function rxStream(spec: WorkloadSpec): Workload {
     serverRx(pkt, vm, sink, timer) {
       if (pkt.kind !== 'data') return null;
       sink.delivered(vm, pkt.bytes);
-      const r = receiver(pkt.flow);
-      const d = onData(r, pkt.bytes);
-      if (d.arm) timer(pkt.flow, r.gen, TCP_DELACK_MIN_NS);
-      if (d.ack === 0) return null;
-      sink.ack(false);
-      return ackOf(d.ack, pkt.bornNs);
+      return acks.onData(pkt, sink, timer);
     },
-    delack(flow, gen, nowNs, sink) {
-      const ack = onDelackTimer(receiver(flow), gen);
-      if (ack === 0) return null;
-      sink.ack(true);
-      return ackOf(ack, nowNs);
-    },
+    delack: acks.delack,
     // An ACK lost on its way out is covered by the next one (ACKs are cumulative).
     lost: () => 0,
     arrival: connect,

@@ -18,8 +18,9 @@ import {
   writeSpace,
   writeXmit,
 } from '../guest/tcpSender.ts';
+import type { Packet } from '../model/packet.ts';
 import type { WorkloadSpec } from '../model/scenario.ts';
-import type { Send, Workload, WorkloadSink } from './workload.ts';
+import type { DelackTimer, Send, Workload, WorkloadSink } from './workload.ts';
 
 /** netperf's default send size when none is given (the socket buffer size it reads, capped for UDP). */
 export function defaultMessageBytes(spec: WorkloadSpec): number {
@@ -31,6 +32,44 @@ export function defaultMessageBytes(spec: WorkloadSpec): number {
 export const TCP_MSS = 1_448;
 
 /**
+ * The receiving ends of a stream's TCP connections (one src/guest/tcpReceiver.ts state per flow): each
+ * data skb is ACKed as Linux decides, at once or on the delayed-ACK timer.
+ */
+export function tcpAcks(): {
+  onData(pkt: Packet, sink: WorkloadSink, timer: DelackTimer): Send | null;
+  delack(flow: number, gen: number, nowNs: number, sink: WorkloadSink): Send | null;
+} {
+  const receivers: TcpReceiver[] = [];
+  const receiver = (flow: number): TcpReceiver => {
+    receivers[flow] ??= newTcpReceiver(TCP_MSS);
+    return receivers[flow];
+  };
+  const ackOf = (cumulative: number, nowNs: number): Send => ({
+    bytes: 0,
+    kind: 'ack',
+    bornNs: nowNs,
+    ack: cumulative,
+    copy: 0,
+  });
+  return {
+    onData(pkt, sink, timer) {
+      const r = receiver(pkt.flow);
+      const d = onData(r, pkt.bytes);
+      if (d.arm) timer(pkt.flow, r.gen, TCP_DELACK_MIN_NS);
+      if (d.ack === 0) return null;
+      sink.ack(false);
+      return ackOf(d.ack, pkt.bornNs);
+    },
+    delack(flow, gen, nowNs, sink) {
+      const ack = onDelackTimer(receiver(flow), gen);
+      if (ack === 0) return null;
+      sink.ack(true);
+      return ackOf(ack, nowNs);
+    },
+  };
+}
+
+/**
  * TCP_STREAM: the client writes `messageBytes` at a time into its socket while the send buffer has
  * room (else it sleeps); the guest's TCP (src/guest/tcpSender.ts) sends skbs of up to `gsoBytes` as the
  * congestion and receive windows (`windowBytes`) allow; the server ACKs as Linux does
@@ -40,14 +79,10 @@ export const TCP_MSS = 1_448;
 export function tcpStream(spec: WorkloadSpec): Workload {
   const message = defaultMessageBytes(spec);
   const senders: TcpSender[] = [];
-  const receivers: TcpReceiver[] = [];
+  const acks = tcpAcks();
   const sender = (flow: number): TcpSender => {
     senders[flow] ??= newTcpSender(TCP_MSS, spec.gsoBytes, spec.windowBytes);
     return senders[flow];
-  };
-  const receiver = (flow: number): TcpReceiver => {
-    receivers[flow] ??= newTcpReceiver(TCP_MSS);
-    return receivers[flow];
   };
   const appWrite = (nowNs: number): Send => ({
     bytes: message,
@@ -60,13 +95,6 @@ export function tcpStream(spec: WorkloadSpec): Workload {
   // The stack's skbs: their data was copied at the write, so they cost per packet only.
   const xmit = (s: TcpSender, nowNs: number): Send[] =>
     writeXmit(s).map((bytes) => ({ bytes, kind: 'data', bornNs: nowNs, ack: 0, copy: 0 }));
-  const ackOf = (cumulative: number, nowNs: number): Send => ({
-    bytes: 0,
-    kind: 'ack',
-    bornNs: nowNs,
-    ack: cumulative,
-    copy: 0,
-  });
   return {
     kind: 'TCP_STREAM',
     unit: 'Gbit/s',
@@ -100,19 +128,9 @@ export function tcpStream(spec: WorkloadSpec): Workload {
     serverRx(pkt, _vm, sink, timer) {
       if (pkt.kind !== 'data') return null;
       sink.delivered(pkt.src, pkt.bytes);
-      const r = receiver(pkt.flow);
-      const d = onData(r, pkt.bytes);
-      if (d.arm) timer(pkt.flow, r.gen, TCP_DELACK_MIN_NS);
-      if (d.ack === 0) return null;
-      sink.ack(false);
-      return ackOf(d.ack, pkt.bornNs);
+      return acks.onData(pkt, sink, timer);
     },
-    delack(flow, gen, nowNs, sink) {
-      const ack = onDelackTimer(receiver(flow), gen);
-      if (ack === 0) return null;
-      sink.ack(true);
-      return ackOf(ack, nowNs);
-    },
+    delack: acks.delack,
     lost(pkt) {
       if (pkt.kind !== 'data' || pkt.src < 0) return 0;
       const s = sender(pkt.flow);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type IdleWaits, sampleIdleWaits } from '../../src/metrics/idleWaits.ts';
 import type { SimSystem } from '../../src/runtime/system.ts';
 import { drive, small } from '../runtime/drive.ts';
 
@@ -11,34 +12,11 @@ function waits() {
   const s = small('per-cpu', 8, { durationS: 0.008, warmupS: 0.004 });
   s.workload.peer = 'east-west';
   s.workload.pairing = 'neighbor';
-  let waiting = 0;
-  let otherNodeIdle = 0;
-  let samples = 0;
-  let sameNodeIdle = 0;
+  let read: () => IdleWaits = () => ({ waiting: 0, sameNodeIdle: 0, otherNodeIdle: 0 });
   const { sys } = drive(s, {}, (sys: SimSystem) => {
-    const h = sys.host;
-    const tick = () => {
-      samples++;
-      const idle = [0, 0];
-      for (const rq of h.rqs) if (rq.curr < 0 && rq.queue.length === 0) idle[rq.node]++;
-      for (const rq of h.rqs) {
-        for (const tid of rq.queue) {
-          if (h.tasks[tid].kind !== 'vhost') continue;
-          waiting++;
-          if (idle[rq.node] > 0) sameNodeIdle++;
-          else if (idle[1 - rq.node] > 0) otherNodeIdle++;
-        }
-      }
-      sys.kernel.schedule(1_000, tick, undefined);
-    };
-    sys.kernel.schedule(4_000_000, tick, undefined);
+    read = sampleIdleWaits(sys.host, sys.kernel, 4_000_000);
   });
-  return {
-    waiting: waiting / samples,
-    sameNodeIdle: sameNodeIdle / samples,
-    otherNodeIdle: otherNodeIdle / samples,
-    sys,
-  };
+  return { ...read(), sys };
 }
 
 describe('work conservation under per-cpu east-west (the node-local dispatch)', () => {
