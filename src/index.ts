@@ -28,8 +28,6 @@ export {
 } from './api/sensitivity.ts';
 export { type ActorView, Simulation, type SimulationOptions } from './api/simulation.ts';
 export {
-  REPRODUCE_DURATION_S,
-  REPRODUCE_REPS,
   REPRODUCE_VMS,
   reproduce,
   type SweepOptions,
@@ -37,55 +35,69 @@ export {
   sweep,
   TALK_MODELS,
 } from './api/sweep.ts';
+export { type Category, categories } from './host/categories.ts';
 export {
   type CrossoverPoint,
   type CrossoverStatement,
-  crossings,
   crossoverStatement,
-  DEFAULT_TIE_TOLERANCE,
+  type Interval,
+  type Order,
+  type OrderRun,
+  type Side,
+  type StatementOptions,
 } from './metrics/crossover.ts';
-export type { Metrics, VmMetrics } from './metrics/summary.ts';
-export type { Costs, CpuSpec, NicSpec, Profile, SchedTunables } from './model/profile.ts';
+export type { CpuMetrics, Metrics, VmMetrics } from './metrics/summary.ts';
+export type { SimMsg } from './model/actor.ts';
+export { type DropReason, dropReasons } from './model/packet.ts';
 export type {
-  ModelName,
-  PolicyOptions,
-  Scenario,
-  VhostTunables,
-  WorkloadKind,
-  WorkloadSpec,
-} from './model/scenario.ts';
-export { workloadKinds } from './model/scenario.ts';
-export { createPolicy, modelNames } from './policies/index.ts';
+  CacheSpec,
+  CgroupSpec,
+  Costs,
+  CpuSpec,
+  KvmSpec,
+  LockSpec,
+  NicSpec,
+  Profile,
+  SchedTunables,
+} from './model/profile.ts';
 export {
-  loadPolicyModule,
-  type PolicyFactory,
-  PolicyModuleError,
-} from './policies/module.ts';
+  type CostDistribution,
+  type GuestTunables,
+  type ModelName,
+  modelNames,
+  type PolicyOptions,
+  type Scenario,
+  type VhostTunables,
+  type WorkloadKind,
+  type WorkloadSpec,
+  workloadKinds,
+} from './model/scenario.ts';
+export type { Topology } from './model/topology.ts';
+export { createPolicy } from './policies/index.ts';
+export { loadPolicyModule, type PolicyFactory, PolicyModuleError } from './policies/module.ts';
 export type { Policy, PolicyInput, WorkerSpec } from './policies/policy.ts';
 export type { ExecutorKind } from './runtime/executor.ts';
 export { type RunOptions, type RunResult, runScenario } from './runtime/runScenario.ts';
-export { SimSystem } from './runtime/system.ts';
 export {
   type ChromeTrace,
   type ChromeTraceEvent,
   runWithTimeline,
-  TimelineBuilder,
   type TimelineRun,
+  type TimelineRunOptions,
   traceJson,
 } from './runtime/timeline.ts';
 export type { TraceEvent } from './runtime/trace.ts';
-export { defaultScenario } from './scenario/defaults.ts';
 export { loadScenarioFile } from './scenario/load.ts';
 export { profiles } from './scenario/profiles.ts';
-export { applySets, type DeepPartial, resolveScenario, type ScenarioInput } from './scenario/resolve.ts';
+export { type DeepPartial, resolveScenario, type ScenarioInput } from './scenario/resolve.ts';
 export { ScenarioError, validateScenario } from './scenario/schema.ts';
-export {
-  buildGrid,
-  type RunPointsOptions,
-  runPoints,
-  type SweepAxis,
-  type SweepPoint,
-  type SweepSpec,
-  sweepCrossover,
-} from './sweep/sweep.ts';
+export type { Interval as IndexInterval } from './sensitivity/bootstrap.ts';
+export type {
+  MorrisEntry,
+  OutputAnalysis,
+  SampleResult,
+  SobolEntry,
+} from './sensitivity/study.ts';
+export type { FailedPoint } from './sweep/execute.ts';
+export type { CrossoverEntry, MainMetric, SeedCrossings, SweepAxis, SweepPoint } from './sweep/sweep.ts';
 export type { VhostWork } from './vhost/vhostWork.ts';

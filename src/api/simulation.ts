@@ -50,7 +50,11 @@ export interface ActorView {
  */
 export class Simulation {
   readonly scenario: Scenario;
-  /** The actor system underneath, for what this class does not show (see docs/architecture.md). */
+  /**
+   * The actor system underneath, for what this class does not show (docs/architecture.md): the
+   * simulator's internals, not part of the API, and free to change in any version.
+   * @internal
+   */
   readonly system: SimSystem;
   private readonly listeners = new Set<(ev: TraceEvent) => void>();
   private before: Counters;

@@ -12,9 +12,35 @@ import {
   sweepCrossover,
 } from '../sweep/sweep.ts';
 
-/** The talk's two models: what `reproduce` and, by default, `sweep` compare. */
+/**
+ * The talk's two models: what `reproduce` and, by default, `sweep` compare.
+ *
+ * @example
+ * ```ts
+ * import { resolveScenario, runScenario, TALK_MODELS } from 'vhost-sim';
+ *
+ * for (const model of TALK_MODELS) {
+ *   const { metrics } = runScenario(resolveScenario({ model, vms: 2, durationS: 0.005, warmupS: 0.002 }));
+ *   console.log(model, metrics.throughput.value);
+ * }
+ * ```
+ */
 export const TALK_MODELS: readonly ModelName[] = ['per-device', 'per-cpu'];
-/** The study's VM counts. */
+/**
+ * The study's VM counts (what `reproduce` runs), for a study of your own on the same grid.
+ *
+ * @example
+ * ```ts
+ * import { REPRODUCE_VMS, sweep } from 'vhost-sim';
+ *
+ * // The study's grid with another workload, one short seed per point.
+ * const { crossover } = await sweep({
+ *   vmsList: REPRODUCE_VMS.filter((vms) => vms <= 4),
+ *   base: { durationS: 0.005, warmupS: 0.002, workload: { kind: 'UDP_RR' } },
+ * });
+ * console.log(crossover.UDP_RR?.throughput.text);
+ * ```
+ */
 export const REPRODUCE_VMS: readonly number[] = [1, 2, 4, 6, 8, 12, 16, 24, 32];
 /**
  * The study's default: 5 seeds of 0.2 s per point rather than one of 1 s. A run's throughput depends on
@@ -100,8 +126,8 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
 }
 
 /**
- * The talk's study, as `vhost-sim reproduce` runs it: per-device against per-cpu at 1–32 VMs, 5 seeds of
- * 0.2 s each per point by default. Takes a while (the CLI's `npm start` is the same study).
+ * The talk's study, as `vhost-sim reproduce` runs it: per-device against per-cpu at `REPRODUCE_VMS`
+ * (1–32 VMs), `reps` seeds (default 5) of `base.durationS` (default 0.2 s) each per point. Takes a while (the CLI's `npm start` is the same study).
  *
  * @example
  * ```ts

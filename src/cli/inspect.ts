@@ -1,16 +1,20 @@
 /**
  * `vhost-sim inspect [scenario-file]`: run the scenario with live XState actors and watch it in a local
- * web page (both models side by side unless --model is given). Registered by `addInspectCommand`.
+ * web page (both models side by side unless --model is given; --policy adds a policy module of your
+ * own as a side). Registered by `addInspectCommand`.
  */
+import { basename } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { SPEED_MAX, SPEED_MIN } from '../inspector/commands.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, startInspector } from '../inspector/server.ts';
 import { DEFAULT_SPEED, MAX_SIDES, MAX_VMS, tooBigToInspect } from '../inspector/session.ts';
 import { type ModelName, modelNames } from '../model/scenario.ts';
+import { loadPolicyModule, type PolicyFactory } from '../policies/module.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { profiles } from '../scenario/profiles.ts';
 import { deepMerge, resolveScenario, type ScenarioInput } from '../scenario/resolve.ts';
 import { nameOption, nameParser } from './names.ts';
+import { policyOption } from './policy.ts';
 
 const MODELS: ModelName[] = ['per-device', 'per-cpu'];
 const modelName = nameParser('model', modelNames);
@@ -49,6 +53,13 @@ interface InspectOpts {
   paused?: boolean;
   afterWarmup?: boolean;
   inspect?: 'stately';
+  policy?: string;
+}
+
+/** What the page calls a policy module's side: the policy's own name, unless it is empty or a model's. */
+function policyLabel(name: unknown, spec: string): string {
+  const own = typeof name === 'string' ? name.trim() : '';
+  return own === '' || (modelNames as readonly string[]).includes(own) ? basename(spec) : own;
 }
 
 async function inspectCommand(file: string | undefined, o: InspectOpts): Promise<void> {
@@ -59,7 +70,19 @@ async function inspectCommand(file: string | undefined, o: InspectOpts): Promise
   if (o.profile !== undefined) flags.profile = { name: o.profile };
   if (o.model !== undefined) flags.model = o.model[0];
   const scenario = resolveScenario(deepMerge(fromFile, flags), o.set);
-  const models = o.model ?? MODELS;
+  let models: string[] = o.model ?? MODELS;
+  let policies: Map<string, PolicyFactory> | undefined;
+  if (o.policy !== undefined) {
+    // The policy takes one side; a --model given beside it is the other (the reference to compare with).
+    if ((o.model?.length ?? 0) >= MAX_SIDES)
+      throw new InvalidArgumentError(
+        `--policy takes one of the ${MAX_SIDES} sides: give at most one --model`,
+      );
+    const factory = await loadPolicyModule(o.policy);
+    const label = policyLabel(factory(scenario).name, o.policy);
+    policies = new Map([[label, factory]]);
+    models = [...(o.model ?? []), label];
+  }
   // The flag's bound, applied to whatever the file asked for too.
   const tooBig = tooBigToInspect(scenario);
   if (tooBig !== null) throw new InvalidArgumentError(`scenario.${tooBig}`);
@@ -75,6 +98,7 @@ async function inspectCommand(file: string | undefined, o: InspectOpts): Promise
     handle = await startInspector({
       scenario,
       models,
+      ...(policies === undefined ? {} : { policies }),
       port: o.port,
       host: o.host ?? DEFAULT_HOST,
       speed: o.speed,
@@ -128,6 +152,7 @@ export function addInspectCommand(program: Command): Command {
       `show this model; twice for two side by side (${modelNames.join(', ')}; default: per-device and per-cpu)`,
       model,
     )
+    .addOption(policyOption('shown as one side (beside --model when given)'))
     .option('--vms <n>', 'number of VMs', integer(1, MAX_VMS))
     .option('--seed <n>', 'random seed', integer(0, 2 ** 31 - 1))
     .addOption(nameOption('--profile <name>', 'host profile', 'profile', Object.keys(profiles)))

@@ -3,7 +3,7 @@
  * bounds, an unknown field or more than `MAX_COMMAND_BYTES`, is refused. Nothing is evaluated: a message
  * is parsed as JSON and checked field by field.
  */
-import { type ModelName, modelNames } from '../model/scenario.ts';
+import { modelNames } from '../model/scenario.ts';
 
 export const MAX_COMMAND_BYTES = 512;
 /** Virtual-time speed: virtual seconds per wall-clock second. */
@@ -29,7 +29,7 @@ export type Command =
   | { type: 'cancel' }
   | { type: 'skipWarmup' }
   | { type: 'timeline'; us: number }
-  | { type: 'models'; models: ModelName[] }
+  | { type: 'models'; models: string[] }
   | { type: 'stepUs'; us: number }
   | { type: 'back'; events: number }
   | { type: 'follow'; vm: number }
@@ -50,12 +50,17 @@ function onlyKeys(obj: Record<string, unknown>, keys: string[]): string | null {
 }
 
 /**
- * Validate one message from the page. `models` lists the models the session runs (for `select`).
+ * Validate one message from the page. `models` lists the models the session runs (for `select`),
+ * `allModels` those it can show (for `models`: the built-in ones and any `--policy` module's).
  * @example
  * parseCommand('{"type":"stepUs","us":50}', ['per-cpu']); // { ok: true, command: { type: 'stepUs', us: 50 } }
  * parseCommand('{"type":"eval","code":"1"}', ['per-cpu']).ok; // false
  */
-export function parseCommand(raw: string, models: readonly string[]): CommandResult {
+export function parseCommand(
+  raw: string,
+  models: readonly string[],
+  allModels: readonly string[] = modelNames,
+): CommandResult {
   if (typeof raw !== 'string') return fail('not text');
   if (raw.length > MAX_COMMAND_BYTES) return fail(`message longer than ${MAX_COMMAND_BYTES} bytes`);
   let msg: unknown;
@@ -146,11 +151,10 @@ export function parseCommand(raw: string, models: readonly string[]): CommandRes
       if (!Array.isArray(list) || list.length < 1 || list.length > 2)
         return fail('models must list 1 or 2 models');
       for (const x of list) {
-        if (typeof x !== 'string' || !(modelNames as readonly string[]).includes(x))
-          return fail('unknown model');
+        if (typeof x !== 'string' || !allModels.includes(x)) return fail('unknown model');
       }
       if (list[0] === list[1]) return fail('models must differ');
-      return { ok: true, command: { type: 'models', models: list as ModelName[] } };
+      return { ok: true, command: { type: 'models', models: list as string[] } };
     }
     default:
       return fail('unknown command type');

@@ -11,7 +11,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { ModelName, Scenario } from '../model/scenario.ts';
+import type { Scenario } from '../model/scenario.ts';
+import type { PolicyFactory } from '../policies/module.ts';
 import { MAX_COMMAND_BYTES, parseCommand } from './commands.ts';
 import { InspectorSession } from './session.ts';
 import type { InspectFor } from './stately.ts';
@@ -28,7 +29,10 @@ const MAX_UNACKED = 2;
 
 export interface InspectorOptions {
   scenario: Scenario;
-  models: ModelName[];
+  /** Built-in model names or labels of `policies`, side by side. */
+  models: string[];
+  /** Policy modules of the user's own, by label (`inspect --policy`). */
+  policies?: ReadonlyMap<string, PolicyFactory>;
   /** 0 = an ephemeral port. */
   port?: number;
   host?: string;
@@ -112,6 +116,7 @@ export async function startInspector(opts: InspectorOptions): Promise<InspectorH
   const session = new InspectorSession({
     scenario: opts.scenario,
     models: opts.models,
+    ...(opts.policies === undefined ? {} : { policies: opts.policies }),
     speed: opts.speed,
     paused: opts.paused,
     inspectFor,
@@ -233,7 +238,7 @@ export async function startInspector(opts: InspectorOptions): Promise<InspectorH
     sendState(ws, JSON.stringify(session.state()));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return send(ws, { type: 'error', error: 'binary messages are not accepted' });
-      const result = parseCommand(data.toString(), session.models);
+      const result = parseCommand(data.toString(), session.models, session.allModels);
       if (!result.ok) return send(ws, { type: 'error', error: result.error });
       if (result.command.type === 'drawn') {
         const f = flow.get(ws);

@@ -5,8 +5,9 @@
  */
 import { machines } from '../../machines/index.ts';
 import type { PcpuContext } from '../../machines/pcpu.machine.ts';
-import { type ModelName, modelNames, type Scenario } from '../model/scenario.ts';
+import { modelNames, type Scenario } from '../model/scenario.ts';
 import { cpuCount } from '../model/topology.ts';
+import type { PolicyFactory } from '../policies/module.ts';
 import { SimSystem } from '../runtime/system.ts';
 import type { TraceEvent } from '../runtime/trace.ts';
 import { type Command, SPEED_MAX, SPEED_MIN, STEP_US_MAX, TIMELINE_US, UNTIL_US_MAX } from './commands.ts';
@@ -75,7 +76,8 @@ export interface TraceLine {
 }
 
 interface Side {
-  model: ModelName;
+  /** A built-in model's name, or a policy module's label (`SessionOptions.policies`). */
+  model: string;
   sys: SimSystem;
   timeline: CoreTimeline;
   samples: Totals[];
@@ -149,7 +151,13 @@ export interface HelloMessage {
 
 export interface SessionOptions {
   scenario: Scenario;
-  models: ModelName[];
+  /** The sides to show: built-in model names, or labels of `policies`. */
+  models: string[];
+  /**
+   * Policies of the user's own (`--policy <module>`), by the label the page shows; each build of a side
+   * (a start, a step back, a change of models) makes a fresh Policy: a policy keeps state.
+   */
+  policies?: ReadonlyMap<string, PolicyFactory>;
   speed?: number;
   paused?: boolean;
   /** An XState inspection observer per system (e.g. Stately Inspect), given the actor keys. */
@@ -181,6 +189,7 @@ export const MAX_SIDES = 2;
 export class InspectorSession {
   sides: Side[];
   private readonly inspectFor: SessionOptions['inspectFor'];
+  private readonly policies: ReadonlyMap<string, PolicyFactory>;
   readonly scenario: Scenario;
   paused: boolean;
   speed: number;
@@ -222,17 +231,23 @@ export class InspectorSession {
     this.speed = opts.speed ?? DEFAULT_SPEED;
     this.paused = opts.paused ?? false;
     this.inspectFor = opts.inspectFor;
+    this.policies = opts.policies ?? new Map();
+    for (const label of this.policies.keys())
+      if ((modelNames as readonly string[]).includes(label))
+        throw new RangeError(`policy label '${label}' is a built-in model's name`);
     this.sides = this.build(opts.models);
     if (opts.afterWarmup) this.skipWarmup();
   }
 
   /** One live system per model, at virtual time 0. */
-  private build(models: readonly ModelName[]): Side[] {
+  private build(models: readonly string[]): Side[] {
     if (models.length < 1 || models.length > MAX_SIDES) {
       throw new RangeError(
         `the inspector shows 1 to ${MAX_SIDES} models side by side (got ${models.length})`,
       );
     }
+    for (const m of models)
+      if (!this.allModels.includes(m)) throw new RangeError(`no model or policy '${m}' in this session`);
     return models.map((model) => {
       const cpus = this.scenario.profile.cpu.sockets * this.scenario.profile.cpu.coresPerSocket;
       const side: Side = {
@@ -267,9 +282,16 @@ export class InspectorSession {
         if (cpu !== undefined) noteCore(side, cpu, ev.atNs, ev.state);
         side.follower?.observe(ev);
       };
+      const policy = this.policies.get(model);
+      // A policy module's side runs the scenario as given, its model replaced by the policy (as `run --policy`).
       side.sys = new SimSystem(
-        { ...this.scenario, model },
-        { executor: 'xstate', onTrace, inspect: this.inspectFor?.(model, () => side.sys?.keys ?? []) },
+        policy === undefined ? { ...this.scenario, model: model as Scenario['model'] } : this.scenario,
+        {
+          executor: 'xstate',
+          onTrace,
+          inspect: this.inspectFor?.(model, () => side.sys?.keys ?? []),
+          policy: policy?.(this.scenario),
+        },
       );
       for (const [cpu, id] of side.sys.host.cpuActor.entries()) cpuOf.set(side.sys.keys[id], cpu);
       if (this.followVm !== null) side.follower = new TxnFollower(side.sys, this.followVm);
@@ -290,6 +312,11 @@ export class InspectorSession {
 
   get models(): string[] {
     return this.sides.map((s) => s.model);
+  }
+
+  /** Every side the session can show: the built-in models, then the policy modules' labels. */
+  get allModels(): string[] {
+    return [...modelNames, ...this.policies.keys()];
   }
 
   setViewers(n: number): void {
@@ -624,7 +651,7 @@ export class InspectorSession {
     return {
       type: 'hello',
       models: this.models,
-      allModels: modelNames,
+      allModels: this.allModels,
       warmupNs: Math.round(s.warmupS * 1e9),
       scenario: {
         vms: s.vms,

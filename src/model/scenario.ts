@@ -1,5 +1,18 @@
 import type { Profile } from './profile.ts';
 
+/**
+ * The built-in threading models, the values of `scenario.model`.
+ *
+ * @example
+ * ```ts
+ * import { modelNames, resolveScenario, runScenario } from 'vhost-sim';
+ *
+ * for (const model of modelNames) {
+ *   const { metrics } = runScenario(resolveScenario({ model, vms: 2, durationS: 0.002, warmupS: 0.001 }));
+ *   console.log(model, metrics.throughput.value);
+ * }
+ * ```
+ */
 export const modelNames = ['per-device', 'per-cpu', 'multi-worker', 'busy-poll', 'sidecore', 'pmd'] as const;
 export type ModelName = (typeof modelNames)[number];
 
@@ -61,6 +74,19 @@ export interface PolicyOptions {
    */
   cgroupAttach: 'per-change' | 'lazy' | 'charge';
 }
+/**
+ * The workloads, the values of `scenario.workload.kind`.
+ *
+ * @example
+ * ```ts
+ * import { resolveScenario, runScenario, workloadKinds } from 'vhost-sim';
+ *
+ * for (const kind of workloadKinds) {
+ *   const { metrics } = runScenario(resolveScenario({ workload: { kind }, durationS: 0.002, warmupS: 0.001 }));
+ *   console.log(kind, metrics.throughput.value, metrics.throughput.unit);
+ * }
+ * ```
+ */
 export const workloadKinds = ['TCP_RR', 'UDP_RR', 'TCP_STREAM', 'UDP_STREAM', 'OPEN_RR', 'BLOCK'] as const;
 export type WorkloadKind = (typeof workloadKinds)[number];
 

@@ -1,6 +1,6 @@
 /**
  * A threading policy of your own, loaded from a module file (`--policy ./my-policy.js`, `policyModule` in
- * `runPoints`), so a policy written as in docs/guide/write-a-policy.md runs in the CLI, in sweeps (each
+ * `sweep`), so a policy written as in docs/guide/write-a-policy.md runs in the CLI, in sweeps (each
  * worker thread imports the module itself: a Policy object cannot cross a thread boundary) and in the
  * inspector without being added to src/policies/.
  *
@@ -16,7 +16,21 @@ import type { Policy } from './policy.ts';
 /** Makes one Policy per run. */
 export type PolicyFactory = (scenario: Scenario) => Policy;
 
-/** A policy module that cannot be loaded or does not export a policy (bad input: exit status 2 in the CLI). */
+/**
+ * A policy module that cannot be loaded or does not export a policy (bad input: exit status 2 in the CLI).
+ *
+ * @example
+ * ```ts
+ * import { loadPolicyModule, PolicyModuleError } from 'vhost-sim';
+ *
+ * try {
+ *   await loadPolicyModule('./no-such-policy.js');
+ * } catch (err) {
+ *   if (!(err instanceof PolicyModuleError)) throw err;
+ *   console.log(err.message); // --policy file:///…/no-such-policy.js: cannot load the module: …
+ * }
+ * ```
+ */
 export class PolicyModuleError extends Error {
   override name = 'PolicyModuleError';
 }

@@ -23,9 +23,15 @@ export interface RunResult {
 
 /**
  * Run one scenario to completion: warm up, reset the counters, measure for `durationS` of virtual time.
+ * `input` is a resolved scenario (`resolveScenario`); a hand-built one is validated first (ScenarioError).
+ *
  * @example
- * const { metrics } = runScenario(resolveScenario({ vms: 4, model: 'per-cpu' }));
- * console.log(metrics.throughput.value);
+ * ```ts
+ * import { resolveScenario, runScenario } from 'vhost-sim';
+ *
+ * const { metrics, events } = runScenario(resolveScenario({ vms: 4, model: 'per-cpu', durationS: 0.01 }));
+ * console.log(metrics.throughput.value, metrics.efficiency.value, metrics.latencyUs.p99, events);
+ * ```
  */
 export function runScenario(input: Scenario, options: RunOptions = {}): RunResult {
   // Library callers may hand-build a scenario: check it like the CLI does, before anything runs.

@@ -471,10 +471,19 @@ export interface TimelineRun extends RunResult {
 
 /**
  * Run a scenario exactly as `runScenario` does (same warm-up, window and metrics) while building its
- * per-core timeline for the measured window.
+ * per-core timeline for the measured window (Chrome's Trace Event Format: open it in Perfetto).
+ *
  * @example
- * const { metrics, trace } = runWithTimeline(resolveScenario({ vms: 2 }));
- * writeFileSync('trace.json', JSON.stringify(trace));
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { resolveScenario, runWithTimeline, traceJson } from 'vhost-sim';
+ *
+ * // 2 ms of the measured window only, to keep the file small.
+ * const scenario = resolveScenario({ vms: 2, durationS: 0.01, warmupS: 0.002 });
+ * const { metrics, trace } = runWithTimeline(scenario, { window: { fromNs: 2e6, toNs: 4e6 } });
+ * writeFileSync('trace.json', traceJson(trace));
+ * console.log(metrics.throughput.value, trace.traceEvents.length);
+ * ```
  */
 export function runWithTimeline(input: Scenario, options: TimelineRunOptions = {}): TimelineRun {
   const scenario = validateScenario(input);
@@ -514,6 +523,15 @@ export function runWithTimeline(input: Scenario, options: TimelineRunOptions = {
 
 /**
  * The trace as JSON text, one event per line (readable, diff-able, and much smaller than indented JSON).
+ *
+ * @example
+ * ```ts
+ * import { resolveScenario, runWithTimeline, traceJson } from 'vhost-sim';
+ *
+ * const { trace } = runWithTimeline(resolveScenario({ durationS: 0.002, warmupS: 0.001 }));
+ * const text = traceJson(trace);
+ * console.log(text.split('\n').length, JSON.parse(text).traceEvents.length === trace.traceEvents.length);
+ * ```
  */
 export function traceJson(trace: ChromeTrace): string {
   const lines = trace.traceEvents.map((e) => JSON.stringify(e));

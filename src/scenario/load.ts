@@ -67,6 +67,17 @@ function maxBytes(): number {
 /**
  * Read a scenario file (.json, .yaml or .yml). Returns the raw (partial, unvalidated) input for
  * `resolveScenario`; a missing, unreadable or unparsable file is a ScenarioError.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { loadScenarioFile, resolveScenario, runScenario } from 'vhost-sim';
+ *
+ * writeFileSync('scenario.yaml', 'model: per-cpu\nvms: 2\ndurationS: 0.005\nworkload:\n  kind: UDP_RR\n');
+ * // The file's fields, then overrides as an object.
+ * const scenario = resolveScenario({ ...loadScenarioFile('scenario.yaml'), seed: 7 });
+ * console.log(scenario.model, scenario.workload.kind, runScenario(scenario).metrics.throughput.value);
+ * ```
  */
 export function loadScenarioFile(path: string): ScenarioInput {
   const ext = extname(path).toLowerCase();

@@ -107,6 +107,20 @@ export const modern2x64: Profile = {
   cpu: { sockets: 2, coresPerSocket: 64, threadsPerCore: 1, coresPerLlc: 8, ghz: 2.4 },
 };
 
+/**
+ * The named host profiles (CPU topology and per-operation costs), by name: what `profile: 'name'` selects.
+ *
+ * @example
+ * ```ts
+ * import { profiles, resolveScenario } from 'vhost-sim';
+ *
+ * for (const [name, p] of Object.entries(profiles))
+ *   console.log(name, p.cpu.sockets * p.cpu.coresPerSocket, 'cores:', p.description);
+ * // A named profile with one cost changed (typed: a partial profile merges over the named one).
+ * const s = resolveScenario({ profile: { name: '2x64', costs: { ctxSwitchNs: 0 } } });
+ * console.log(s.profile.name, s.profile.costs.ctxSwitchNs);
+ * ```
+ */
 export const profiles: Record<string, Profile> = {
   [x3650m2.name]: x3650m2,
   [modern2x64.name]: modern2x64,

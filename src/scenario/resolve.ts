@@ -173,9 +173,18 @@ function checkNesting(input: unknown): void {
 /**
  * Build a validated scenario: the default scenario, with `input` deep-merged over it (arrays replace),
  * then each `path=value` of `sets` applied in order (the path must exist; the value is JSON when it
- * parses, else a string). Throws ScenarioError on any problem.
+ * parses, else a string: the CLI's `--set`). Throws ScenarioError on any problem.
+ *
  * @example
- * resolveScenario({ vms: 8, profile: '2x64' }, ['profile.costs.ctxSwitchNs=0', 'profile.nic.irqCpus=[0,4]']);
+ * ```ts
+ * import { resolveScenario } from 'vhost-sim';
+ *
+ * // Overrides as a typed object...
+ * const a = resolveScenario({ vms: 8, profile: { name: '2x64', costs: { ctxSwitchNs: 0 } } });
+ * // ...or as the CLI's dotted assignments: the same scenario.
+ * const b = resolveScenario({ vms: 8, profile: '2x64' }, ['profile.costs.ctxSwitchNs=0']);
+ * console.log(JSON.stringify(a) === JSON.stringify(b), a.profile.cpu.coresPerSocket);
+ * ```
  */
 export function resolveScenario(input: ScenarioInput = {}, sets: readonly string[] = []): Scenario {
   return validateScenario(mergedInput(input, sets));

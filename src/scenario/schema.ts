@@ -9,6 +9,18 @@ import { didYouMean } from './suggest.ts';
 /**
  * Bad scenario input: names the dotted path (`scenario.vms`), the offending value and what was expected.
  * The CLI prints `message` as one line and exits with status 2.
+ *
+ * @example
+ * ```ts
+ * import { resolveScenario, ScenarioError } from 'vhost-sim';
+ *
+ * try {
+ *   resolveScenario({ vms: 0 });
+ * } catch (err) {
+ *   if (!(err instanceof ScenarioError)) throw err;
+ *   console.log(err.path, err.expected, '|', err.message);
+ * }
+ * ```
  */
 export class ScenarioError extends Error {
   readonly path: string;
@@ -501,7 +513,21 @@ export function scenarioErrors(obj: unknown): ScenarioError[] {
   return out;
 }
 
-/** Validate a fully specified scenario. Throws a ScenarioError describing the first problem. */
+/**
+ * Validate a fully specified scenario (a hand-built or stored one; `resolveScenario` validates its own).
+ * Throws a ScenarioError describing the first problem.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync, writeFileSync } from 'node:fs';
+ * import { resolveScenario, validateScenario } from 'vhost-sim';
+ *
+ * // A scenario stored as JSON (as a sweep's scenario.json) read back and checked before use.
+ * writeFileSync('scenario.json', JSON.stringify(resolveScenario({ vms: 2 })));
+ * const scenario = validateScenario(JSON.parse(readFileSync('scenario.json', 'utf8')));
+ * console.log(scenario.vms, scenario.model);
+ * ```
+ */
 export function validateScenario(obj: unknown): Scenario {
   const result = scenarioSchema.safeParse(canonicalScenarioNames(obj));
   if (result.success) return result.data;

@@ -59,7 +59,16 @@ export interface SweepPoint {
   bySeed?: { throughput: number[]; efficiency: number[] };
 }
 
-/** The metrics that get confidence intervals, and how each is read from a run's metrics. */
+/** The metrics that get confidence intervals. */
+export type MainMetric =
+  | 'throughput'
+  | 'efficiency'
+  | 'latencyP50Us'
+  | 'latencyP99Us'
+  | 'cpuUtilization'
+  | 'contextSwitchesPerSec';
+
+/** How each main metric is read from a run's metrics (null: none, as a stream's latency). */
 export const mainMetrics = {
   throughput: (m: Metrics) => m.throughput.value,
   efficiency: (m: Metrics) => m.efficiency.value,
@@ -68,8 +77,7 @@ export const mainMetrics = {
   cpuUtilization: (m: Metrics) => m.cpuUtilization,
   contextSwitchesPerSec: (m: Metrics) =>
     m.contextSwitchesPerSec.voluntary + m.contextSwitchesPerSec.involuntary,
-} as const;
-export type MainMetric = keyof typeof mainMetrics;
+} as const satisfies Record<MainMetric, (m: Metrics) => number | null>;
 
 /** The two metrics every crossover statement is made for. */
 export type CrossoverMetric = 'throughput' | 'efficiency';

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { RoundRobinPerNodePolicy } from '../../docs/examples/roundRobinPerNode.ts';
 import type { VhostWorkerContext } from '../../machines/vhostWorker.machine.ts';
 import { CAT_GUEST, CAT_VHOST, categories } from '../../src/host/categories.ts';
-import { resolveScenario, runScenario, type Scenario, SimSystem } from '../../src/index.ts';
+import { resolveScenario, runScenario, type Scenario } from '../../src/index.ts';
 import { census } from '../../src/runtime/census.ts';
+import { SimSystem } from '../../src/runtime/system.ts';
 
 /** The example policy of docs/guide/write-a-policy.md, run the way a library user would run it. */
 
