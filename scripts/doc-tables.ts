@@ -14,7 +14,7 @@
  */
 import { RoundRobinPerNodePolicy } from '../docs/examples/roundRobinPerNode.ts';
 import {
-  crossings,
+  crossoverStatement,
   type Metrics,
   resolveScenario,
   runScenario,
@@ -57,7 +57,7 @@ function crossingText(r: SweepResult, metric: 'throughput' | 'efficiency', vmsLi
     a: get('per-device', vms)[metric].value,
     b: get('per-cpu', vms)[metric].value,
   }));
-  const xs = crossings(pts);
+  const xs = crossoverStatement(pts).crossings;
   // The side ahead (by more than the 1 % tie) at the end; the crossings alternate back from it.
   const ahead = pts.map((p) => p.b - p.a).filter((d, i) => Math.abs(d) > 0.01 * Math.max(pts[i].a, pts[i].b));
   const up = (ahead[ahead.length - 1] ?? 0) > 0;

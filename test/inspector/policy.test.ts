@@ -8,6 +8,7 @@ import { InspectorSession } from '../../src/inspector/session.ts';
 import { readTotals } from '../../src/inspector/snapshot.ts';
 import type { Policy, WorkerSpec } from '../../src/policies/policy.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
+import { track } from '../children.ts';
 import { BIN, runCli } from '../cliRun.ts';
 
 /** A policy module of the user's own in the inspector (`inspect --policy`), beside a built-in model. */
@@ -91,22 +92,24 @@ describe('InspectorSession with a policy module', () => {
 
 describe('vhost-sim inspect --policy', () => {
   it('serves the policy beside --model, named by the policy', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        BIN,
-        'inspect',
-        '--policy',
-        moduleFile,
-        '--model',
-        'per-device',
-        '--vms',
-        '2',
-        '--port',
-        '0',
-        '--paused',
-      ],
-      { env: { ...process.env, CI: '1' } },
+    const child = track(
+      spawn(
+        process.execPath,
+        [
+          BIN,
+          'inspect',
+          '--policy',
+          moduleFile,
+          '--model',
+          'per-device',
+          '--vms',
+          '2',
+          '--port',
+          '0',
+          '--paused',
+        ],
+        { env: { ...process.env, CI: '1' } },
+      ),
     );
     try {
       const out = await new Promise<string>((resolve, reject) => {
