@@ -19,7 +19,6 @@ import {
   resolveScenario,
   runScenario,
   type ScenarioInput,
-  SimSystem,
   type SweepPoint,
   type SweepResult,
   sweep,
@@ -27,6 +26,7 @@ import {
 import { sampleIdleWaits } from '../src/metrics/idleWaits.ts';
 import { summarize } from '../src/metrics/summary.ts';
 import { measureWindow } from '../src/runtime/measureWindow.ts';
+import { SimSystem } from '../src/runtime/system.ts';
 
 const args = process.argv.slice(2);
 const table = args[0];
