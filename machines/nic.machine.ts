@@ -70,11 +70,6 @@ function peerSend(
 ): void {
   const h = port.host;
   const nic = h.scenario.profile.nic;
-  if (reply.kind === 'data') {
-    // The peer's application sent it (an RX stream): its sends are the run's sent side.
-    h.recorder.appSends++;
-    h.recorder.appSendBytes += reply.bytes;
-  }
   const split = reply.kind === 'data' && !nic.gro && reply.bytes > nic.mssBytes;
   const pieces = split ? Math.ceil(reply.bytes / nic.mssBytes) : 1;
   let left = reply.bytes;
@@ -173,6 +168,12 @@ const actions: Record<string, A> = {
     ctx.inFlight--;
     ctx.stats.rxPkts++;
     ctx.stats.rxBytes += pkt.bytes;
+    if (pkt.kind === 'data') {
+      // The peer's stream (TCP_MAERTS) as it left the wire: the run's sent side. Its NIC queue is not
+      // bounded, so what its stack has queued beyond the wire is not counted until it crosses.
+      h.recorder.appSends++;
+      h.recorder.appSendBytes += pkt.bytes;
+    }
     if (h.policy.nicPolled) {
       // The NIC's receive queue is polled (DPDK): no interrupt; the owning thread picks the frame up.
       port.call(h.rxVq[pkt.dst][pkt.dev], { type: 'sock.enqueue', pkt });

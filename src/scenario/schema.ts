@@ -303,7 +303,7 @@ function scenarioRules(s: Scenario, ctx: z.RefinementCtx): void {
     issue(
       ['workload', 'direction'],
       w.direction,
-      `rx (the external peer streams to the guest, TCP_MAERTS) needs workload.kind TCP_STREAM and peer external (here ${w.kind}, peer ${w.peer}); a UDP flood would need ksoftirqd, which is not modelled`,
+      `tx, or rx (the external peer streaming to the guest, TCP_MAERTS) only with workload.kind TCP_STREAM and peer external (here ${w.kind}, peer ${w.peer}; a UDP flood toward a guest would need ksoftirqd, which is not modelled)`,
     );
   }
   if (w.kind === 'TCP_STREAM') {
