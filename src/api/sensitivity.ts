@@ -9,6 +9,7 @@ import { resolveScenario, type ScenarioInput } from '../scenario/resolve.ts';
 import { ScenarioError } from '../scenario/schema.ts';
 import { parseOutput } from '../sensitivity/outputs.ts';
 import { parseParams } from '../sensitivity/parameters.ts';
+import { saltelliProblem } from '../sensitivity/saltelli.ts';
 import { SOBOL_MAX_DIMS } from '../sensitivity/sobolSequence.ts';
 import {
   analyseStudy,
@@ -40,7 +41,7 @@ export interface SensitivityOptions {
   samples?: number;
   /** Seeds per sample (default 2), to separate their noise from the parameters' effects. */
   seeds?: number;
-  /** Seed of the Morris design and of the bootstrap (default 1); bootstrap resamples (default 1000). */
+  /** Seed of the design (Morris trajectories, Sobol' scramble) and of the bootstrap (default 1); bootstrap resamples (default 1000). */
   designSeed?: number;
   bootstrap?: number;
   /** The scenario every sample starts from (default: 0.2 s measured, as the CLI's). */
@@ -98,6 +99,8 @@ export async function sensitivity(o: SensitivityOptions = {}): Promise<StudyResu
   if (method === 'sobol' && 2 * spec.params.length > SOBOL_MAX_DIMS)
     bad('params', spec.params.length, `at most ${SOBOL_MAX_DIMS / 2} parameters for a Sobol' study`);
   if (spec.levels % 2 !== 0) bad('levels', spec.levels, 'an even number');
+  const aliased = method === 'sobol' ? saltelliProblem(spec.params.length, samples) : null;
+  if (aliased !== null) throw new ScenarioError('samples', samples, 'a larger N', `samples: ${aliased}`);
   const points = studyPoints(spec);
   const run = await executeSweep({
     grid: studyGrid(spec, points),

@@ -21,6 +21,7 @@ import { profiles } from '../scenario/profiles.ts';
 import { resolveScenario, type ScenarioInput } from '../scenario/resolve.ts';
 import { type OutputSpec, outputLabel, parseOutput } from '../sensitivity/outputs.ts';
 import { parseParams } from '../sensitivity/parameters.ts';
+import { saltelliProblem } from '../sensitivity/saltelli.ts';
 import { SOBOL_MAX_DIMS } from '../sensitivity/sobolSequence.ts';
 import {
   analyseStudy,
@@ -128,6 +129,15 @@ export function studySpec(file: string | undefined, o: SensitivityOpts): StudySp
       `--params: a Sobol' study takes at most ${SOBOL_MAX_DIMS / 2} parameters (got ${spec.params.length}); screen them with --method morris first`,
     );
   }
+  const aliased =
+    o.method === 'sobol'
+      ? saltelliProblem(
+          spec.params.length,
+          o.samples,
+          spec.params.map((p) => short(p.path)),
+        )
+      : null;
+  if (aliased !== null) throw new UsageError(`--samples: ${aliased}`);
   if (o.method === 'morris' && o.trajectories < 2)
     throw new UsageError('--trajectories: expected at least 2');
   if (o.levels % 2 !== 0) throw new UsageError(`--levels: expected an even number, got ${o.levels}`);
@@ -501,7 +511,12 @@ export function addSensitivityCommand(program: Command): void {
       positiveInt,
       2,
     )
-    .option('--design-seed <n>', 'seed of the Morris trajectories and of the bootstrap', positiveInt, 1)
+    .option(
+      '--design-seed <n>',
+      "seed of the design (Morris trajectories, Sobol' scramble) and of the bootstrap",
+      positiveInt,
+      1,
+    )
     .option('--bootstrap <n>', 'bootstrap resamples for the confidence intervals', positiveInt, 1000)
     .option('--duration <s>', 'measured virtual seconds per run (default 0.2)', number)
     .option('--warmup <s>', 'warm-up virtual seconds per run', number)

@@ -32,6 +32,59 @@ export function saltelliDesign(k: number, n: number, skip = 0): SaltelliDesign {
   return { k, n, points };
 }
 
+/** Two columns of a design correlated beyond this move together (sound designs here: at most 0.25). */
+export const MAX_COLUMN_CORRELATION = 0.5;
+
+/** The most correlated pair of columns (each an array of the points' values), if beyond the limit. */
+export function lockedColumns(
+  columns: readonly (readonly number[])[],
+): { a: number; b: number; corr: number } | null {
+  const centred = columns.map((c) => {
+    const mean = c.reduce((s, x) => s + x, 0) / c.length;
+    const d = c.map((x) => x - mean);
+    return { d, norm: Math.sqrt(d.reduce((s, x) => s + x * x, 0)) };
+  });
+  let worst: { a: number; b: number; corr: number } | null = null;
+  for (let a = 0; a < columns.length; a++) {
+    for (let b = a + 1; b < columns.length; b++) {
+      const x = centred[a];
+      const y = centred[b];
+      let sxy = 0;
+      for (let j = 0; j < x.d.length; j++) sxy += x.d[j] * y.d[j];
+      const corr = x.norm === 0 || y.norm === 0 ? 1 : Math.abs(sxy) / (x.norm * y.norm);
+      if (corr > MAX_COLUMN_CORRELATION && (worst === null || corr > worst.corr)) worst = { a, b, corr };
+    }
+  }
+  return worst;
+}
+
+/** The 2k columns of A and B: A's parameter i is column i, B's is column k + i. */
+const designColumns = (d: SaltelliDesign) =>
+  Array.from({ length: 2 * d.k }, (_, c) =>
+    d.points.slice(c < d.k ? 0 : d.n, (c < d.k ? 0 : d.n) + d.n).map((p) => p[c % d.k]),
+  );
+
+/**
+ * Why N base rows cannot estimate the indices of k parameters, or null. The first 2^m points of a
+ * Sobol' dimension depend on its first m direction numbers only, so a small N gives many dimensions the
+ * same or nearly the same column: 8 points have at most 8 distinct columns whatever the number of
+ * dimensions (a 51-parameter design of N = 8 moves its parameters in 8 locked groups). Locked columns
+ * alias the parameters' indices (a parameter whose A and B columns coincide gets exactly 0), so such a
+ * design is refused, with the smallest N that is sound.
+ */
+export function saltelliProblem(k: number, n: number, names?: readonly string[]): string | null {
+  const locked = lockedColumns(designColumns(saltelliDesign(k, n)));
+  if (locked === null) return null;
+  const name = (c: number) => `${names?.[c % k] ?? `parameter ${(c % k) + 1}`} of ${c < k ? 'A' : 'B'}`;
+  let sound = n * 2;
+  while (sound < 2 ** 20 && lockedColumns(designColumns(saltelliDesign(k, sound))) !== null) sound *= 2;
+  return (
+    `N = ${n} is too small for ${k} parameters: the Sobol' sequence's first ${n} points lock columns of the design together ` +
+    `(${name(locked.a)} and ${name(locked.b)} correlate ${locked.corr.toFixed(2)}), which would alias their indices; ` +
+    `the smallest N that does not is ${sound} (${(sound * (k + 2)).toLocaleString('en-US')} samples), or screen with Morris and give Sobol' the few that matter`
+  );
+}
+
 export interface SobolIndex {
   first: number;
   total: number;

@@ -48,5 +48,8 @@ describe('sensitivity()', () => {
   it('refuses a bad design with a ScenarioError naming the field', async () => {
     await expect(sensitivity({ ...TINY, method: 'sobol', samples: 3 })).rejects.toThrow(ScenarioError);
     await expect(sensitivity({ ...TINY, levels: 3 })).rejects.toThrow(/^levels: expected an even number/);
+    await expect(sensitivity({ ...TINY, method: 'sobol', samples: 8 })).rejects.toThrow(
+      /^samples: N = 8 is too small for 2 parameters/,
+    );
   });
 });

@@ -34,6 +34,10 @@ describe.concurrent('vhost-sim sensitivity', { timeout: 240_000 }, () => {
       [['--params', 'nope'], /--params: 'nope' is not a row/],
       [['--output', 'ratio@zero'], /--output: expected a VM count/],
       [['--method', 'sobol', '--samples', '12'], /--samples: expected a power of two/],
+      [
+        ['--method', 'sobol', '--params', 'all', '--samples', '8'],
+        /--samples: N = 8 is too small for 51 parameters: .* the smallest N that does not is 256/,
+      ],
       [['--models', 'per-cpu'], /--models.*two different models/],
     ];
     const outs = await Promise.all(cases.map(([args]) => runCli(['sensitivity', ...args, '--estimate'])));

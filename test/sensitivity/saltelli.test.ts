@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { saltelliDesign, sobolIndices } from '../../src/sensitivity/saltelli.ts';
+import { latinHypercube } from '../../src/sensitivity/latinHypercube.ts';
+import {
+  lockedColumns,
+  saltelliDesign,
+  saltelliProblem,
+  sobolIndices,
+} from '../../src/sensitivity/saltelli.ts';
 import { gFunction, gIndices, ishigami, ishigamiIndices } from './functions.ts';
 
 describe('Saltelli design', () => {
@@ -70,5 +76,25 @@ describe('Sobol indices (Saltelli 2010 first order, Jansen total)', () => {
     const d = saltelliDesign(3, 64);
     const y = d.points.map((p) => ishigami(p));
     expect(sobolIndices(d, y, { reps: 50, seed: 4 })).toEqual(sobolIndices(d, y, { reps: 50, seed: 4 }));
+  });
+});
+
+describe('Saltelli designs that would alias their parameters', () => {
+  it('refuses N too small for k (locked columns), naming the smallest sound N; accepts it', () => {
+    const p = saltelliProblem(51, 8, ['a'].concat(Array.from({ length: 50 }, (_, i) => `p${i}`)));
+    expect(p).toMatch(
+      /^N = 8 is too small for 51 parameters: .* correlate 1\.00\), .* the smallest N that does not is 256 \(13,568 samples\)/,
+    );
+    expect(saltelliProblem(51, 256)).toBeNull();
+    expect(saltelliProblem(3, 16)).toMatch(/smallest N that does not is 32/);
+    expect(saltelliProblem(3, 32)).toBeNull();
+  });
+
+  it('the check: two equal columns or a column and its mirror are locked, independent draws are not', () => {
+    const x = [0.1, 0.4, 0.7, 0.2, 0.9, 0.5];
+    expect(lockedColumns([x, [...x]])?.corr).toBeCloseTo(1, 12);
+    expect(lockedColumns([x, x.map((v) => 1 - v)])?.corr).toBeCloseTo(1, 12);
+    const h = latinHypercube(256, 40, 3);
+    expect(lockedColumns(Array.from({ length: 40 }, (_, i) => h.map((r) => r[i])))).toBeNull();
   });
 });
