@@ -41,7 +41,7 @@ export interface SensitivityOptions {
   samples?: number;
   /** Seeds per sample (default 2), to separate their noise from the parameters' effects. */
   seeds?: number;
-  /** Seed of the design (Morris trajectories, Sobol' scramble) and of the bootstrap (default 1); bootstrap resamples (default 1000). */
+  /** Seed of the Morris design and of the bootstrap (default 1); bootstrap resamples (default 1000). */
   designSeed?: number;
   bootstrap?: number;
   /** The scenario every sample starts from (default: 0.2 s measured, as the CLI's). */

@@ -511,12 +511,7 @@ export function addSensitivityCommand(program: Command): void {
       positiveInt,
       2,
     )
-    .option(
-      '--design-seed <n>',
-      "seed of the design (Morris trajectories, Sobol' scramble) and of the bootstrap",
-      positiveInt,
-      1,
-    )
+    .option('--design-seed <n>', 'seed of the Morris trajectories and of the bootstrap', positiveInt, 1)
     .option('--bootstrap <n>', 'bootstrap resamples for the confidence intervals', positiveInt, 1000)
     .option('--duration <s>', 'measured virtual seconds per run (default 0.2)', number)
     .option('--warmup <s>', 'warm-up virtual seconds per run', number)

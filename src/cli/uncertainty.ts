@@ -1,8 +1,8 @@
 /**
  * `vhost-sim reproduce --uncertainty N`: the study's conclusions over N plausible hosts. Every ranged
  * cost of the calibration table is drawn over its plausible range (a Latin hypercube, so few samples
- * still cover each range, the costs drawn independently), each host runs the whole study (both models, every VM count, the study's seeds),
- * and each conclusion is reported as a distribution: the share of hosts where it holds, the median and
+ * still cover each range, the costs drawn independently), each host runs the whole study (both models,
+ * every VM count, the study's seeds), and each conclusion is reported as a distribution: the share of hosts where it holds, the median and
  * the 90 % interval. Writes a results folder (uncertainty.json, samples.csv, points.jsonl, meta.json).
  */
 
