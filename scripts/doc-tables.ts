@@ -19,6 +19,7 @@ import {
   resolveScenario,
   runScenario,
   type ScenarioInput,
+  type ScenarioPath,
   type SweepPoint,
   type SweepResult,
   sweep,
@@ -119,7 +120,7 @@ async function sched(): Promise<void> {
 async function dispatchRr(): Promise<void> {
   const vmsList = [1, 4, 8, 12, 16, 24, 32];
   const base = resolveScenario({ durationS: 0.05, warmupS: 0.02, workload: { kind: 'TCP_RR' } });
-  const variants: [string, string, string[]][] = [
+  const variants: [ScenarioPath, string, string[]][] = [
     ['policy.perCpuOwnWorker', 'own worker', ['never', 'when-idle', 'always']],
     ['policy.perCpuKey', 'key', ['works', 'cpu', 'works-then-cpu']],
     ['policy.perCpuRequeue', 'requeue', ['pick', 'own']],

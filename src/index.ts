@@ -30,6 +30,7 @@ export { type ActorView, Simulation, type SimulationOptions } from './api/simula
 export {
   REPRODUCE_VMS,
   reproduce,
+  type SweepAxis,
   type SweepOptions,
   type SweepResult,
   sweep,
@@ -89,7 +90,12 @@ export {
 export type { TraceEvent } from './runtime/trace.ts';
 export { loadScenarioFile } from './scenario/load.ts';
 export { profiles } from './scenario/profiles.ts';
-export { type DeepPartial, resolveScenario, type ScenarioInput } from './scenario/resolve.ts';
+export {
+  type DeepPartial,
+  resolveScenario,
+  type ScenarioInput,
+  type ScenarioPath,
+} from './scenario/resolve.ts';
 export { ScenarioError, validateScenario } from './scenario/schema.ts';
 export type { Interval as IndexInterval } from './sensitivity/bootstrap.ts';
 export type {
@@ -99,5 +105,5 @@ export type {
   SobolEntry,
 } from './sensitivity/study.ts';
 export type { FailedPoint } from './sweep/execute.ts';
-export type { CrossoverEntry, MainMetric, SeedCrossings, SweepAxis, SweepPoint } from './sweep/sweep.ts';
+export type { CrossoverEntry, MainMetric, SeedCrossings, SweepPoint } from './sweep/sweep.ts';
 export type { VhostWork } from './vhost/vhostWork.ts';

@@ -1,16 +1,10 @@
 /** Sweeps and the talk's study as library calls: the same grid, replications and results as the CLI's. */
 import type { ModelName, WorkloadKind } from '../model/scenario.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
-import { resolveScenario, type ScenarioInput } from '../scenario/resolve.ts';
+import { resolveScenario, type ScenarioInput, type ScenarioPath } from '../scenario/resolve.ts';
 import { checkRuns } from '../sweep/bounds.ts';
 import { executeSweep, type FailedPoint } from '../sweep/execute.ts';
-import {
-  buildGrid,
-  type CrossoverEntry,
-  type SweepAxis,
-  type SweepPoint,
-  sweepCrossover,
-} from '../sweep/sweep.ts';
+import { buildGrid, type CrossoverEntry, type SweepPoint, sweepCrossover } from '../sweep/sweep.ts';
 
 /**
  * The talk's two models: what `reproduce` and, by default, `sweep` compare.
@@ -51,13 +45,22 @@ export const REPRODUCE_VMS: readonly number[] = [1, 2, 4, 6, 8, 12, 16, 24, 32];
 export const REPRODUCE_REPS = 5;
 export const REPRODUCE_DURATION_S = 0.2;
 
+/**
+ * An extra sweep dimension: a scenario path and the values it takes (each point's scenario is checked
+ * as a whole: a value of the wrong kind is a ScenarioError naming the path).
+ */
+export interface SweepAxis {
+  path: ScenarioPath;
+  values: readonly unknown[];
+}
+
 export interface SweepOptions {
   /** The scenario every point starts from (defaults fill the rest). */
   base?: ScenarioInput;
   /** Default: the talk's two models. */
   models?: readonly ModelName[];
   vmsList: readonly number[];
-  /** Further axes: dotted scenario paths and their values. */
+  /** Further axes: scenario paths and their values, e.g. `{ path: 'profile.costs.ctxSwitchNs', values: [0, 3000] }`. */
   axes?: readonly SweepAxis[];
   workloads?: readonly WorkloadKind[];
   /** Seeds per point (seed, seed + 1, ...): means and 95 % intervals. Default 1. */
@@ -93,9 +96,15 @@ export interface SweepResult {
  * ```ts
  * import { sweep } from 'vhost-sim';
  *
- * const { points, crossover } = await sweep({ vmsList: [1, 4], base: { durationS: 0.005 }, jobs: 2 });
- * for (const p of points) console.log(p.model, p.vms, p.metrics.throughput.value);
- * console.log(crossover);
+ * // Both models at 1 and 4 VMs, with a free and a dear context switch.
+ * const { points, crossover } = await sweep({
+ *   vmsList: [1, 4],
+ *   base: { durationS: 0.005, warmupS: 0.002 },
+ *   axes: [{ path: 'profile.costs.ctxSwitchNs', values: [0, 3000] }],
+ *   jobs: 2,
+ * });
+ * for (const p of points) console.log(p.model, p.vms, p.axes, p.metrics.throughput.value);
+ * console.log(Object.keys(crossover));
  * ```
  */
 export async function sweep(o: SweepOptions): Promise<SweepResult> {
@@ -104,7 +113,7 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
     base,
     models: [...(o.models ?? TALK_MODELS)],
     vmsList: [...o.vmsList],
-    axes: [...(o.axes ?? [])],
+    axes: (o.axes ?? []).map((a) => ({ path: a.path, values: [...a.values] })),
     ...(o.workloads === undefined ? {} : { workloads: [...o.workloads] }),
   };
   checkRuns(spec, o.reps ?? 1, o.maxRuns);

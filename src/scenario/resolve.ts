@@ -19,6 +19,18 @@ export type ScenarioInput = DeepPartial<Omit<Scenario, 'profile'>> & {
   profile?: string | DeepPartial<Profile>;
 };
 
+/**
+ * Every dotted path into a scenario (`vms`, `profile.costs.ctxSwitchNs`, `workload.kind`): what `--set`
+ * and `--axis` name on the command line, as a type, so a path that does not exist does not compile.
+ * Arrays are leaves (no `[i]` indices).
+ */
+export type ScenarioPath = PathsOf<Scenario>;
+type PathsOf<T> = T extends readonly unknown[]
+  ? never
+  : T extends object
+    ? { [K in keyof T & string]: K | `${K}.${PathsOf<NonNullable<T[K]>>}` }[keyof T & string]
+    : never;
+
 type Obj = Record<string, unknown>;
 
 const isPlainObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
