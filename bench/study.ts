@@ -4,11 +4,15 @@
  * (`--jobs 1`, `--jobs 2`) and on a Redis queue served by 1, 2 and 4 `vhost-sim worker --concurrency 1`
  * processes on this machine (a `redis-server` of its own on a free port; skipped with a note when there is
  * none). Workers are started and serving before the clock starts, so their start-up is not counted.
+ *
+ * `npx tsx bench/study.ts` runs only this part of the bench and prints each timing with the load average
+ * (1 min) before and after it, and the queue's speed-up over one worker.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/queue/redis.ts';
 
 const BIN = path.resolve('bin/vhost-sim.mjs');
@@ -37,6 +41,8 @@ export interface StudyTiming {
   runs: number | null;
   wallS: number | null;
   runsPerMinute: number | null;
+  /** 1-minute load average when the study started and when it ended. */
+  load?: [number, number];
   note?: string;
 }
 
@@ -45,6 +51,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Run the study once with `extra` arguments; wall time of the whole command. */
 async function study(how: string, extra: string[]): Promise<StudyTiming> {
   const out = mkdtempSync(path.join(os.tmpdir(), 'vhost-sim-bench-study-'));
+  const load0 = +os.loadavg()[0].toFixed(1);
   const t0 = performance.now();
   const child = spawn(process.execPath, [BIN, ...STUDY, '--out', out, '--format', 'json', ...extra], {
     env: ENV,
@@ -60,12 +67,13 @@ async function study(how: string, extra: string[]): Promise<StudyTiming> {
   });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const wallS = (performance.now() - t0) / 1000;
+  const load: [number, number] = [load0, +os.loadavg()[0].toFixed(1)];
   rmSync(out, { recursive: true, force: true });
   const m = /= (\d+) runs/.exec(stderr + stdout);
   const runs = m === null ? null : Number(m[1]);
   if (code !== 0 || runs === null)
-    return { how, runs, wallS: null, runsPerMinute: null, note: `failed: ${stderr.slice(0, 200)}` };
-  return { how, runs, wallS: +wallS.toFixed(1), runsPerMinute: +((runs / wallS) * 60).toFixed(1) };
+    return { how, runs, wallS: null, runsPerMinute: null, load, note: `failed: ${stderr.slice(0, 200)}` };
+  return { how, runs, wallS: +wallS.toFixed(1), runsPerMinute: +((runs / wallS) * 60).toFixed(1), load };
 }
 
 async function until(ok: () => boolean, ms: number, what: string): Promise<void> {
@@ -139,4 +147,18 @@ export async function benchStudy(workerCounts = [1, 2, 4]): Promise<StudyTiming[
     redis.kill('SIGTERM');
   }
   return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const timings = await benchStudy();
+  const one = timings.find((t) => t.how === 'queue, 1 worker')?.wallS ?? null;
+  for (const t of timings) {
+    const speedup =
+      one !== null && t.wallS !== null && t.how.startsWith('queue') ? ` ×${(one / t.wallS).toFixed(2)}` : '';
+    const figures =
+      t.wallS === null
+        ? (t.note ?? 'not measured')
+        : `${t.runs} runs in ${t.wallS} s: ${t.runsPerMinute} runs/min`;
+    console.log(`${t.how.padEnd(18)} ${figures}${speedup}  (load ${t.load?.join(' -> ') ?? 'n/a'})`);
+  }
 }
