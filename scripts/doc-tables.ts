@@ -50,6 +50,12 @@ const at =
     return p.metrics;
   };
 
+/** Half the 95 % interval of a point's throughput over its seeds. */
+const halfWidth = (r: SweepResult, model: string, vms: number) => {
+  const ci = r.points.find((q) => q.model === model && q.vms === vms)?.ci95?.throughput;
+  return ci === undefined ? Number.NaN : (ci.high - ci.low) / 2;
+};
+
 /** Where per-cpu's mean curve crosses per-device's: ↑ per-cpu moves ahead, ↓ per-device does. */
 function crossingText(r: SweepResult, metric: 'throughput' | 'efficiency', vmsList: readonly number[]) {
   const get = at(r);
@@ -87,7 +93,7 @@ async function sched(): Promise<void> {
     header(
       [
         'rule off',
-        'tps 32 VMs (dev / cpu)',
+        'tps 32 VMs ± 95 % (dev / cpu)',
         'ratio @32',
         'throughput crossings',
         'efficiency crossings',
@@ -105,7 +111,7 @@ async function sched(): Promise<void> {
     console.log(
       row([
         label,
-        `${int.format(dev.throughput.value)} / ${int.format(cpu.throughput.value)}`,
+        `${int.format(dev.throughput.value)} ± ${int.format(halfWidth(r, 'per-device', 32))} / ${int.format(cpu.throughput.value)} ± ${int.format(halfWidth(r, 'per-cpu', 32))}`,
         (cpu.throughput.value / dev.throughput.value).toFixed(3),
         crossingText(r, 'throughput', vmsList),
         crossingText(r, 'efficiency', vmsList),
