@@ -23,6 +23,7 @@ export { type RunAsyncOptions, type RunProgress, runAsync } from './api/runAsync
 export {
   type SensitivityMethod,
   type SensitivityOptions,
+  type SensitivityParam,
   type SensitivityResult,
   sensitivity,
 } from './api/sensitivity.ts';

@@ -5,7 +5,7 @@
  */
 import type { ModelName } from '../model/scenario.ts';
 import type { ExecutorKind } from '../runtime/executor.ts';
-import { resolveScenario, type ScenarioInput } from '../scenario/resolve.ts';
+import { resolveScenario, type ScenarioInput, type ScenarioPath } from '../scenario/resolve.ts';
 import { ScenarioError } from '../scenario/schema.ts';
 import { parseOutput } from '../sensitivity/outputs.ts';
 import { parseParams } from '../sensitivity/parameters.ts';
@@ -23,11 +23,24 @@ import { executeSweep } from '../sweep/execute.ts';
 
 export type { Method as SensitivityMethod, StudyResult as SensitivityResult };
 
+/** A cost to vary, by its path: with the calibration table's plausible range, or with a range of your own. */
+export type SensitivityParam = ScenarioPath | { path: ScenarioPath; lo: number; hi: number };
+
+/** The typed form as the CLI's `--params` text (`path` or `path=lo:hi`, comma-separated). */
+const paramsText = (p: string | readonly SensitivityParam[]) =>
+  typeof p === 'string'
+    ? p
+    : p.map((x) => (typeof x === 'string' ? x : `${x.path}=${x.lo}:${x.hi}`)).join(',');
+
 export interface SensitivityOptions {
   /** `morris` (screening, the default) or `sobol` (first-order and total indices). */
   method?: 'morris' | 'sobol';
-  /** `all` ranged rows of docs/calibration.md (default), or paths, each optionally `=lo:hi`. */
-  params?: string;
+  /**
+   * The costs to vary: typed paths, each with its own range or the table's; or, as the CLI's `--params`,
+   * `all` ranged rows of docs/calibration.md (the default) or comma-separated paths, each optionally
+   * `=lo:hi` (leading segments may be left out: `ctxSwitchNs`).
+   */
+  params?: string | readonly SensitivityParam[];
   /** What to analyse: `crossover[:METRIC]`, `ratio[:METRIC]@VMS`, `METRIC@MODEL:VMS` (default crossover, ratio@32). */
   outputs?: readonly string[];
   /** Reference and challenger of crossovers and ratios (default per-device, per-cpu). */
@@ -63,7 +76,7 @@ export interface SensitivityOptions {
  *
  * // A tiny screening: two costs, 2 trajectories, one seed, short runs on 1 and 2 VMs.
  * const r = await sensitivity({
- *   params: 'ctxSwitchNs,vmExitNs',
+ *   params: ['profile.costs.ctxSwitchNs', { path: 'profile.costs.vmExitNs', lo: 500, hi: 2000 }],
  *   outputs: ['ratio@2'],
  *   vmsList: [1, 2],
  *   trajectories: 2,
@@ -85,7 +98,7 @@ export async function sensitivity(o: SensitivityOptions = {}): Promise<StudyResu
   const spec: StudySpec = {
     method,
     base: resolveScenario({ durationS: 0.2, ...o.base }),
-    params: parseParams(o.params ?? 'all'),
+    params: parseParams(paramsText(o.params ?? 'all')),
     outputs: (o.outputs ?? ['crossover', 'ratio@32']).map(parseOutput),
     models: [...(o.models ?? ['per-device', 'per-cpu'])] as [ModelName, ModelName],
     vmsList: [...new Set(o.vmsList ?? [1, 2, 4, 8, 16, 32])].sort((a, b) => a - b),

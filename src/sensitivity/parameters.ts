@@ -40,7 +40,7 @@ export function parseParams(text: string): RangedRow[] {
     }
     let r = row.range;
     if (range !== undefined) {
-      const m = /^(-?[\d.e+]+):(-?[\d.e+]+)$/.exec(range.trim());
+      const m = /^(-?[\d.eE+-]+):(-?[\d.eE+-]+)$/.exec(range.trim());
       const lo = m ? Number(m[1]) : Number.NaN;
       const hi = m ? Number(m[2]) : Number.NaN;
       if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sensitivity } from '../../src/api/sensitivity.ts';
+import { type SensitivityParam, sensitivity } from '../../src/api/sensitivity.ts';
 import { ScenarioError } from '../../src/scenario/schema.ts';
 import { runCli } from '../cliRun.ts';
 
@@ -43,6 +43,23 @@ describe('sensitivity()', () => {
       'profile.costs.ctxSwitchNs',
       'profile.costs.vmExitNs',
     ]);
+  }, 240_000);
+
+  it('takes typed parameters: the same study as the --params text', async () => {
+    const typed = await sensitivity({
+      ...TINY,
+      params: ['profile.costs.ctxSwitchNs', { path: 'profile.costs.vmExitNs', lo: 1e-7, hi: 2000 }],
+    });
+    const text = await sensitivity({ ...TINY, params: 'ctxSwitchNs,profile.costs.vmExitNs=1e-7:2000' });
+    expect(JSON.stringify(typed)).toBe(JSON.stringify(text));
+    // The range given, not the table's 600-1,250 ns: every trajectory visits a level outside it (the
+    // study rounds a nanosecond cost to whole ns: 1e-7 is 0).
+    const vmExit = typed.samples.map((s) => s.values[1] ?? Number.NaN);
+    expect(vmExit.every((v) => v >= 0 && v <= 2000)).toBe(true);
+    expect(vmExit.some((v) => v < 600 || v > 1250)).toBe(true);
+    // @ts-expect-error a typed parameter is a full scenario path (npx tsc --noEmit fails if this compiles)
+    const short: SensitivityParam = 'ctxSwitchNs';
+    expect(short).toBe('ctxSwitchNs');
   }, 240_000);
 
   it('refuses a bad design with a ScenarioError naming the field', async () => {
