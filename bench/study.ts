@@ -22,7 +22,7 @@ export const STUDY = [
   '--method',
   'morris',
   '--params',
-  'costs.ctxSwitchNs,costs.cacheRefillNs,nic.irqDelayNs',
+  'costs.ctxSwitchNs,costs.cacheRefillNs,costs.nicIrqNs',
   '--trajectories',
   '2',
   '--vms-list',
