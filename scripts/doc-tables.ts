@@ -3,6 +3,8 @@
  * and a paste: `npx tsx scripts/doc-tables.ts <table> [--jobs N]`, Markdown on stdout (run it niced).
  *
  * - `sched`: docs/reproduction.md, each scheduler rule switched off in turn;
+ * - `costs`: docs/reproduction.md, what drives the crossover, one cost at a time;
+ * - `pinning`: docs/reproduction.md, vCPUs bound to their node or free;
  * - `dispatch-rr`, `dispatch-streams`: docs/dispatch.md, each per-CPU dispatch variant on TCP_RR, and
  *   requeue / hybrid on UDP_STREAM and TCP_STREAM;
  * - `policy`: docs/guide/write-a-policy.md, the example policy beside the built-in models;
@@ -118,6 +120,101 @@ async function sched(): Promise<void> {
         pct(get('per-device', 16).remoteNodeWorkShare),
         pct(dev.remoteNodeWorkShare),
         `${dev.contextSwitchesPerTransaction.toFixed(2)} / ${cpu.contextSwitchesPerTransaction.toFixed(2)}`,
+      ]),
+    );
+  }
+}
+
+async function costs(): Promise<void> {
+  const vmsList = [1, 4, 8, 12, 16, 24, 32];
+  const base = { durationS: 0.05, warmupS: 0.02, workload: { kind: 'TCP_RR' as const } };
+  const c = 'profile.costs';
+  const free = [`${c}.ctxSwitchNs=0`, `${c}.cacheRefillNs=0`, `${c}.tlbRefillNs=0`, `${c}.memRefillNs=0`];
+  const local = [`${c}.remoteNumaPenalty=0`, `${c}.vqCacheTransferRemoteNs=600`, `${c}.lineRemoteNs=40`];
+  const rows: [string, string[]][] = [
+    ['none (defaults)', []],
+    ['switches free: `ctxSwitchNs`, `cacheRefillNs`, `tlbRefillNs`, `memRefillNs` = 0', free],
+    ['NUMA free: `remoteNumaPenalty=0`, remote vq and line transfers = local', local],
+    ['switch **and** NUMA costs free', [...free, ...local]],
+    ['`cgroupAttachNs=3000`', [`${c}.cgroupAttachNs=3000`]],
+    [
+      '`vqCacheTransferLocalNs=0`, `vqCacheTransferRemoteNs=0`',
+      [`${c}.vqCacheTransferLocalNs=0`, `${c}.vqCacheTransferRemoteNs=0`],
+    ],
+    ['`ctxSwitchNs=3000`', [`${c}.ctxSwitchNs=3000`]],
+    ['`tlbRefillNs=3000`', [`${c}.tlbRefillNs=3000`]],
+    ['`idleExitNs=0`', [`${c}.idleExitNs=0`]],
+  ];
+  console.log(`VMs ${vmsList.join(', ')}; 5 seeds of ${base.durationS} s after ${base.warmupS} s\n`);
+  console.log(
+    header(
+      [
+        'change (`--set …`)',
+        'tps 1 VM (dev / cpu)',
+        'tps 32 VMs ± 95 % (dev / cpu)',
+        'ratio @32',
+        'throughput crossings',
+        'efficiency crossings',
+        'switches/txn @32 (dev / cpu)',
+      ],
+      ['l', 'l', 'l', 'r', 'l', 'l', 'l'],
+    ),
+  );
+  for (const [label, sets] of rows) {
+    const r = await sweep({ base: resolveScenario(base, sets), vmsList, reps: 5, jobs });
+    const get = at(r);
+    const [dev, cpu] = [get('per-device', 32), get('per-cpu', 32)];
+    console.log(
+      row([
+        label,
+        `${int.format(get('per-device', 1).throughput.value)} / ${int.format(get('per-cpu', 1).throughput.value)}`,
+        `${int.format(dev.throughput.value)} ± ${int.format(halfWidth(r, 'per-device', 32))} / ${int.format(cpu.throughput.value)} ± ${int.format(halfWidth(r, 'per-cpu', 32))}`,
+        (cpu.throughput.value / dev.throughput.value).toFixed(3),
+        crossingText(r, 'throughput', vmsList),
+        crossingText(r, 'efficiency', vmsList),
+        `${dev.contextSwitchesPerTransaction.toFixed(2)} / ${cpu.contextSwitchesPerTransaction.toFixed(2)}`,
+      ]),
+    );
+  }
+}
+
+async function pinning(): Promise<void> {
+  const vmsList = [8, 16, 32];
+  const base = { durationS: 0.05, warmupS: 0.02, workload: { kind: 'TCP_RR' as const } };
+  const [bound, free] = await Promise.all(
+    ['node', 'none'].map(async (p) =>
+      at(await sweep({ base: resolveScenario(base, [`pinning.vcpu=${p}`]), vmsList, reps: 5, jobs })),
+    ),
+  );
+  const pair = (f: (m: Metrics) => string, model: string, vms: number) =>
+    `${f(bound(model, vms))} / ${f(free(model, vms))}`;
+  const tps = (m: Metrics) => int.format(m.throughput.value);
+  const off = (m: Metrics) => pct(m.remoteNodeWorkShare);
+  console.log(`VMs ${vmsList.join(', ')}; 5 seeds of ${base.durationS} s after ${base.warmupS} s\n`);
+  console.log(
+    header(
+      [
+        'VMs',
+        'per-device tps, bound / free',
+        'per-cpu tps, bound / free',
+        'per-device off-node, bound / free',
+        'per-cpu off-node, bound / free',
+        'ratio @VMs, bound / free',
+      ],
+      ['r', 'l', 'l', 'l', 'l', 'l'],
+    ),
+  );
+  for (const vms of vmsList) {
+    const ratio = (g: typeof bound) =>
+      (g('per-cpu', vms).throughput.value / g('per-device', vms).throughput.value).toFixed(3);
+    console.log(
+      row([
+        vms,
+        pair(tps, 'per-device', vms),
+        pair(tps, 'per-cpu', vms),
+        pair(off, 'per-device', vms),
+        pair(off, 'per-cpu', vms),
+        `${ratio(bound)} / ${ratio(free)}`,
       ]),
     );
   }
@@ -395,6 +492,8 @@ function eastWestIdle(): void {
 
 const tables: Record<string, () => void | Promise<void>> = {
   sched,
+  costs,
+  pinning,
   workloads,
   sidecore,
   'east-west-idle': eastWestIdle,
