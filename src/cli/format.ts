@@ -71,6 +71,8 @@ export function formatRunTable(
   m: Metrics,
   meta: { executor: string; events: number },
   style: TableStyle = 'text',
+  /** A line after the title (the overrides in effect). */
+  subtitle?: string,
 ): string {
   const cores = cpuCount(scenario.profile.cpu);
   const cs = m.contextSwitchesPerSec;
@@ -160,6 +162,7 @@ export function formatRunTable(
       ? [
           `## ${title}`,
           '',
+          ...(subtitle === undefined ? [] : [subtitle, '']),
           renderTable(
             ['Metric', 'Value'],
             kv.map(([k, val], i) => [k === '' ? (kv[i - 1]?.[0] ?? '') : k, val]),
@@ -176,6 +179,7 @@ export function formatRunTable(
         ]
       : [
           title,
+          ...(subtitle === undefined ? [] : [subtitle]),
           '',
           ...kv.map(([k, val]) => `${k.padEnd(w)}  ${val}`),
           '',
@@ -238,6 +242,8 @@ export function formatRunFields(
   meta: { executor: string; events: number },
   fields: readonly string[],
   style: TableStyle = 'text',
+  /** A line after the title (the overrides in effect). */
+  subtitle?: string,
 ): string {
   const title = `vhost-sim: ${describeScenario(scenario)}; ${meta.executor} executor, ${fmtInt(meta.events)} events`;
   const row = flatten(m);
@@ -246,7 +252,8 @@ export function formatRunFields(
     fields.map((f) => [f, fmtField(row[f])]),
     style,
   );
-  return `${style === 'md' ? `## ${title}` : title}\n\n${table}\n`;
+  const sub = subtitle === undefined ? '' : style === 'md' ? `\n\n${subtitle}` : `\n${subtitle}`;
+  return `${style === 'md' ? `## ${title}` : title}${sub}\n\n${table}\n`;
 }
 
 /** `sweep --fields`: one row per point, its coordinates and the chosen fields, then the crossover lines. */

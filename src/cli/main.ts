@@ -66,9 +66,12 @@ import {
   runCsv,
   sweepCsv,
 } from './format.ts';
+import { RUN_HELP, SWEEP_HELP, scenarioDefault } from './help.ts';
+import { addInitCommand } from './init.ts';
 import { addInspectCommand } from './inspect.ts';
 import { onInterrupt } from './interrupt.ts';
 import { nameListParser, nameOption } from './names.ts';
+import { overridesLine, overridesOf } from './overrides.ts';
 import { checkOutDir, checkWritableFile } from './paths.ts';
 import { policyOption } from './policy.ts';
 import { printable } from './printable.ts';
@@ -172,21 +175,42 @@ function setOption(cmd: Command): Command {
 function addBaseOptions(cmd: Command, grid: boolean): Command {
   if (!grid) {
     cmd
-      .addOption(nameOption('--model <model>', 'vhost threading model', 'model', ALL_MODELS))
-      .option('--vms <n>', 'number of VMs', number);
+      .addOption(
+        nameOption(
+          '--model <model>',
+          `vhost threading model${scenarioDefault('model')}`,
+          'model',
+          ALL_MODELS,
+        ),
+      )
+      .option('--vms <n>', `number of VMs${scenarioDefault('vms')}`, number);
   } else {
     // Accepted only to give a helpful message: a sweep takes its models and VM counts from lists.
     cmd.addOption(new Option('--model <model>').hideHelp()).addOption(new Option('--vms <n>').hideHelp());
   }
   cmd
-    .option('--vcpus <n>', 'vCPUs per VM', number)
-    .option('--devices <n>', 'virtio-net devices per VM', number)
-    .option('--instances <n>', 'netperf instances per VM', number)
-    .addOption(nameOption('--workload <kind>', 'workload', 'workload', workloadKinds))
-    .option('--duration <s>', 'measured virtual seconds', number)
-    .option('--warmup <s>', 'warm-up virtual seconds (not measured)', number)
-    .option('--seed <n>', 'random seed', number)
-    .addOption(nameOption('--profile <name>', 'host profile', 'profile', profileNames));
+    .option('--vcpus <n>', `vCPUs per VM${scenarioDefault('vcpusPerVm')}`, number)
+    .option('--devices <n>', `virtio-net devices per VM${scenarioDefault('devicesPerVm')}`, number)
+    .option('--instances <n>', `netperf instances per VM${scenarioDefault('workload.instances')}`, number)
+    .addOption(
+      nameOption(
+        '--workload <kind>',
+        `workload${scenarioDefault('workload.kind')}`,
+        'workload',
+        workloadKinds,
+      ),
+    )
+    .option('--duration <s>', `measured virtual seconds${scenarioDefault('durationS')}`, number)
+    .option('--warmup <s>', `warm-up virtual seconds (not measured)${scenarioDefault('warmupS')}`, number)
+    .option('--seed <n>', `random seed${scenarioDefault('seed')}`, number)
+    .addOption(
+      nameOption(
+        '--profile <name>',
+        `host profile${scenarioDefault('profile.name')}`,
+        'profile',
+        profileNames,
+      ),
+    );
   setOption(cmd);
   return cmd
     .addOption(policyOption())
@@ -201,6 +225,15 @@ function addBaseOptions(cmd: Command, grid: boolean): Command {
 
 /** Scenario input from a file (if any) with the flags merged over it; `--set` is applied by resolve. */
 function baseInput(file: string | undefined, o: BaseOpts): ScenarioInput {
+  const { fromFile, flags } = inputParts(file, o);
+  return deepMerge(fromFile, flags);
+}
+
+/** The file's input and the flags' input, apart (the run's header says which set what). */
+function inputParts(
+  file: string | undefined,
+  o: BaseOpts,
+): { fromFile: ScenarioInput; flags: ScenarioInput } {
   const fromFile: ScenarioInput = file ? loadScenarioFile(file) : {};
   const flags: Record<string, unknown> = {
     model: o.model,
@@ -213,7 +246,7 @@ function baseInput(file: string | undefined, o: BaseOpts): ScenarioInput {
     seed: o.seed,
     profile: o.profile === undefined ? undefined : { name: o.profile },
   };
-  return deepMerge(fromFile, compact(flags));
+  return { fromFile, flags: compact(flags) };
 }
 
 /** Drop undefined values and objects left empty, so unset flags never touch the file's values. */
@@ -267,7 +300,15 @@ interface RunOpts extends BaseOpts {
 }
 
 async function runCommand(file: string | undefined, o: RunOpts): Promise<void> {
-  const scenario = resolveScenario(baseInput(file, o), o.set);
+  const parts = inputParts(file, o);
+  const scenario = resolveScenario(deepMerge(parts.fromFile, parts.flags), o.set);
+  const header = overridesLine(
+    overridesOf(scenario, {
+      sets: o.set,
+      flags: parts.flags,
+      ...(file === undefined ? {} : { file: { name: file, input: parts.fromFile } }),
+    }),
+  );
   // Output paths and windows before anything runs.
   if (o.traceWindow !== undefined && o.trace === undefined)
     throw new UsageError('--trace-window: only with --trace FILE');
@@ -306,8 +347,8 @@ async function runCommand(file: string | undefined, o: RunOpts): Promise<void> {
   const { fields } = o;
   await emit(o.format, json({ scenario, metrics, meta: m }), runCsv(metrics, fields), (style) =>
     fields === undefined
-      ? formatRunTable(scenario, metrics, m, style)
-      : formatRunFields(scenario, metrics, m, fields, style),
+      ? formatRunTable(scenario, metrics, m, style, header)
+      : formatRunFields(scenario, metrics, m, fields, style, header),
   );
 }
 
@@ -668,6 +709,7 @@ export function buildProgram(): Command {
       '--window <A:B>',
       '--sched map: virtual seconds A to B since the run started (default: the first ms measured)',
     )
+    .addHelpText('after', RUN_HELP)
     .action((file: string | undefined, o: RunOpts) => runCommand(file, o));
 
   addSweepRunOptions(
@@ -688,6 +730,7 @@ export function buildProgram(): Command {
       collect,
       [],
     )
+    .addHelpText('after', SWEEP_HELP)
     .action((file: string | undefined, o: SweepOpts) => sweepCommand(file, o));
 
   addSweepRunOptions(
@@ -730,6 +773,7 @@ export function buildProgram(): Command {
   addInspectCommand(program);
   addDiagramCommand(program);
   addValidateCommand(program);
+  addInitCommand(program);
   addValidationCommand(program);
   addWorkerCommand(program);
   return program;

@@ -3,15 +3,25 @@
  * source or stated assumption, kind and plausible range are in src/model/calibration.ts (docs/calibration.md).
  */
 export interface Profile {
+  /** The profile a file names (`vhost-sim validate` lists them); the other fields are merged over it. */
   name: string;
+  /** The machine, in words. */
   description: string;
+  /** Topology: sockets (one NUMA node each), cores, SMT, caches. */
   cpu: CpuSpec;
+  /** The host's NIC and the external peer behind it. */
   nic: NicSpec;
+  /** CPU costs in ns, each with its source and range in docs/calibration.md. */
   costs: Costs;
+  /** The host scheduler: CFS tunables and Linux 3.6's placement rules. */
   sched: SchedTunables;
+  /** Caches and TLB: what a switch between address spaces costs. */
   cache: CacheSpec;
+  /** cgroups the VMs' threads live in (what a shared worker's attach walks). */
   cgroup: CgroupSpec;
+  /** KVM's exits and interrupt delivery. */
   kvm: KvmSpec;
+  /** Cache lines several CPUs write. */
   locks: LockSpec;
 }
 
@@ -58,7 +68,9 @@ export interface CacheSpec {
 }
 
 export interface CpuSpec {
+  /** Sockets, one NUMA node each. */
   sockets: number;
+  /** Cores per socket. */
   coresPerSocket: number;
   /** SMT threads per core (1: Hyper-Threading off). Siblings share a core's scheduling domain only. */
   threadsPerCore?: number;
@@ -66,10 +78,12 @@ export interface CpuSpec {
   coresPerLlc?: number;
   /** SLIT node distances, one row per socket (absent: 10 local, 21 remote, the Nehalem-EP table). */
   nodeDistance?: number[][];
+  /** Nominal clock rate in GHz (the costs are given in ns). */
   ghz: number;
 }
 
 export interface NicSpec {
+  /** Line rate in Gbit/s. */
   lineRateGbps: number;
   /** Ethernet + IP + TCP header bytes added to each frame on the wire. */
   frameOverheadBytes: number;
@@ -211,9 +225,9 @@ export interface SchedTunables {
   /** Rules of Linux 3.6's placement and balancing, each switchable so its effect can be measured. */
   wakeAffine: boolean;
   selectIdleSibling: boolean;
-  /** The distance sd_local_flags() compares a NUMA level with: RECLAIM_DISTANCE (30) or REMOTE_DISTANCE (20). */
-  numaAffineDistance: 'reclaim' | 'remote';
   periodicBalance: boolean;
   cacheHot: boolean;
   decayedLoad: boolean;
+  /** The distance sd_local_flags() compares a NUMA level with: RECLAIM_DISTANCE (30) or REMOTE_DISTANCE (20). */
+  numaAffineDistance: 'reclaim' | 'remote';
 }

@@ -91,6 +91,7 @@ export const workloadKinds = ['TCP_RR', 'UDP_RR', 'TCP_STREAM', 'UDP_STREAM', 'O
 export type WorkloadKind = (typeof workloadKinds)[number];
 
 export interface WorkloadSpec {
+  /** The netperf test run in each VM (`TCP_RR`, `UDP_RR`, `TCP_STREAM`, `UDP_STREAM`, `OPEN_RR`), or fio (`BLOCK`). */
   kind: WorkloadKind;
   /** netperf instances per VM (concurrent connections, each a flow). */
   instances: number;
@@ -124,6 +125,7 @@ export interface WorkloadSpec {
 
 /** Per-packet CPU costs as drawn: constant, or random with the profile value as mean. */
 export interface CostDistribution {
+  /** How each per-packet cost is drawn: the profile's value (`constant`), or random around it as the mean. */
   kind: 'constant' | 'exponential' | 'lognormal';
   /** Coefficient of variation for lognormal. */
   cv: number;
@@ -131,24 +133,40 @@ export interface CostDistribution {
 
 /** A fully resolved scenario: what `runScenario` takes and what every result records. */
 export interface Scenario {
+  /** The vhost threading model (per-device is Linux 3.6's one worker per device). */
   model: ModelName;
+  /** Options of the later threading models; each model reads only its own. */
   policy: PolicyOptions;
+  /** What runs in each VM. */
   workload: WorkloadSpec;
+  /** VMs on the host. */
   vms: number;
+  /** vCPU threads per VM. */
   vcpusPerVm: number;
+  /** virtio-net (or, for BLOCK, virtio-scsi) devices per VM, each with its own vhost device. */
   devicesPerVm: number;
   /** Queue pairs per virtio-net device (multiqueue): each pair has its own vhost-net instance. */
   queuePairs: number;
+  /** Measured virtual seconds, after the warm-up. */
   durationS: number;
+  /** Virtual seconds simulated before measuring (not in the metrics). */
   warmupS: number;
+  /** Seed of every random stream: the same scenario and seed give the same bytes. */
   seed: number;
   /** Affinity of vCPU threads: `node` binds them to the VM's memory node (numactl --cpunodebind). */
-  pinning: { vcpu: 'none' | 'node' };
+  pinning: {
+    /** `node`: each VM's vCPU threads bound to the cores of its memory node; `none`: anywhere. */
+    vcpu: 'none' | 'node';
+  };
+  /** vhost-net's handler limits. */
   vhost: VhostTunables;
   /** The guest kernel's network stack and virtio-net driver (src/guest/, src/model/descriptors.ts). */
   guest: GuestTunables;
+  /** Descriptors per virtqueue ring (QEMU's virtio-net default, 256). */
   ringSize: number;
+  /** Per-packet CPU costs as drawn: constant, or random with the profile value as mean. */
   costDistribution: CostDistribution;
+  /** The host: topology, NIC and every cost the simulation charges (a profile name in a file, or a partial profile). */
   profile: Profile;
 }
 
