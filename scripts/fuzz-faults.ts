@@ -62,6 +62,9 @@ export function faultCases(dir: string): FaultCase[] {
   const junk = join(dir, 'junk');
   mkdirSync(junk, { recursive: true });
   writeFileSync(join(junk, 'points.jsonl'), 'not a journal\n');
+  const papers = join(dir, 'papers');
+  mkdirSync(papers, { recursive: true });
+  writeFileSync(join(papers, 'summary.csv'), 'my own table\n');
   const short = ['--duration', '0.001', '--warmup', '0'];
   const sweep = ['sweep', '--vms-list', '1', '--models', 'per-cpu', ...short, '--no-charts', '--jobs', '1'];
   return [
@@ -163,6 +166,27 @@ export function faultCases(dir: string): FaultCase[] {
       args: [...sweep, '--out', locked],
       code: 2,
       output: /is being written by another vhost-sim/,
+      maxMs: LIMIT,
+    },
+    {
+      name: '--out that is a file',
+      args: [...sweep, '--out', file('out-file.txt', 'mine\n')],
+      code: 2,
+      output: /is a file, expected a folder/,
+      maxMs: LIMIT,
+    },
+    {
+      name: '--out a folder of other files (no journal)',
+      args: [...sweep, '--out', papers],
+      code: 2,
+      output: /not a vhost-sim results folder/,
+      maxMs: LIMIT,
+    },
+    {
+      name: 'init over an existing file',
+      args: ['init', file('existing.yaml', 'vms: 2\n')],
+      code: 2,
+      output: /the file exists; --force replaces it/,
       maxMs: LIMIT,
     },
     {
