@@ -276,13 +276,17 @@ export class Journal {
     return kept;
   }
 
-  /** The journaled run `index/rep`, if any; `scenario` checks a run that was opened as `later`. */
-  get(index: number, rep: number, scenario?: Scenario): JournalEntry | undefined {
+  /**
+   * The journaled run `index/rep`, if any, handed over (the journal keeps no reference to it); `scenario`
+   * checks a run that was opened as `later`.
+   */
+  take(index: number, rep: number, scenario?: Scenario): JournalEntry | undefined {
     const k = key(index, rep);
     const e = this.resumed.get(k);
     if (e !== undefined && this.unchecked.has(k) && JSON.stringify(e.scenario) !== JSON.stringify(scenario)) {
       throw new ResumeError(mismatch(this.file, 'a refined point', index, rep));
     }
+    this.resumed.delete(k);
     return e;
   }
 
