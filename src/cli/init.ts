@@ -168,6 +168,8 @@ export function addInitCommand(program: Command): void {
           throw new UsageError(`init ${file}: the file exists; --force replaces it`);
         throw new UsageError(`init ${file}: cannot write it: ${(err as Error).message}`);
       }
-      process.stderr.write(`wrote ${file}; check it with: vhost-sim validate ${file}\n`);
+      process.stdout.write(
+        `wrote ${file}: every field at its default; check it with: vhost-sim validate ${file}\n`,
+      );
     });
 }
