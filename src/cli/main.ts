@@ -31,7 +31,7 @@ import { ScenarioError } from '../scenario/schema.ts';
 import { checkJobs, checkRuns } from '../sweep/bounds.ts';
 import { executeSweep, type FailedPoint } from '../sweep/execute.ts';
 import { ResumeError } from '../sweep/journal.ts';
-import { batched, jsonChunks } from '../sweep/jsonChunks.ts';
+import { batched, jsonChunks, pointsDocChunks } from '../sweep/jsonChunks.ts';
 import {
   assertChartsInstalled,
   defaultOutDir,
@@ -466,6 +466,7 @@ async function runSweep(
       queue,
       policyModule: o.policy,
       outDir: dir,
+      stream: true,
       resume: o.resume,
       force: o.force,
       onWarning: (m) => process.stderr.write(`vhost-sim: warning: ${printable(m)}\n`),
@@ -487,8 +488,11 @@ async function runSweep(
   const doc: SweepDoc = { points, crossover: sweepCrossover(points, crossover) } as SweepDoc;
   if (failed.length > 0) doc.failed = failed;
   doc.meta = meta(o.executor, run.events, o.policy);
+  const { fullPoints } = run;
   const jsonText = function* () {
-    yield* jsonChunks(doc);
+    // The points with every metric come back from the journal one at a time (memory stays flat).
+    if (fullPoints === undefined) yield* jsonChunks(doc);
+    else yield* pointsDocChunks(fullPoints(), { ...doc, points: undefined });
     yield '\n';
   };
   const csvText = sweepCsv(points);

@@ -27,6 +27,11 @@ export interface ExecuteSweepOptions {
   policyModule?: string;
   /** Results folder holding points.jsonl; without it nothing is journaled. */
   outDir?: string;
+  /**
+   * With `outDir`: keep only each run's scalar metrics in memory (the arrays per core and per VM stay in
+   * the journal), and give the whole points back from the journal, one at a time (`fullPoints`).
+   */
+  stream?: boolean;
   /** Reuse the runs already journaled in `outDir`. */
   resume?: boolean;
   /** Replace a journal in `outDir` that belongs to another sweep (`--force`). */
@@ -65,6 +70,19 @@ export interface SweepExecution {
   runs: number;
   /** Runs taken from the journal rather than computed. */
   resumedRuns: number;
+  /**
+   * With `stream`: the points as `points` has them but with every metric, read back from the journal
+   * one point at a time (`points` then lack the metrics' arrays).
+   */
+  fullPoints?: () => Generator<SweepPoint>;
+}
+
+/** The scalars of a run's metrics: the arrays (per core, per VM) dropped at every depth. */
+function scalars<T>(m: T): T {
+  if (m === null || typeof m !== 'object') return m;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(m)) if (!Array.isArray(v)) out[k] = scalars(v);
+  return out as T;
 }
 
 /**
@@ -125,6 +143,9 @@ export async function executeSweep(o: ExecuteSweepOptions): Promise<SweepExecuti
   const grid = [...o.grid];
   const withAxes = grid.some((g) => Object.keys(g.axes).length > 0);
   const given = grid.length;
+  const slim = o.stream === true && o.outDir !== undefined;
+  /** What is kept of a run in memory until the end (the journal has it whole). */
+  const keep = (e: JournalEntry): JournalEntry => (slim && e.ok ? { ...e, metrics: scalars(e.metrics) } : e);
   // An unreachable Redis is reported before the results folder is locked or its journal set aside.
   if (o.queue !== undefined && grid.length > 0) {
     const { checkQueueReachable } = await import('./queue.ts');
@@ -169,7 +190,7 @@ export async function executeSweep(o: ExecuteSweepOptions): Promise<SweepExecuti
         const old = journal?.take(index, rep, scenario);
         if (old !== undefined) {
           // The journal checked that its scenario is this one: keep ours, not a second copy.
-          entries[index * reps + rep] = { ...old, scenario };
+          entries[index * reps + rep] = keep({ ...old, scenario });
           resumed++;
         } else todo.push({ index, rep, scenario });
       }
@@ -201,7 +222,7 @@ export async function executeSweep(o: ExecuteSweepOptions): Promise<SweepExecuti
               }
             : { ...head(t.index, t.rep), ok: false, scenario: t.scenario, error: outcome.error };
           journal?.append(e);
-          entries[t.index * reps + t.rep] = e;
+          entries[t.index * reps + t.rep] = keep(e);
           o.onProgress?.(++done, total, false);
         },
       },
@@ -218,8 +239,21 @@ export async function executeSweep(o: ExecuteSweepOptions): Promise<SweepExecuti
       await runFrom(from);
     }
     const { points, failed, events } = fold(grid, given, entries, reps, withAxes);
-    journal?.finish(entries as JournalEntry[]);
-    return { grid, points, failed, events, runs: grid.length * reps, resumedRuns };
+    const runs = grid.length * reps;
+    if (!slim || journal === undefined) {
+      journal?.finish(entries as JournalEntry[]);
+      return { grid, points, failed, events, runs, resumedRuns };
+    }
+    journal.finishFromFile();
+    const j = journal;
+    const fullPoints = function* (): Generator<SweepPoint> {
+      for (const index of displayOrder(grid, given)) {
+        const whole = Array.from({ length: reps }, (_, rep) => j.read(index, rep));
+        if (whole.every((e) => e?.ok === true))
+          yield pointOf(grid[index], whole as Extract<JournalEntry, { ok: true }>[], reps, withAxes);
+      }
+    };
+    return { grid, points, failed, events, runs, resumedRuns, fullPoints };
   } finally {
     journal?.close();
   }
@@ -255,21 +289,31 @@ function fold(
     }
     const ok = runs as Extract<JournalEntry, { ok: true }>[];
     for (const e of ok) events += e.events;
-    const metrics = ok.map((e) => e.metrics);
-    // Built field by field so the JSON keeps this key order.
-    const p = { model: g.model, vms: g.vms, workload: g.scenario.workload.kind } as SweepPoint;
-    if (withAxes) p.axes = g.axes;
-    if (reps > 1) p.reps = reps;
-    p.scenario = ok[0].scenario;
-    p.metrics = meanMetrics(metrics);
-    if (reps > 1) {
-      p.ci95 = confidence(metrics);
-      const { throughput, efficiency } = mainMetrics;
-      p.bySeed = { throughput: metrics.map(throughput), efficiency: metrics.map(efficiency) };
-    }
-    points.push(p);
+    points.push(pointOf(g, ok, reps, withAxes));
   }
   return { points, failed, events };
+}
+
+/** A grid point's runs folded into its point: the mean, and with replications the CIs and each seed. */
+function pointOf(
+  g: GridPoint,
+  ok: readonly Extract<JournalEntry, { ok: true }>[],
+  reps: number,
+  withAxes: boolean,
+): SweepPoint {
+  const metrics = ok.map((e) => e.metrics);
+  // Built field by field so the JSON keeps this key order.
+  const p = { model: g.model, vms: g.vms, workload: g.scenario.workload.kind } as SweepPoint;
+  if (withAxes) p.axes = g.axes;
+  if (reps > 1) p.reps = reps;
+  p.scenario = ok[0].scenario;
+  p.metrics = meanMetrics(metrics);
+  if (reps > 1) {
+    p.ci95 = confidence(metrics);
+    const { throughput, efficiency } = mainMetrics;
+    p.bySeed = { throughput: metrics.map(throughput), efficiency: metrics.map(efficiency) };
+  }
+  return p;
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -89,6 +90,30 @@ function fsyncDir(dir: string): void {
 
 function* lines(entries: Iterable<JournalEntry>): Generator<string> {
   for (const e of entries) yield entryLine(e);
+}
+
+/** Call `f` with each line of `file` (without its newline), its byte offset and length (with it). */
+function forEachLine(file: string, f: (line: string, start: number, length: number) => void): void {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    let carry = Buffer.alloc(0);
+    let pos = 0; // file offset of carry's first byte
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      const data = carry.length === 0 ? buf.subarray(0, n) : Buffer.concat([carry, buf.subarray(0, n)]);
+      let from = 0;
+      for (let nl = data.indexOf(10, from); nl >= 0; nl = data.indexOf(10, from)) {
+        f(data.toString('utf8', from, nl), pos + from, nl + 1 - from);
+        from = nl + 1;
+      }
+      pos += from;
+      carry = Buffer.from(data.subarray(from));
+      if (n === 0) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Write `pieces` to `file` through a temporary file; the pieces are never joined into one string. */
@@ -302,6 +327,61 @@ export class Journal {
     this.fd = -1;
     const sorted = [...entries].sort((a, b) => a.index - b.index || a.rep - b.rep);
     writeAtomically(this.file, lines(sorted), this.write);
+  }
+
+  /**
+   * `finish` without the entries in memory: the journal's own lines, sorted by (index, rep) (the last
+   * line of a run wins), copied line by line from the file; afterwards `read` gives any run back.
+   */
+  finishFromFile(): void {
+    closeSync(this.fd);
+    this.fd = -1;
+    const found = new Map<string, { start: number; length: number }>();
+    const keys: [number, number][] = [];
+    forEachLine(this.file, (line, start, length) => {
+      const head = line.match(/^\{"index":(\d+),"rep":(\d+),/);
+      if (head === null) return;
+      const k = key(Number(head[1]), Number(head[2]));
+      if (!found.has(k)) keys.push([Number(head[1]), Number(head[2])]);
+      found.set(k, { start, length });
+    });
+    keys.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const fd = openSync(this.file, 'r');
+    const offsets = new Map<string, { start: number; length: number }>();
+    let at = 0;
+    try {
+      const copied = function* (): Generator<string> {
+        for (const [index, rep] of keys) {
+          const k = key(index, rep);
+          const span = found.get(k) as { start: number; length: number };
+          const buf = Buffer.alloc(span.length);
+          readSync(fd, buf, 0, span.length, span.start);
+          offsets.set(k, { start: at, length: span.length });
+          at += span.length;
+          yield buf.toString('utf8');
+        }
+      };
+      writeAtomically(this.file, copied(), this.write);
+    } finally {
+      closeSync(fd);
+    }
+    this.offsets = offsets;
+  }
+
+  private offsets = new Map<string, { start: number; length: number }>();
+
+  /** Run `index/rep` read back from the finished journal (after `finishFromFile`). */
+  read(index: number, rep: number): JournalEntry | undefined {
+    const span = this.offsets.get(key(index, rep));
+    if (span === undefined) return undefined;
+    const fd = openSync(this.file, 'r');
+    try {
+      const buf = Buffer.alloc(span.length);
+      readSync(fd, buf, 0, span.length, span.start);
+      return JSON.parse(buf.toString('utf8')) as JournalEntry;
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** Close the file and release the folder's lock. */

@@ -43,3 +43,26 @@ export function* batched(chunks: Iterable<string>, size = 1 << 16): Generator<st
   }
   if (buf !== '') yield buf;
 }
+
+/**
+ * `jsonChunks({ points, ...rest })` (depth 2) byte for byte, with the points drawn from an iterable one
+ * at a time, so a sweep's document is written without its points all in memory.
+ */
+export function* pointsDocChunks(
+  points: Iterable<unknown>,
+  rest: Record<string, unknown>,
+): Generator<string> {
+  yield '{\n  "points": ';
+  let n = 0;
+  for (const p of points) {
+    yield n++ === 0 ? '[\n    ' : ',\n    ';
+    yield* jsonChunks(p, 0, '    ');
+  }
+  yield n === 0 ? '[]' : '\n  ]';
+  for (const [k, v] of Object.entries(rest)) {
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    yield `,\n  ${JSON.stringify(k)}: `;
+    yield* jsonChunks(v, 1, '  ');
+  }
+  yield '\n}';
+}

@@ -10,7 +10,7 @@ import { resolveScenario } from '../../src/scenario/resolve.ts';
 import { ScenarioError } from '../../src/scenario/schema.ts';
 import { checkEstimate, checkJobs, checkRuns, gridSize, maxJobs } from '../../src/sweep/bounds.ts';
 import { estimateWork, probeScenario, type WorkEstimate } from '../../src/sweep/estimate.ts';
-import { batched, jsonChunks } from '../../src/sweep/jsonChunks.ts';
+import { batched, jsonChunks, pointsDocChunks } from '../../src/sweep/jsonChunks.ts';
 import { buildGrid } from '../../src/sweep/sweep.ts';
 import { BIN, runCli } from '../cliRun.ts';
 
@@ -127,6 +127,24 @@ describe('jobs and the estimate', () => {
 });
 
 describe('results in pieces', () => {
+  test.prop(
+    [
+      fc.array(fc.jsonValue(), { maxLength: 5 }),
+      fc.dictionary(
+        fc.string().filter((k) => !/^\d+$/.test(k) && k !== '__proto__'),
+        fc.jsonValue(),
+        { maxKeys: 4 },
+      ),
+    ],
+    {
+      numRuns: 200,
+    },
+  )('pointsDocChunks, points drawn one at a time, is jsonChunks of the whole document', (points, rest) => {
+    const { points: _, ...others } = rest;
+    const doc = { points, ...others };
+    expect([...pointsDocChunks(points.values(), others)].join('')).toBe([...jsonChunks(doc)].join(''));
+  });
+
   test.prop([fc.jsonValue(), fc.integer({ min: 0, max: 4 })], { numRuns: 200 })(
     'jsonChunks joined is JSON.stringify(value, null, 2)',
     (value, depth) => {

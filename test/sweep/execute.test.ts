@@ -102,3 +102,19 @@ describe('executeSweep', () => {
     expect(p.ci95?.throughput?.high).toBeGreaterThanOrEqual(p.metrics.throughput.value);
   });
 });
+
+describe('streamed results (stream: true)', () => {
+  it('keeps only scalars in memory, gives the whole points back from the journal, and the same journal', async () => {
+    const axes = [{ path: 'vcpusPerVm', values: [1, 2] }];
+    const g = buildGrid({ base, models: ['per-device', 'per-cpu'], vmsList: [1, 2], axes });
+    const [d1, d2] = [tmp(), tmp()];
+    const whole = await executeSweep({ grid: g, reps: 2, outDir: d1 });
+    const streamed = await executeSweep({ grid: g, reps: 2, outDir: d2, stream: true, jobs: 2 });
+    const arrays = (v: unknown): boolean =>
+      Array.isArray(v) || (v !== null && typeof v === 'object' && Object.values(v).some(arrays));
+    expect(streamed.points.some((p) => arrays(p.metrics))).toBe(false);
+    expect(whole.points.every((p) => Array.isArray(p.metrics.perCpu))).toBe(true);
+    expect(JSON.stringify([...(streamed.fullPoints?.() ?? [])])).toBe(JSON.stringify(whole.points));
+    expect(readFileSync(join(d2, JOURNAL), 'utf8')).toBe(readFileSync(join(d1, JOURNAL), 'utf8'));
+  });
+});
