@@ -18,8 +18,8 @@ import type { SweepSpec } from './sweep.ts';
 /** Runs (grid points x replications) a sweep may have without `--max-runs`. */
 export const DEFAULT_MAX_RUNS = 10_000;
 /**
- * `--max-runs` itself stops here: every finished run is kept until the sweep's end (about 64 KB as
- * objects, see RESULT_BYTES), so a million runs is already some 60 GB.
+ * `--max-runs` itself stops here: every finished run keeps its scalar metrics until the sweep's end
+ * (RESULT_BYTES, about 8 KB), and the crossover and the tables are built from them all.
  */
 export const MAX_RUNS_CEILING = 1_000_000;
 /** Estimated wall hours a command may take without `--max-hours`. */
