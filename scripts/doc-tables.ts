@@ -58,6 +58,12 @@ const halfWidth = (r: SweepResult, model: string, vms: number) => {
   return ci === undefined ? Number.NaN : (ci.high - ci.low) / 2;
 };
 
+/** Both models' mean throughput at a VM count with its 95 % half-width: "dev ± h / cpu ± h". */
+const tpsWithCi = (r: SweepResult, vms: number) =>
+  ['per-device', 'per-cpu']
+    .map((m) => `${int.format(at(r)(m, vms).throughput.value)} ± ${int.format(halfWidth(r, m, vms))}`)
+    .join(' / ');
+
 /** Where per-cpu's mean curve crosses per-device's: ↑ per-cpu moves ahead, ↓ per-device does. */
 function crossingText(r: SweepResult, metric: 'throughput' | 'efficiency', vmsList: readonly number[]) {
   const get = at(r);
@@ -113,7 +119,7 @@ async function sched(): Promise<void> {
     console.log(
       row([
         label,
-        `${int.format(dev.throughput.value)} ± ${int.format(halfWidth(r, 'per-device', 32))} / ${int.format(cpu.throughput.value)} ± ${int.format(halfWidth(r, 'per-cpu', 32))}`,
+        tpsWithCi(r, 32),
         (cpu.throughput.value / dev.throughput.value).toFixed(3),
         crossingText(r, 'throughput', vmsList),
         crossingText(r, 'efficiency', vmsList),
@@ -168,7 +174,7 @@ async function costs(): Promise<void> {
       row([
         label,
         `${int.format(get('per-device', 1).throughput.value)} / ${int.format(get('per-cpu', 1).throughput.value)}`,
-        `${int.format(dev.throughput.value)} ± ${int.format(halfWidth(r, 'per-device', 32))} / ${int.format(cpu.throughput.value)} ± ${int.format(halfWidth(r, 'per-cpu', 32))}`,
+        tpsWithCi(r, 32),
         (cpu.throughput.value / dev.throughput.value).toFixed(3),
         crossingText(r, 'throughput', vmsList),
         crossingText(r, 'efficiency', vmsList),
