@@ -283,6 +283,15 @@ function scenarioRules(s: Scenario, ctx: z.RefinementCtx): void {
       }
     });
   }
+  const cpusPerNode = s.profile.cpu.coresPerSocket * (s.profile.cpu.threadsPerCore ?? 1);
+  if (s.model === 'sidecore' && cpusPerNode < 2) {
+    // A sidecore is a CPU of its node kept free of vCPUs, and each node keeps at least one for vCPUs.
+    issue(
+      ['profile', 'cpu', 'coresPerSocket'],
+      s.profile.cpu.coresPerSocket,
+      `at least 2 CPUs per node for model sidecore (one for the VMs' vCPUs, one or more as sidecores; here ${cpusPerNode})`,
+    );
+  }
   const threads = s.vms * (s.vcpusPerVm + s.devicesPerVm * s.queuePairs);
   if (threads > MAX_THREADS) {
     issue(

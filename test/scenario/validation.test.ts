@@ -117,3 +117,21 @@ describe('docs/scenario.schema.json', () => {
     expect(schema.properties.profile.anyOf?.[0].enum).toContain('x3650-m2');
   });
 });
+
+describe('validation: a model the host cannot hold', () => {
+  it('sidecore on a node of one CPU is refused, naming the cores per socket (no sidecore left: it crashed in the host)', () => {
+    const e = scenarioError(() =>
+      resolveScenario({ model: 'sidecore' }, ['profile.cpu.sockets=1', 'profile.cpu.coresPerSocket=1']),
+    );
+    expect(e.path).toBe('scenario.profile.cpu.coresPerSocket');
+    expect(e.message).toContain('at least 2 CPUs per node for model sidecore');
+    // Two CPUs per node hold a vCPU core and a sidecore; SMT siblings count as CPUs.
+    expect(() => resolveScenario({ model: 'sidecore' }, ['profile.cpu.coresPerSocket=2'])).not.toThrow();
+    expect(() =>
+      resolveScenario({ model: 'sidecore' }, [
+        'profile.cpu.coresPerSocket=1',
+        'profile.cpu.threadsPerCore=2',
+      ]),
+    ).not.toThrow();
+  });
+});
