@@ -80,6 +80,18 @@ function crossingText(r: SweepResult, metric: 'throughput' | 'efficiency', vmsLi
   return xs.map((x, i) => `${x.toFixed(1)}${((xs.length - 1 - i) % 2 === 0) === up ? '↑' : '↓'}`).join(', ');
 }
 
+/** The cells the ablation tables share: throughput at 32 VMs with its interval, the ratio there, the crossings. */
+const headToHead = (r: SweepResult, vmsList: readonly number[]) => [
+  tpsWithCi(r, 32),
+  (at(r)('per-cpu', 32).throughput.value / at(r)('per-device', 32).throughput.value).toFixed(3),
+  crossingText(r, 'throughput', vmsList),
+  crossingText(r, 'efficiency', vmsList),
+];
+
+/** Context switches per transaction at 32 VMs, "dev / cpu". */
+const switches32 = (r: SweepResult) =>
+  ['per-device', 'per-cpu'].map((m) => at(r)(m, 32).contextSwitchesPerTransaction.toFixed(2)).join(' / ');
+
 async function sched(): Promise<void> {
   const vmsList = [1, 4, 8, 12, 16, 32];
   const base = { durationS: 0.1, warmupS: 0.05, workload: { kind: 'TCP_RR' as const } };
@@ -115,17 +127,13 @@ async function sched(): Promise<void> {
   for (const [label, sets] of rows) {
     const r = await sweep({ base: resolveScenario(base, sets), vmsList, reps: 5, jobs });
     const get = at(r);
-    const [dev, cpu] = [get('per-device', 32), get('per-cpu', 32)];
     console.log(
       row([
         label,
-        tpsWithCi(r, 32),
-        (cpu.throughput.value / dev.throughput.value).toFixed(3),
-        crossingText(r, 'throughput', vmsList),
-        crossingText(r, 'efficiency', vmsList),
+        ...headToHead(r, vmsList),
         pct(get('per-device', 16).remoteNodeWorkShare),
-        pct(dev.remoteNodeWorkShare),
-        `${dev.contextSwitchesPerTransaction.toFixed(2)} / ${cpu.contextSwitchesPerTransaction.toFixed(2)}`,
+        pct(get('per-device', 32).remoteNodeWorkShare),
+        switches32(r),
       ]),
     );
   }
@@ -169,16 +177,12 @@ async function costs(): Promise<void> {
   for (const [label, sets] of rows) {
     const r = await sweep({ base: resolveScenario(base, sets), vmsList, reps: 5, jobs });
     const get = at(r);
-    const [dev, cpu] = [get('per-device', 32), get('per-cpu', 32)];
     console.log(
       row([
         label,
         `${int.format(get('per-device', 1).throughput.value)} / ${int.format(get('per-cpu', 1).throughput.value)}`,
-        tpsWithCi(r, 32),
-        (cpu.throughput.value / dev.throughput.value).toFixed(3),
-        crossingText(r, 'throughput', vmsList),
-        crossingText(r, 'efficiency', vmsList),
-        `${dev.contextSwitchesPerTransaction.toFixed(2)} / ${cpu.contextSwitchesPerTransaction.toFixed(2)}`,
+        ...headToHead(r, vmsList),
+        switches32(r),
       ]),
     );
   }
