@@ -89,6 +89,61 @@ describe('EventQueue', () => {
     }
   });
 
+  // Buckets 2 ns wide, 4 of them (8 ns ahead), times up to 60: events go to the heap, to the buckets and
+  // beyond them, and pops in between move the window (also past empty buckets, and by a jump when none is
+  // queued). Times may go backwards here: the queue must not rely on the kernel's monotone clock.
+  const farOpArb = fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc
+        .record({ atNs: fc.integer({ min: 0, max: 60 }), priority: fc.integer({ min: -1, max: 1 }) })
+        .map((e) => ({ kind: 'push' as const, ...e })),
+    },
+    { weight: 2, arbitrary: fc.constant({ kind: 'pop' as const }) },
+  );
+
+  test.prop([fc.array(farOpArb, { maxLength: 400 })])('the far tier keeps the single heap order', (ops) => {
+    const q = new EventQueue(1, 4);
+    const ref: Entry[] = [];
+    let seq = 0;
+    for (const op of ops) {
+      if (op.kind === 'push') {
+        const e = { atNs: op.atNs, priority: op.priority, seq: seq++ };
+        push(q, e);
+        ref.push(e);
+      } else {
+        ref.sort((a, b) => refCompare(a, b) || a.seq - b.seq);
+        const expected = ref.shift();
+        const slot = q.pop();
+        if (expected === undefined) expect(slot).toBe(-1);
+        else
+          expect([q.atNs(slot), q.priority(slot), q.seq(slot)]).toEqual([
+            expected.atNs,
+            expected.priority,
+            expected.seq,
+          ]);
+      }
+      expect(q.size).toBe(ref.length);
+    }
+    // Drain: the rest in order too.
+    ref.sort((a, b) => refCompare(a, b) || a.seq - b.seq);
+    for (const e of ref) expect(q.seq(q.pop())).toBe(e.seq);
+    expect(q.pop()).toBe(-1);
+  });
+
+  test('an event bucketed at the very time of the heap head still fires first when it is ahead in order', () => {
+    const q = new EventQueue(1, 4);
+    q.push(50, 0, 0, noop, null); // beyond the buckets' 8 ns: into the heap
+    expect(q.seq(q.peek())).toBe(0); // no bucketed events: the window jumps to the head (boundary 50)
+    q.push(50, -1, 1, noop, null); // at the boundary: into a bucket
+    q.push(50, 0, 2, noop, null);
+    expect([q.seq(q.pop()), q.seq(q.pop()), q.seq(q.pop())]).toEqual([1, 0, 2]);
+  });
+
+  test('rejects a bucket count that is not a power of two', () => {
+    expect(() => new EventQueue(2, 6)).toThrow(/power of two/);
+  });
+
   test.prop([fc.array(fc.nat({ max: 3 }), { maxLength: 200 })])(
     'marks start at 0 on every push, also in reused slots',
     (bits) => {
