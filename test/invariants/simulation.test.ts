@@ -62,8 +62,9 @@ function observe(s: Scenario): { sys: SimSystem; windowNs: number; seen: Observe
       const key = built.keys[id];
       const q: number[] = [];
       inFlight.set(key, q);
+      // The link is shared by every worker (one per kind of actor): keep this worker's deliveries.
       built.links[id].subscribe((d) => {
-        if (d.ev.type === 'work.queued') q.push((d.ev as unknown as { wid: number }).wid);
+        if (d.to === id && d.ev.type === 'work.queued') q.push((d.ev as unknown as { wid: number }).wid);
       });
     }
   });

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Subject } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
 import { type Delivery, LinkSubject, LinkSubscriber } from '../../src/runtime/link.ts';
+import { SimSystem } from '../../src/runtime/system.ts';
+import { small } from './drive.ts';
 
 /**
  * LinkSubject's fast path reads `Subject.observers`, which RxJS 7 exposes and marks to become internal in
@@ -67,5 +69,33 @@ describe('LinkSubject and the RxJS contract it relies on', () => {
     link.complete();
     link.next(d(2));
     expect(got).toEqual([1]);
+  });
+});
+
+describe('SimSystem: one link per kind of actor', () => {
+  it('actors of one machine share one Subject with one subscriber, whatever the number of VMs', () => {
+    for (const vms of [1, 4]) {
+      const sys = new SimSystem(small('per-device', vms));
+      const links = new Set(sys.links);
+      // pcpu, NIC, virtqueue (TX and RX), vCPU, vhost worker: five machines.
+      expect(links.size).toBe(5);
+      for (const link of links) expect(link.observers).toHaveLength(1);
+    }
+  });
+
+  it('a delivery on a shared link reaches only the actor it names', () => {
+    const sys = new SimSystem(small('per-device', 2));
+    const [a, b] = sys.host.vcpuActor.map((ids) => ids[0]);
+    expect(sys.links[a]).toBe(sys.links[b]);
+    const seen: number[] = [];
+    const deliver = sys.executor.deliver.bind(sys.executor);
+    sys.executor.deliver = (id, ev) => {
+      if (ev.type === 'vcpu.start') seen.push(id);
+      deliver(id, ev);
+    };
+    sys.links[b].next({ to: b, ev: { type: 'vcpu.start' }, delayNs: 5 });
+    sys.links[a].next({ to: a, ev: { type: 'vcpu.start' }, delayNs: 3 });
+    sys.kernel.run({ untilNs: 10 });
+    expect(seen).toEqual([a, b]);
   });
 });
