@@ -168,8 +168,12 @@ function admitFrames(ctx: PcpuContext, port: Port, pkt: Packet): number {
  */
 export function napiRepolls(fromFrame: number, toFrame: number, budget: number): number {
   if (budget <= 0 || toFrame <= 1) return 0;
-  const rounds = (k: number) => (k <= 1 ? 0 : Math.floor((k - 1) / budget));
-  return rounds(toFrame) - rounds(fromFrame);
+  return pollRounds(toFrame, budget) - pollRounds(fromFrame, budget);
+}
+
+/** Poll rounds beyond the first that `k` frames take at `budget` frames a round. */
+function pollRounds(k: number, budget: number): number {
+  return k <= 1 ? 0 : Math.floor((k - 1) / budget);
 }
 
 /** Extra poll rounds' cost as the batch grows from `before` to `after` frames (counted in the recorder). */

@@ -36,11 +36,16 @@ export function newCacheState(spec: CacheSpec, llcOf: readonly number[]): CacheS
 
 /** Move `vm` to the front of an LRU list of capacity `cap`, evicting the least recently used. */
 export function touchLru(lru: number[], vm: number, cap: number): void {
-  const at = lru.indexOf(vm);
+  let at = lru.indexOf(vm);
   if (at === 0) return;
-  if (at > 0) lru.splice(at, 1);
-  lru.unshift(vm);
-  if (lru.length > cap) lru.length = cap;
+  if (at < 0) {
+    // Not held: the least recent entry makes room (or the list grows while below capacity).
+    if (lru.length < cap) lru.push(vm);
+    at = lru.length - 1;
+  }
+  // Shift the more recent ones down one place in place: no array allocated, no length written.
+  for (let i = at; i > 0; i--) lru[i] = lru[i - 1];
+  lru[0] = vm;
 }
 
 /** Where core `cpu` finds `vm`'s data now: its own L2, the shared L3, or memory. */

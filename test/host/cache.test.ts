@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { enterVm, newCacheState, touchLru, warmth } from '../../src/host/cache.ts';
 import type { CacheSpec } from '../../src/model/profile.ts';
@@ -66,6 +67,27 @@ describe('cache and TLB by address space (src/host/cache.ts)', () => {
     expect(enterVm(c, spec, costs, 0, -1, true)).toEqual({ ns: 0, tlbFlush: false });
     expect(c.loadedMm[0]).toBe(1);
     expect(enterVm(c, spec, costs, 0, 1, true).ns).toBe(0);
+  });
+
+  it('touchLru keeps the list a by-definition LRU would: most recent first, at most cap, no duplicates', () => {
+    // The reference: remove the VM wherever it is, put it in front, drop whatever exceeds the capacity.
+    const reference = (lru: number[], vm: number, cap: number) =>
+      [vm, ...lru.filter((x) => x !== vm)].slice(0, cap);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 60 }),
+        (cap, vms) => {
+          const lru: number[] = [];
+          let expected: number[] = [];
+          for (const vm of vms) {
+            touchLru(lru, vm, cap);
+            expected = reference(expected, vm, cap);
+            expect(lru).toEqual(expected);
+          }
+        },
+      ),
+    );
   });
 
   it('the LRU evicts the least recently used working set, L2 first, then the L3', () => {
