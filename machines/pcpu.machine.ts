@@ -3,6 +3,7 @@ import { rxFrames, rxPacketNs } from '../src/host/rxFrames.ts';
 import type { Packet } from '../src/model/packet.ts';
 import { pickNextIndex, updateMinVruntime, wakeupPreempts } from '../src/sched/cfs.ts';
 import { findPull, recordIdle } from '../src/sched/idleBalance.ts';
+import { takeQueued } from '../src/sched/runQueue.ts';
 import { defineMachine, type Guard, plain, type Recipe } from './define.ts';
 import type { Port } from './port.ts';
 
@@ -290,7 +291,7 @@ const actions: Record<string, A> = {
       h.moveTask(pull.from, pull.index, ctx.cpu);
       h.recorder.sched.newIdlePulls++;
     }
-    const tid = rq.queue.splice(pickNextIndex(rq, h.tasks), 1)[0];
+    const tid = takeQueued(rq, pickNextIndex(rq, h.tasks));
     rq.curr = tid;
     rq.switches++;
     h.tasks[tid].state = 'running';

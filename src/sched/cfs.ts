@@ -1,5 +1,5 @@
 import type { SchedTunables } from '../model/profile.ts';
-import type { RunQueue } from './runQueue.ts';
+import { type RunQueue, takeQueued } from './runQueue.ts';
 import type { Task } from './task.ts';
 
 /**
@@ -42,7 +42,7 @@ export function renormalize(task: Task, from: RunQueue, to: RunQueue): void {
 
 /** Migrate the waiting task at `index` of `from`'s queue to the tail of `to`'s (a pull or a balance). */
 export function moveWaiting(tasks: Task[], from: RunQueue, index: number, to: RunQueue): number {
-  const tid = from.queue.splice(index, 1)[0];
+  const tid = takeQueued(from, index);
   const task = tasks[tid];
   renormalize(task, from, to);
   task.cpu = to.cpu;

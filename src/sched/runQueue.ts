@@ -37,3 +37,12 @@ export function newRunQueue(cpu: number, node: number, migrationCostNs: number):
     loadTick: 0,
   };
 }
+
+/** Remove and return the waiting task at `index` (order kept), without the array `splice` allocates. */
+export function takeQueued(rq: RunQueue, index: number): number {
+  const q = rq.queue;
+  const tid = q[index];
+  for (let i = index + 1; i < q.length; i++) q[i - 1] = q[i];
+  q.pop();
+  return tid;
+}
