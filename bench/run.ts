@@ -20,6 +20,7 @@ import { defaultScenario } from '../src/scenario/defaults.ts';
 import { heapLoop as loop } from '../src/sweep/heapLoop.ts';
 import { benchDispatch } from './dispatch.ts';
 import { type HostCase, type HostCost, measureInChild } from './hostCost.ts';
+import { machineryRate } from './machinery.ts';
 import { findSimPy, mm1Kernel, mm1SimPy } from './peer/mm1.ts';
 import { gcAvailable, gcSource, logLogSlope, type ScalePoint, scalePoint, scaleScenario } from './scaling.ts';
 import { benchStudy, type StudyTiming } from './study.ts';
@@ -97,8 +98,12 @@ const fastRuns: number[] = [];
 const loopRuns: number[] = [];
 const fastCpuRuns: number[] = [];
 const loopCpuRuns: number[] = [];
+/** The executor alone: trivial actors of 6 kinds (as many machines as the model has) through the same parts. */
+const machineryKinds = 6;
+const machineryRuns: number[] = [];
 let fastEvents = 0;
 heapLoop(entities, 200_000); // warm-up (JIT)
+machineryRate(entities, 200_000, () => performance.now(), machineryKinds);
 for (let i = 0; i < rounds; i++) {
   const fast = executorRate('fast', 0.2);
   fastEvents = fast.events;
@@ -106,6 +111,9 @@ for (let i = 0; i < rounds; i++) {
   fastCpuRuns.push(fast.eventsPerCpuSec);
   loopRuns.push(heapLoop(entities, fast.events).eventsPerSec);
   loopCpuRuns.push(heapLoopCpu(entities, fast.events).eventsPerSec);
+  machineryRuns.push(
+    machineryRate(entities, fast.events, () => performance.now(), machineryKinds).eventsPerSec,
+  );
 }
 executorRate('xstate', 0.002); // warm-up
 const xstateRuns: number[] = [];
@@ -258,6 +266,15 @@ const results = {
     fastOverLoopCpu: +(best(fastCpuRuns) / best(loopCpuRuns)).toFixed(3),
     fastOverLoopCpuMedianOfRounds: +median(cpuRatios).toFixed(3),
     fastOverXstate: +(best(xstateFastRuns) / best(xstateRuns)).toFixed(1),
+    /**
+     * The executor's machinery alone (bench/machinery.ts: kernel, RxJS links, port, generated dispatch, with
+     * trivial actions), over the loop: what is left of an event's cost is the model's own actions.
+     */
+    machineryEventsPerSec: Math.round(best(machineryRuns)),
+    machineryOverLoop: +(best(machineryRuns) / loopBest).toFixed(3),
+    machineryOverLoopMedianOfRounds: +median(machineryRuns.map((m, i) => m / loopRuns[i])).toFixed(3),
+    /** Share of a model event's time outside the machinery: 1 - fast / machinery (best rounds). */
+    modelShareOfEvent: +(1 - fastBest / best(machineryRuns)).toFixed(3),
     samples: {
       fast: fastRuns.map(Math.round),
       loop: loopRuns.map(Math.round),
@@ -265,6 +282,7 @@ const results = {
       loopCpu: loopCpuRuns.map(Math.round),
       xstate: xstateRuns.map(Math.round),
       fastNextToXstate: xstateFastRuns.map(Math.round),
+      machinery: machineryRuns.map(Math.round),
     },
   },
   dispatch: dispatch.map((d) => ({
@@ -333,6 +351,9 @@ console.log(
   `  fast / hand-written   ${ex.fastOverLoop} (median of rounds ${ex.fastOverLoopMedianOfRounds}); in CPU time ${ex.fastOverLoopCpu} (median ${ex.fastOverLoopCpuMedianOfRounds})   (target ≥ 0.4)`,
 );
 console.log(`  fast / XState         ${ex.fastOverXstate}   (target ≥ 20)`);
+console.log(
+  `  machinery alone       ${fmt(ex.machineryEventsPerSec)} events/s: ${ex.machineryOverLoop} of the loop (median ${ex.machineryOverLoopMedianOfRounds}); the model's actions take ${(ex.modelShareOfEvent * 100).toFixed(0)} % of an event`,
+);
 console.log('\nper-CPU dispatch (pick idlest local worker)');
 console.log('  workers   picks/s        linear scan    speedup');
 for (const d of results.dispatch) {
