@@ -2,7 +2,7 @@
  * What the executor itself costs per event, apart from the model: `entities` actors of one trivial machine
  * (one state; its one event's action sends the event on to the next actor 1-8 µs later, the load of the
  * hand-written loop in src/sweep/heapLoop.ts) run through the same parts as a simulation: the kernel's
- * queue, one RxJS `LinkSubject` per actor, the port and the fast executor's generated dispatch. The
+ * queue, one RxJS `LinkSubject` per kind of actor, the port and the fast executor's generated dispatch. The
  * wiring is SimSystem's (src/runtime/system.ts) without a host. Set next to the loop and to the whole
  * model in one run, it splits an event's cost into machinery and the model's own actions.
  */
@@ -73,11 +73,15 @@ export function machineryRate(
   const executor = new FastExecutor(port);
   port.executor = executor;
   const fire = (d: Delivery) => executor.deliver(d.to, d.ev);
-  for (let i = 0; i < entities; i++) {
-    executor.spawn(machines[i % kinds], { next: (i + 1) % entities, x: 12345 + i });
+  // One link per kind of actor, shared by its actors (a delivery names its receiver), as SimSystem has.
+  const linkOfKind = machines.map(() => {
     const link = new LinkSubject();
     link.subscribe(new LinkSubscriber((d) => kernel.post(d.delayNs, fire, d)));
-    links.push(link);
+    return link;
+  });
+  for (let i = 0; i < entities; i++) {
+    executor.spawn(machines[i % kinds], { next: (i + 1) % entities, x: 12345 + i });
+    links.push(linkOfKind[i % kinds]);
   }
   for (let i = 0; i < entities; i++) links[i].next({ to: i, ev: { type: 'hop' }, delayNs: i * 1000 });
   const t0 = now();
