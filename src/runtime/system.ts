@@ -55,8 +55,8 @@ function undraftEvent(ev: SimMsg): SimMsg {
 
 /**
  * The actor system for one scenario: kernel, host state, one actor per core, vCPU, virtqueue, vhost
- * worker and the NIC, wired by one RxJS Subject per kind of actor's inbound link. Messages travel as data on the
- * links; the kernel delivers them at their virtual time.
+ * worker and the NIC, wired by one RxJS Subject per kind of actor's inbound link. Messages travel as data
+ * on the links; the kernel delivers them at their virtual time.
  */
 export class SimSystem {
   readonly kernel = new SimKernel();
@@ -131,8 +131,9 @@ export class SimSystem {
    * An actor's message to itself (a timer) is queued as the actor's own fire function and the message,
    * without the delivery: a large host holds thousands of CFS slice timers at once, most of them stale
    * (≈ 26 per VM on `2x64` at 1,024 VMs), and a delivery with its boxed delay is 64 bytes of each. Same
-   * time, same `seq`: the firing order does not depend on which of the two is queued. With a trace every
-   * delivery is queued, for its sender.
+   * time, same `seq`: the firing order does not depend on which of the two is queued. "Itself" is the
+   * receiver being `port.self` (outside a delivery, the actor delivered last: queued either way, the same
+   * order). With a trace every delivery is queued, for its sender.
    */
   private readonly accept = (d: Delivery): void => {
     const ev = d.ev;
