@@ -1,4 +1,5 @@
 import type { CacheSpec, Costs } from '../model/profile.ts';
+import { VmLru } from './vmLru.ts';
 
 /**
  * What the caches and TLBs of the host hold, by address space and working set rather than by thread:
@@ -10,9 +11,9 @@ import type { CacheSpec, Costs } from '../model/profile.ts';
  */
 export interface CacheState {
   /** coreVms[cpu]: VMs warm in the core's L2, most recent first. */
-  readonly coreVms: number[][];
+  readonly coreVms: VmLru[];
   /** llcVms[llc]: VMs warm in the shared L3, most recent first. */
-  readonly llcVms: number[][];
+  readonly llcVms: VmLru[];
   /** llcOf[cpu] */
   readonly llcOf: readonly number[];
   /** Address space (VM) whose page tables CR3 holds on each core; -1 = none yet (a kernel thread's lazy TLB keeps the previous one). */
@@ -21,37 +22,26 @@ export interface CacheState {
   readonly llcCap: number;
 }
 
-export function newCacheState(spec: CacheSpec, llcOf: readonly number[]): CacheState {
+/** `vms`: how many VMs the host runs (ids 0 to vms - 1), to size the membership tables. */
+export function newCacheState(spec: CacheSpec, llcOf: readonly number[], vms: number): CacheState {
   const llcs = llcOf.length === 0 ? 0 : Math.max(...llcOf) + 1;
   const setsIn = (kib: number) => Math.max(1, Math.floor(kib / Math.max(1, spec.workingSetKiB)));
+  const coreCap = setsIn(spec.l2KiB);
+  const llcCap = setsIn(spec.llcKiB);
   return {
-    coreVms: llcOf.map(() => []),
-    llcVms: Array.from({ length: llcs }, () => []),
+    coreVms: llcOf.map(() => new VmLru(coreCap, vms)),
+    llcVms: Array.from({ length: llcs }, () => new VmLru(llcCap, vms)),
     llcOf,
     loadedMm: new Int32Array(llcOf.length).fill(-1),
-    coreCap: setsIn(spec.l2KiB),
-    llcCap: setsIn(spec.llcKiB),
+    coreCap,
+    llcCap,
   };
-}
-
-/** Move `vm` to the front of an LRU list of capacity `cap`, evicting the least recently used. */
-export function touchLru(lru: number[], vm: number, cap: number): void {
-  let at = lru.indexOf(vm);
-  if (at === 0) return;
-  if (at < 0) {
-    // Not held: the least recent entry makes room (or the list grows while below capacity).
-    if (lru.length < cap) lru.push(vm);
-    at = lru.length - 1;
-  }
-  // Shift the more recent ones down one place in place: no array allocated, no length written.
-  for (let i = at; i > 0; i--) lru[i] = lru[i - 1];
-  lru[0] = vm;
 }
 
 /** Where core `cpu` finds `vm`'s data now: its own L2, the shared L3, or memory. */
 export function warmth(c: CacheState, cpu: number, vm: number): 'core' | 'llc' | 'memory' {
-  if (c.coreVms[cpu].includes(vm)) return 'core';
-  if (c.llcVms[c.llcOf[cpu]].includes(vm)) return 'llc';
+  if (c.coreVms[cpu].has(vm)) return 'core';
+  if (c.llcVms[c.llcOf[cpu]].has(vm)) return 'llc';
   return 'memory';
 }
 
@@ -95,7 +85,7 @@ export function enterVm(
   const where = warmth(c, cpu, vm);
   if (where === 'llc') ns += costs.cacheRefillNs;
   else if (where === 'memory') ns += costs.memRefillNs;
-  touchLru(c.coreVms[cpu], vm, c.coreCap);
-  touchLru(c.llcVms[c.llcOf[cpu]], vm, c.llcCap);
+  c.coreVms[cpu].touch(vm);
+  c.llcVms[c.llcOf[cpu]].touch(vm);
   return { ns, tlbFlush };
 }

@@ -112,7 +112,7 @@ export class Host implements BalanceState {
     this.vmNode = Array.from({ length: scenario.vms }, (_, vm) => vm % topo.nodes);
     this.recorder = new Recorder(topo.cpus, scenario.vms, topo.nodeOf, this.vmNode);
     // One last-level cache per socket (Nehalem-EP's shared L3).
-    this.caches = newCacheState(scenario.profile.cache, topo.nodeOf);
+    this.caches = newCacheState(scenario.profile.cache, topo.nodeOf, scenario.vms);
     this.guest = guestNet(scenario, scenario.devicesPerVm * scenario.queuePairs);
   }
 

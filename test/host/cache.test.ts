@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { enterVm, newCacheState, touchLru, warmth } from '../../src/host/cache.ts';
+import { enterVm, newCacheState, warmth } from '../../src/host/cache.ts';
+import { VmLru } from '../../src/host/vmLru.ts';
 import type { CacheSpec } from '../../src/model/profile.ts';
 import { runScenario } from '../../src/runtime/runScenario.ts';
 import { defaultScenario } from '../../src/scenario/defaults.ts';
@@ -13,14 +14,14 @@ const costs = {
   tlbRefillNs: 1_000,
 };
 /** Two sockets of two cores: cpus 0,1 share LLC 0; cpus 2,3 share LLC 1. L2 holds 2 VMs, L3 holds 4. */
-const state = () => newCacheState(spec, [0, 0, 1, 1]);
+const state = () => newCacheState(spec, [0, 0, 1, 1], 8);
 
 describe('cache and TLB by address space (src/host/cache.ts)', () => {
   it('sizes each LRU by how many working sets fit', () => {
     const c = state();
     expect(c.coreCap).toBe(2);
     expect(c.llcCap).toBe(4);
-    expect(newCacheState({ ...spec, workingSetKiB: 1024 }, [0]).coreCap).toBe(1);
+    expect(newCacheState({ ...spec, workingSetKiB: 1024 }, [0], 8).coreCap).toBe(1);
   });
 
   it('a vCPU and its own vhost thread share warm state: no refill, no TLB flush', () => {
@@ -50,7 +51,7 @@ describe('cache and TLB by address space (src/host/cache.ts)', () => {
   });
 
   it('with PCID an mm switch flushes nothing', () => {
-    const c = newCacheState({ ...spec, pcid: true }, [0, 0, 1, 1]);
+    const c = newCacheState({ ...spec, pcid: true }, [0, 0, 1, 1], 8);
     enterVm(c, { ...spec, pcid: true }, costs, 0, 1, true);
     expect(enterVm(c, { ...spec, pcid: true }, costs, 0, 2, true).tlbFlush).toBe(false);
   });
@@ -69,21 +70,23 @@ describe('cache and TLB by address space (src/host/cache.ts)', () => {
     expect(enterVm(c, spec, costs, 0, 1, true).ns).toBe(0);
   });
 
-  it('touchLru keeps the list a by-definition LRU would: most recent first, at most cap, no duplicates', () => {
+  it('VmLru keeps the list a by-definition LRU would (most recent first, at most cap) and knows who it holds', () => {
     // The reference: remove the VM wherever it is, put it in front, drop whatever exceeds the capacity.
     const reference = (lru: number[], vm: number, cap: number) =>
       [vm, ...lru.filter((x) => x !== vm)].slice(0, cap);
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 6 }),
+        // Ids past the table's size (4) make it grow.
         fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 60 }),
         (cap, vms) => {
-          const lru: number[] = [];
+          const lru = new VmLru(cap, 4);
           let expected: number[] = [];
           for (const vm of vms) {
-            touchLru(lru, vm, cap);
+            lru.touch(vm);
             expected = reference(expected, vm, cap);
-            expect(lru).toEqual(expected);
+            expect(lru.list).toEqual(expected);
+            for (let id = 0; id <= 9; id++) expect(lru.has(id)).toBe(expected.includes(id));
           }
         },
       ),
@@ -91,9 +94,9 @@ describe('cache and TLB by address space (src/host/cache.ts)', () => {
   });
 
   it('the LRU evicts the least recently used working set, L2 first, then the L3', () => {
-    const lru: number[] = [];
-    for (const vm of [1, 2, 1, 3]) touchLru(lru, vm, 2);
-    expect(lru).toEqual([3, 1]);
+    const lru = new VmLru(2, 8);
+    for (const vm of [1, 2, 1, 3]) lru.touch(vm);
+    expect(lru.list).toEqual([3, 1]);
     const c = state();
     for (const vm of [1, 2, 3]) enterVm(c, spec, costs, 0, vm, true);
     expect(warmth(c, 0, 3)).toBe('core');
