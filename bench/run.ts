@@ -23,7 +23,7 @@ import { type HostCase, type HostCost, measureInChild } from './hostCost.ts';
 import { machineryRate } from './machinery.ts';
 import { findSimPy, mm1Kernel, mm1SimPy } from './peer/mm1.ts';
 import { gcAvailable, gcSource, logLogSlope, type ScalePoint, scalePoint, scaleScenario } from './scaling.ts';
-import { benchStudy, type StudyTiming } from './study.ts';
+import { benchStudy, type StudyTiming, studyLines } from './study.ts';
 
 /** CPU time of this process in ms (user + system): unlike wall time, not stretched by waiting for a core. */
 const cpuMs = () => {
@@ -231,15 +231,7 @@ const peer = {
 };
 
 // ---- a sensitivity study: runs per minute, local threads and queue workers ----------------------------
-const studyTimings: StudyTiming[] = skipStudy ? [] : await benchStudy();
-const oneWorker = studyTimings.find((t) => t.how === 'queue, 1 worker')?.wallS ?? null;
-const study = studyTimings.map((t) => ({
-  ...t,
-  speedupOverOneWorker:
-    oneWorker === null || t.wallS === null || !t.how.startsWith('queue')
-      ? null
-      : +(oneWorker / t.wallS).toFixed(2),
-}));
+const study: StudyTiming[] = skipStudy ? [] : await benchStudy();
 
 const reproduce = [1, os.availableParallelism()].map((jobs) =>
   timeReproduce ? reproduceWall(jobs) : { jobs, seconds: null, note: 'not run (pass --reproduce)' },
@@ -403,11 +395,10 @@ if ('eventsPerSec' in peer.simpy && peer.simpy.eventsPerSec !== undefined)
   );
 else console.log(`  SimPy: ${peer.simpy.note}`);
 if (study.length > 0) {
-  console.log('\nsensitivity study (Morris, 3 parameters, r = 2, VMs 1 and 4, 0.03 s + 0.01 s per run)');
-  for (const t of study)
-    console.log(
-      `  ${t.how.padEnd(18)} ${t.wallS === null ? `— (${t.note})` : `${t.runs} runs in ${t.wallS} s: ${t.runsPerMinute} runs/min`}${t.speedupOverOneWorker === null ? '' : `, ×${t.speedupOverOneWorker} of one worker`}`,
-    );
+  console.log(
+    '\nsensitivity study (Morris, 3 parameters, r = 4 and 16, VMs 1 and 4, 0.03 s + 0.01 s per run)',
+  );
+  for (const line of studyLines(study)) console.log(`  ${line}`);
 }
 for (const r of reproduce) {
   console.log(
