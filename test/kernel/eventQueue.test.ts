@@ -24,6 +24,17 @@ function push(q: EventQueue, e: Entry): number {
   return q.push(e.atNs, e.priority, e.seq, noop, e.seq);
 }
 
+/** The slot `pop` returned holds `expected`'s (time, priority, seq), or is -1 when nothing was queued. */
+function expectPopped(q: EventQueue, slot: number, expected: Entry | undefined): void {
+  if (expected === undefined) expect(slot).toBe(-1);
+  else
+    expect([q.atNs(slot), q.priority(slot), q.seq(slot)]).toEqual([
+      expected.atNs,
+      expected.priority,
+      expected.seq,
+    ]);
+}
+
 describe('EventQueue', () => {
   // Up to 300 entries: well past the initial capacity, so growth is exercised too.
   test.prop([fc.array(entryArb, { maxLength: 300 })])('pops in stable (atNs, priority) order', (entries) => {
@@ -77,13 +88,7 @@ describe('EventQueue', () => {
         const head = q.peek();
         const slot = q.pop();
         expect(slot).toBe(head);
-        if (expected === undefined) expect(slot).toBe(-1);
-        else
-          expect([q.atNs(slot), q.priority(slot), q.seq(slot)]).toEqual([
-            expected.atNs,
-            expected.priority,
-            expected.seq,
-          ]);
+        expectPopped(q, slot, expected);
       }
       expect(q.size).toBe(ref.length);
     }
@@ -115,13 +120,7 @@ describe('EventQueue', () => {
         ref.sort((a, b) => refCompare(a, b) || a.seq - b.seq);
         const expected = ref.shift();
         const slot = q.pop();
-        if (expected === undefined) expect(slot).toBe(-1);
-        else
-          expect([q.atNs(slot), q.priority(slot), q.seq(slot)]).toEqual([
-            expected.atNs,
-            expected.priority,
-            expected.seq,
-          ]);
+        expectPopped(q, slot, expected);
       }
       expect(q.size).toBe(ref.length);
     }
