@@ -30,9 +30,9 @@ const BUCKETS = 256;
  * and its fields stay readable until the next `push` (which may reuse it).
  *
  * Two tiers, so the heap holds only what is due soon. Most queued events of a large host are far ahead:
- * the CFS slice timers (milliseconds out; on `2x64` with 1,024 VMs ≈ 97 % of ≈ 13,000 queued events, most
- * of them stale by the time they fire), and a binary heap pays for every one of them on each push and pop
- * of the near events (14 levels instead of 9). An event at or after `boundary` that falls within the next
+ * the CFS slice timers (milliseconds out; on `2x64` with 1,024 VMs nearly all of the 20,000-27,000 queued
+ * events, most of them stale by the time they fire), and a binary heap pays for every one of them on each
+ * push and pop of the near events (15 levels instead of 9: the heap holds ≈ 440 with the buckets). An event at or after `boundary` that falls within the next
  * `buckets` × 2^`shift` ns goes into an unsorted bucket of width 2^`shift` ns instead (an intrusive list
  * through `link`, O(1)); the whole bucket is moved into the heap when the heap's head is not before
  * `boundary`, and `boundary` then advances one bucket. The heap therefore holds every event before
