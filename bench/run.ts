@@ -396,7 +396,7 @@ if ('eventsPerSec' in peer.simpy && peer.simpy.eventsPerSec !== undefined)
 else console.log(`  SimPy: ${peer.simpy.note}`);
 if (study.length > 0) {
   console.log(
-    '\nsensitivity study (Morris, 3 parameters, r = 4 and 16, VMs 1 and 4, 0.03 s + 0.01 s per run)',
+    '\nsensitivity study (Morris, 3 parameters, r = 4 and 16, VMs 1, 4 and 32, 0.03 s + 0.01 s per run)',
   );
   for (const line of studyLines(study)) console.log(`  ${line}`);
 }
