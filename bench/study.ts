@@ -1,12 +1,12 @@
 /**
  * A sensitivity study timed end to end (`vhost-sim sensitivity`, Morris, 3 parameters, VMs 1 and 4 and the
- * 32 its ratio output needs, one seed, 0.03 s + 0.01 s per run) at two sizes, r = 4 and r = 16 trajectories (96 and 384 runs): runs per
- * minute with local worker threads (`--jobs 1`, `--jobs 2`) and on a Redis queue served by 1, 2 and 4
- * `vhost-sim worker --concurrency 1` processes on this machine (a `redis-server` of its own on a free port;
- * skipped with a note when there is none). Queue workers are started and serving before the clock starts.
- * Two sizes split each configuration's time into a fixed part (start-up: the CLI, worker threads, each
- * thread's JIT warming up) and a marginal rate (runs per minute between the sizes): a study of thousands of
- * runs goes at the marginal rate, and the speed-ups are taken on it.
+ * 32 its ratio output needs, one seed, 0.03 s + 0.01 s per run) at two sizes, r = 4 and r = 16 trajectories
+ * (96 and 384 runs): runs per minute with local worker threads (`--jobs 1`, `--jobs 2`) and on a Redis
+ * queue served by 1, 2 and 4 `vhost-sim worker --concurrency 1` processes on this machine (a
+ * `redis-server` of its own on a free port; skipped with a note when there is none). Queue workers are
+ * started and serving before the clock starts. Two sizes split each configuration's time into a fixed
+ * part (start-up: the CLI, worker threads, each thread's JIT warming up) and a marginal rate (runs per
+ * minute between the sizes). The speed-ups are taken on the larger study (see `studyLines`).
  *
  * `npx tsx bench/study.ts` runs only this part of the bench and prints each timing with the load average
  * (1 min) before and after it, and the queue's speed-up over one worker.
