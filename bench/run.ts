@@ -183,7 +183,7 @@ const hostCases: HostCase[] = [
   { vms: 1024, profile: '2x64', durationS: 0.01 },
 ];
 const hostRuns: HostCost[][] = hostCases.map(() => []);
-for (let r = 0; r < (quick ? 1 : 2); r++) {
+for (let r = 0; r < (quick ? 1 : 3); r++) {
   const order = hostCases.map((_, i) => i);
   if (r % 2 === 1) order.reverse();
   for (const i of order) hostRuns[i].push(measureInChild(hostCases[i]));
