@@ -98,7 +98,7 @@ const fastRuns: number[] = [];
 const loopRuns: number[] = [];
 const fastCpuRuns: number[] = [];
 const loopCpuRuns: number[] = [];
-/** The executor alone: trivial actors of 6 kinds (as many machines as the model has) through the same parts. */
+/** The executor alone: trivial actors of 6 kinds (the model has 5 machines) through the same parts. */
 const machineryKinds = 6;
 const machineryRuns: number[] = [];
 let fastEvents = 0;
