@@ -92,6 +92,19 @@ const headToHead = (r: SweepResult, vmsList: readonly number[]) => [
 const switches32 = (r: SweepResult) =>
   ['per-device', 'per-cpu'].map((m) => at(r)(m, 32).contextSwitchesPerTransaction.toFixed(2)).join(' / ');
 
+/** One table row per ablation: its label, then `cells` of a 5-seed sweep with the row's `--set`s. */
+async function ablationRows(
+  rows: readonly [string, string[]][],
+  base: ScenarioInput,
+  vmsList: number[],
+  cells: (r: SweepResult) => string[],
+): Promise<void> {
+  for (const [label, sets] of rows) {
+    const r = await sweep({ base: resolveScenario(base, sets), vmsList, reps: 5, jobs });
+    console.log(row([label, ...cells(r)]));
+  }
+}
+
 async function sched(): Promise<void> {
   const vmsList = [1, 4, 8, 12, 16, 32];
   const base = { durationS: 0.1, warmupS: 0.05, workload: { kind: 'TCP_RR' as const } };
@@ -124,19 +137,15 @@ async function sched(): Promise<void> {
       ['l', 'l', 'r', 'l', 'l', 'r', 'r', 'l'],
     ),
   );
-  for (const [label, sets] of rows) {
-    const r = await sweep({ base: resolveScenario(base, sets), vmsList, reps: 5, jobs });
+  await ablationRows(rows, base, vmsList, (r) => {
     const get = at(r);
-    console.log(
-      row([
-        label,
-        ...headToHead(r, vmsList),
-        pct(get('per-device', 16).remoteNodeWorkShare),
-        pct(get('per-device', 32).remoteNodeWorkShare),
-        switches32(r),
-      ]),
-    );
-  }
+    return [
+      ...headToHead(r, vmsList),
+      pct(get('per-device', 16).remoteNodeWorkShare),
+      pct(get('per-device', 32).remoteNodeWorkShare),
+      switches32(r),
+    ];
+  });
 }
 
 async function costs(): Promise<void> {
@@ -174,18 +183,14 @@ async function costs(): Promise<void> {
       ['l', 'l', 'l', 'r', 'l', 'l', 'l'],
     ),
   );
-  for (const [label, sets] of rows) {
-    const r = await sweep({ base: resolveScenario(base, sets), vmsList, reps: 5, jobs });
+  await ablationRows(rows, base, vmsList, (r) => {
     const get = at(r);
-    console.log(
-      row([
-        label,
-        `${int.format(get('per-device', 1).throughput.value)} / ${int.format(get('per-cpu', 1).throughput.value)}`,
-        ...headToHead(r, vmsList),
-        switches32(r),
-      ]),
-    );
-  }
+    return [
+      `${int.format(get('per-device', 1).throughput.value)} / ${int.format(get('per-cpu', 1).throughput.value)}`,
+      ...headToHead(r, vmsList),
+      switches32(r),
+    ];
+  });
 }
 
 async function pinning(): Promise<void> {
