@@ -50,6 +50,12 @@ export class EventQueue {
   private args: unknown[] = new Array(INITIAL_CAPACITY).fill(undefined);
   /** heap[0..n) are slot numbers in heap order; free[0..freeTop) are unused slots. */
   private heap = new Int32Array(INITIAL_CAPACITY);
+  /**
+   * heapAt[k] = at[heap[k]]: each heap position carries its event's time, so a sift compares within the
+   * heap's own contiguous arrays and reads a slot's fields only on a tie of times (the slots of a large
+   * queue are scattered, and each read of one is a likely cache miss).
+   */
+  private heapAt = new Float64Array(INITIAL_CAPACITY);
   private free = new Int32Array(INITIAL_CAPACITY);
   private n = 0;
   private freeTop = 0;
@@ -105,31 +111,35 @@ export class EventQueue {
   private heapPush(slot: number): void {
     // Sift up: move the hole toward the root while the parent fires later than the new entry.
     const heap = this.heap;
+    const heapAt = this.heapAt;
+    const t = this.at[slot];
     let i = this.n++;
     while (i > 0) {
       const parentIdx = (i - 1) >> 1;
-      const parent = heap[parentIdx];
-      if (!this.before(slot, parent)) break;
-      heap[i] = parent;
+      const pt = heapAt[parentIdx];
+      if (pt < t || (pt === t && !this.tieBefore(slot, heap[parentIdx]))) break;
+      heap[i] = heap[parentIdx];
+      heapAt[i] = pt;
       i = parentIdx;
     }
     heap[i] = slot;
+    heapAt[i] = t;
   }
 
   /** The head's slot (the next to fire), or -1 when empty. */
   peek(): number {
-    if (this.n > 0 && this.at[this.heap[0]] < this.boundary) return this.heap[0];
+    if (this.n > 0 && this.heapAt[0] < this.boundary) return this.heap[0];
     return this.settle();
   }
 
   /** Move buckets into the heap until its head is the earliest event of all; returns the head or -1. */
   private settle(): number {
     for (;;) {
-      if (this.n > 0 && this.at[this.heap[0]] < this.boundary) return this.heap[0];
+      if (this.n > 0 && this.heapAt[0] < this.boundary) return this.heap[0];
       if (this.far === 0) {
         if (this.n === 0) return -1;
         // No bucketed events: move the buckets' window up to the head, so later pushes use it again.
-        const b = Math.floor(this.at[this.heap[0]] / this.width);
+        const b = Math.floor(this.heapAt[0] / this.width);
         if (b > this.base) {
           this.base = b;
           this.boundary = b * this.width;
@@ -154,29 +164,35 @@ export class EventQueue {
   pop(): number {
     const top = this.peek();
     if (top < 0) return -1;
-    const n = this.n;
     const heap = this.heap;
-    const size = n - 1;
+    const heapAt = this.heapAt;
+    const size = this.n - 1;
     this.n = size;
     if (size > 0) {
       const last = heap[size];
-      // Sift down: place `last` into the root hole, pushing the smaller child up each step.
+      const lt = heapAt[size];
+      // Sift down: place `last` into the root hole, pushing the earlier child up each step.
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         if (l >= size) break;
         const r = l + 1;
-        let c = heap[l];
         let ci = l;
-        if (r < size && this.before(heap[r], c)) {
-          c = heap[r];
-          ci = r;
+        let ct = heapAt[l];
+        if (r < size) {
+          const rt = heapAt[r];
+          if (rt < ct || (rt === ct && this.tieBefore(heap[r], heap[l]))) {
+            ci = r;
+            ct = rt;
+          }
         }
-        if (!this.before(c, last)) break;
-        heap[i] = c;
+        if (ct > lt || (ct === lt && !this.tieBefore(heap[ci], last))) break;
+        heap[i] = heap[ci];
+        heapAt[i] = ct;
         i = ci;
       }
       heap[i] = last;
+      heapAt[i] = lt;
     }
     this.free[this.freeTop++] = top;
     return top;
@@ -221,10 +237,8 @@ export class EventQueue {
     this.resetFree();
   }
 
-  /** True when slot `a` must fire strictly before slot `b`. */
-  private before(a: number, b: number): boolean {
-    const at = this.at;
-    if (at[a] !== at[b]) return at[a] < at[b];
+  /** Of two slots due at the same time, true when `a` must fire strictly before `b`. */
+  private tieBefore(a: number, b: number): boolean {
     const pri = this.pri;
     if (pri[a] !== pri[b]) return pri[a] < pri[b];
     return this.sq[a] < this.sq[b];
@@ -254,6 +268,7 @@ export class EventQueue {
     const heap = new Int32Array(cap);
     heap.set(this.heap);
     this.heap = heap;
+    this.heapAt = f64(this.heapAt);
     const link = new Int32Array(cap);
     link.set(this.link);
     this.link = link;
