@@ -3,7 +3,7 @@ import { rxFrames, rxPacketNs } from '../src/host/rxFrames.ts';
 import type { Packet } from '../src/model/packet.ts';
 import { pickNextIndex, updateMinVruntime, wakeupPreempts } from '../src/sched/cfs.ts';
 import { findPull, recordIdle } from '../src/sched/idleBalance.ts';
-import { takeQueued } from '../src/sched/runQueue.ts';
+import { enqueue, setCurr, takeQueued } from '../src/sched/runQueue.ts';
 import { defineMachine, type Guard, plain, type Recipe } from './define.ts';
 import type { Port } from './port.ts';
 
@@ -292,7 +292,7 @@ const actions: Record<string, A> = {
       h.recorder.sched.newIdlePulls++;
     }
     const tid = takeQueued(rq, pickNextIndex(rq, h.tasks));
-    rq.curr = tid;
+    setCurr(rq, tid);
     rq.switches++;
     h.tasks[tid].state = 'running';
     ctx.tid = tid;
@@ -338,7 +338,7 @@ const actions: Record<string, A> = {
     task.state = 'blocked';
     task.nvcsw++;
     h.loadChanging(ctx.cpu);
-    rq.curr = -1;
+    setCurr(rq, -1);
     updateMinVruntime(rq, h.tasks);
   },
   /** Involuntary switch: a woken task with enough vruntime lead takes the core. */
@@ -351,14 +351,14 @@ const actions: Record<string, A> = {
     task.state = 'runnable';
     task.nivcsw++;
     task.preempted = true;
-    rq.queue.push(ctx.tid);
-    rq.curr = -1;
+    enqueue(rq, ctx.tid);
+    setCurr(rq, -1);
     updateMinVruntime(rq, h.tasks);
   },
   enterIdle(ctx, _ev, port) {
     settle(ctx, port);
     const rq = port.host.rqs[ctx.cpu];
-    rq.curr = -1;
+    setCurr(rq, -1);
     rq.idleSinceNs = port.nowNs;
     ctx.activity = 'idle';
     ctx.tid = -1;

@@ -15,7 +15,7 @@ import {
   balanceIntervalNs,
   rebalanceDomains,
 } from '../sched/loadBalance.ts';
-import { newRunQueue, type RunQueue } from '../sched/runQueue.ts';
+import { countIdleByLlc, enqueue, newRunQueue, type RunQueue } from '../sched/runQueue.ts';
 import { selectTaskRqFair, type WakeRules } from '../sched/selectCpu.ts';
 import type { Task } from '../sched/task.ts';
 import type { VhostWork } from '../vhost/vhostWork.ts';
@@ -95,6 +95,7 @@ export class Host implements BalanceState {
     this.tun = scenario.profile.sched;
     this.rqs = topo.nodeOf.map((node, cpu) => newRunQueue(cpu, node, this.tun.migrationCostNs));
     this.domains = buildDomains(topo, this.tun.numaAffineDistance);
+    countIdleByLlc(this.rqs, this.domains);
     this.power = topo.coreOf.map((core) => {
       const threads = topo.threadsOf[core].length;
       return threads === 1 ? 1024 : Math.trunc(1178 / threads); // default_scale_smt_power()
@@ -232,7 +233,7 @@ export class Host implements BalanceState {
     placeWoken(task, rq, this.tun);
     task.state = 'runnable';
     this.loadChanging(cpu);
-    rq.queue.push(tid);
+    enqueue(rq, tid);
     this.link(this.cpuActor[cpu], { type: 'rq.wake' }, 0);
   }
 

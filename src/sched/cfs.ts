@@ -1,5 +1,5 @@
 import type { SchedTunables } from '../model/profile.ts';
-import { type RunQueue, takeQueued } from './runQueue.ts';
+import { enqueue, type RunQueue, takeQueued } from './runQueue.ts';
 import type { Task } from './task.ts';
 
 /**
@@ -47,7 +47,7 @@ export function moveWaiting(tasks: Task[], from: RunQueue, index: number, to: Ru
   renormalize(task, from, to);
   task.cpu = to.cpu;
   task.migrations++;
-  to.queue.push(tid);
+  enqueue(to, tid);
   return tid;
 }
 

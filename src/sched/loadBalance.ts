@@ -1,6 +1,7 @@
 import { NICE_0_LOAD, nrRunning, sourceLoad, targetLoad, weightedCpuload } from './cpuLoad.ts';
 import type { SchedDomain } from './domains.ts';
-import { isIdle, type SchedState } from './selectCpu.ts';
+import { isIdle } from './runQueue.ts';
+import type { SchedState } from './selectCpu.ts';
 import { allowedOn, type Task } from './task.ts';
 
 /** SCHED_POWER_SCALE: the power of one full core. */

@@ -11,6 +11,7 @@ import {
 } from '../../src/sched/cfs.ts';
 import { newRunQueue } from '../../src/sched/runQueue.ts';
 import { newTask, type Task } from '../../src/sched/task.ts';
+import { fill } from './helpers.ts';
 
 const tun: SchedTunables = defaultScenario().profile.sched;
 
@@ -30,10 +31,10 @@ describe('pickNextIndex', () => {
   it('picks the smallest vruntime, the earliest queued among equals (FIFO)', () => {
     const tasks = tasksWith([50, 30, 30, 70, 30]);
     const rq = newRunQueue(0, 0, 0);
-    rq.queue = [3, 2, 0, 1, 4];
+    fill(rq, -1, [3, 2, 0, 1, 4]);
     // Tasks 2, 1 and 4 tie at 30; task 2 was queued first (position 1).
     expect(pickNextIndex(rq, tasks)).toBe(1);
-    rq.queue = [4, 1, 2];
+    fill(rq, -1, [4, 1, 2]);
     expect(pickNextIndex(rq, tasks)).toBe(0);
   });
 
@@ -42,7 +43,7 @@ describe('pickNextIndex', () => {
       fc.property(fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 20 }), (vrs) => {
         const tasks = tasksWith(vrs);
         const rq = newRunQueue(0, 0, 0);
-        rq.queue = vrs.map((_, i) => i);
+        fill(rq, -1, [...vrs.keys()]);
         const min = Math.min(...vrs);
         expect(pickNextIndex(rq, tasks)).toBe(vrs.indexOf(min));
       }),
@@ -91,8 +92,7 @@ describe('wakeupPreempts', () => {
   it('preempts only with a lead strictly larger than the wake-up granularity', () => {
     const tasks = tasksWith([0, 1_000_000]);
     const rq = newRunQueue(0, 0, 0);
-    rq.curr = 0;
-    rq.queue = [1];
+    fill(rq, 0, [1]);
     expect(wakeupPreempts(rq, tasks, tun, 1_000_000 + g)).toBe(false);
     expect(wakeupPreempts(rq, tasks, tun, 1_000_000 + g + 1)).toBe(true);
     expect(wakeupPreempts(rq, tasks, tun, 1_000_000)).toBe(false);
@@ -101,18 +101,16 @@ describe('wakeupPreempts', () => {
   it('compares against the best waiting task, not the last woken', () => {
     const tasks = tasksWith([0, 10_000_000, 1_000_000]);
     const rq = newRunQueue(0, 0, 0);
-    rq.curr = 0;
-    rq.queue = [1, 2];
+    fill(rq, 0, [1, 2]);
     expect(wakeupPreempts(rq, tasks, tun, 1_000_000 + g + 1)).toBe(true);
   });
 
   it('never preempts an idle core or with nothing waiting', () => {
     const tasks = tasksWith([0, 0]);
     const rq = newRunQueue(0, 0, 0);
-    rq.queue = [1];
+    fill(rq, -1, [1]);
     expect(wakeupPreempts(rq, tasks, tun, 1e12)).toBe(false);
-    rq.curr = 0;
-    rq.queue = [];
+    fill(rq, 0, []);
     expect(wakeupPreempts(rq, tasks, tun, 1e12)).toBe(false);
   });
 });
@@ -121,14 +119,13 @@ describe('min_vruntime and migration', () => {
   it('updateMinVruntime is monotonic and follows the smallest of curr and queued', () => {
     const tasks = tasksWith([500, 300, 800]);
     const rq = newRunQueue(0, 0, 0);
-    rq.curr = 0;
-    rq.queue = [1, 2];
+    fill(rq, 0, [1, 2]);
     updateMinVruntime(rq, tasks);
     expect(rq.minVruntime).toBe(300);
     tasks[1].vruntime = 100;
     updateMinVruntime(rq, tasks);
     expect(rq.minVruntime).toBe(300);
-    rq.queue = [2];
+    fill(rq, 0, [2]);
     updateMinVruntime(rq, tasks);
     expect(rq.minVruntime).toBe(500);
   });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { catchUpCpuLoad, cpuLoadAt, sourceLoad, targetLoad } from '../../src/sched/cpuLoad.ts';
-import { occupy, schedState, TICK_NS } from './helpers.ts';
+import { fill, occupy, schedState, TICK_NS } from './helpers.ts';
 
 /** __update_cpu_load() applied tick by tick (without the integer rounding). */
 function reference(loadPerTick: number[]): number[] {
@@ -26,8 +26,7 @@ describe('cpu_load[] decayed per tick, brought up to date lazily', () => {
           for (const [nr, ticks] of steps) {
             // nr runnable for `ticks` ticks (the change happens just after a tick boundary)
             catchUpCpuLoad(rq, now, TICK_NS);
-            rq.curr = -1;
-            rq.queue = [];
+            fill(rq, -1, []);
             if (nr > 0) occupy(s.rqs, s.tasks, 0, nr - 1);
             for (let k = 0; k < ticks; k++) perTick.push(nr * 1024);
             now += ticks * TICK_NS;
@@ -44,7 +43,7 @@ describe('cpu_load[] decayed per tick, brought up to date lazily', () => {
     const rq = s.rqs[0];
     occupy(s.rqs, s.tasks, 0, 1); // 2 tasks for 10 ticks
     catchUpCpuLoad(rq, 10 * TICK_NS, TICK_NS);
-    rq.queue = []; // one leaves
+    fill(rq, rq.curr, []); // one leaves
     expect(sourceLoad(rq, 3, 10 * TICK_NS, TICK_NS)).toBe(1024);
     expect(targetLoad(rq, 3, 10 * TICK_NS, TICK_NS)).toBeGreaterThan(1024);
     expect(targetLoad(rq, 0, 10 * TICK_NS, TICK_NS)).toBe(1024);

@@ -1,7 +1,14 @@
 import { buildTopology, type Topology, type TopologySpec } from '../../src/model/topology.ts';
 import { buildDomains, type NumaAffineDistance } from '../../src/sched/domains.ts';
 import type { BalanceRules, BalanceState } from '../../src/sched/loadBalance.ts';
-import { newRunQueue, type RunQueue } from '../../src/sched/runQueue.ts';
+import {
+  countIdleByLlc,
+  enqueue,
+  newRunQueue,
+  type RunQueue,
+  setCurr,
+  takeQueued,
+} from '../../src/sched/runQueue.ts';
 import type { WakeRules } from '../../src/sched/selectCpu.ts';
 import { newTask, type Task } from '../../src/sched/task.ts';
 
@@ -30,11 +37,14 @@ export function schedState(
   opts: { affineDistance?: NumaAffineDistance } = {},
 ): TestState {
   const topo = buildTopology(spec);
+  const rqs = topo.nodeOf.map((node, cpu) => newRunQueue(cpu, node, MIGRATION_COST_NS));
+  const domains = buildDomains(topo, opts.affineDistance ?? 'reclaim');
+  countIdleByLlc(rqs, domains); // as the host keeps them: select_idle_sibling() may skip on the counts
   const state: TestState = {
     topo,
-    rqs: topo.nodeOf.map((node, cpu) => newRunQueue(cpu, node, MIGRATION_COST_NS)),
+    rqs,
     tasks: [],
-    domains: buildDomains(topo, opts.affineDistance ?? 'reclaim'),
+    domains,
     power: topo.coreOf.map((core) =>
       topo.threadsOf[core].length === 1 ? 1024 : Math.trunc(1178 / topo.threadsOf[core].length),
     ),
@@ -65,10 +75,17 @@ export function addTask(
 export function occupy(rqs: RunQueue[], tasks: Task[], cpu: number, waiting = 0): void {
   const curr = addTask(tasks, cpu);
   curr.state = 'running';
-  rqs[cpu].curr = curr.tid;
+  setCurr(rqs[cpu], curr.tid);
   for (let i = 0; i < waiting; i++) {
     const t = addTask(tasks, cpu);
     t.state = 'runnable';
-    rqs[cpu].queue.push(t.tid);
+    enqueue(rqs[cpu], t.tid);
   }
+}
+
+/** Give a run queue this running task (-1: none) and waiting queue, through the helpers that keep the count. */
+export function fill(rq: RunQueue, curr: number, queue: readonly number[]): void {
+  while (rq.queue.length > 0) takeQueued(rq, rq.queue.length - 1);
+  setCurr(rq, curr);
+  for (const tid of queue) enqueue(rq, tid);
 }

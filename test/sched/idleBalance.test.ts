@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findPull, recordIdle } from '../../src/sched/idleBalance.ts';
+import { enqueue } from '../../src/sched/runQueue.ts';
 import { allowedOn } from '../../src/sched/task.ts';
-import { addTask, host, MIGRATION_COST_NS, occupy } from './helpers.ts';
+import { addTask, fill, host, MIGRATION_COST_NS, occupy } from './helpers.ts';
 
 describe('findPull (new-idle balancing)', () => {
   it('is gated by the average idle period: no pull when avgIdle < migration cost', () => {
@@ -49,10 +50,10 @@ describe('findPull (new-idle balancing)', () => {
     const free = addTask(tasks, 1);
     pinned.state = 'runnable';
     free.state = 'runnable';
-    rqs[1].queue.push(pinned.tid, free.tid);
+    fill(rqs[1], rqs[1].curr, [pinned.tid, free.tid]);
     expect(findPull(rqs[0], rqs, tasks, MIGRATION_COST_NS)).toEqual({ from: 1, index: 1 });
     // With only pinned waiters on the local queue, a remote allowed task is taken instead.
-    rqs[1].queue = [pinned.tid];
+    fill(rqs[1], rqs[1].curr, [pinned.tid]);
     expect(findPull(rqs[0], rqs, tasks, MIGRATION_COST_NS)).toBeNull();
     occupy(rqs, tasks, 7, 1);
     expect(findPull(rqs[0], rqs, tasks, MIGRATION_COST_NS)).toEqual({ from: 7, index: 0 });
@@ -71,7 +72,7 @@ describe('findPull (new-idle balancing)', () => {
             for (const pinned of pinnedFlags) {
               const t = addTask(tasks, cpu, { allowed: pinned ? [cpu] : null });
               t.state = 'runnable';
-              rqs[cpu].queue.push(t.tid);
+              enqueue(rqs[cpu], t.tid);
             }
           });
           const rq = rqs[self];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { moveWaiting } from '../../src/sched/cfs.ts';
 import { nrRunning } from '../../src/sched/cpuLoad.ts';
 import { type BalanceCounters, loadBalance, rebalanceDomains, taskHot } from '../../src/sched/loadBalance.ts';
-import { isIdle } from '../../src/sched/selectCpu.ts';
+import { isIdle } from '../../src/sched/runQueue.ts';
 import { allowedOn } from '../../src/sched/task.ts';
 import { MIGRATION_COST_NS, occupy, schedState, type TestState } from './helpers.ts';
 

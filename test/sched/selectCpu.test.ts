@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NICE_0_LOAD } from '../../src/sched/cpuLoad.ts';
-import { isIdle, selectIdleSibling, selectTaskRqFair, wakeAffine } from '../../src/sched/selectCpu.ts';
+import { isIdle, setCurr } from '../../src/sched/runQueue.ts';
+import { selectIdleSibling, selectTaskRqFair, wakeAffine } from '../../src/sched/selectCpu.ts';
 import { allowedOn } from '../../src/sched/task.ts';
 import { addTask, occupy, schedState } from './helpers.ts';
 
@@ -63,7 +64,7 @@ describe('select_idle_sibling()', () => {
     occupy(s.rqs, s.tasks, 1);
     const t = addTask(s.tasks, 0);
     expect(selectIdleSibling(t, 0, 0, 0, s)).toBe(0); // CPUs 2 and 3 are idle, but in the other cache
-    s.rqs[1].curr = -1;
+    setCurr(s.rqs[1], -1);
     expect(selectIdleSibling(t, 0, 0, 0, s)).toBe(1);
   });
 
