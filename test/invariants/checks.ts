@@ -1,9 +1,11 @@
 import type { SimSystem } from '../../src/runtime/system.ts';
+import { isIdle, type LlcIdle } from '../../src/sched/runQueue.ts';
 import { allowedOn } from '../../src/sched/task.ts';
 
 /**
  * Scheduler invariants that must hold between any two deliveries: a core runs at most one thread, a thread
- * is in at most one place, and the run-queue bookkeeping agrees with the task states and the pcpu machines.
+ * is in at most one place, the run-queue bookkeeping agrees with the task states and the pcpu machines, and
+ * each LLC's idle count (on which select_idle_sibling() skips its scan) is the number of its idle CPUs.
  */
 export function checkScheduler(sys: SimSystem): string | null {
   const { rqs, tasks, cpuActor } = sys.host;
@@ -31,6 +33,10 @@ export function checkScheduler(sys: SimSystem): string | null {
     if (onCore && sys.executor.read<{ tid: number }>(cpuActor[rq.cpu]).tid !== rq.curr)
       return `cpu${rq.cpu}: the pcpu machine runs another tid than rq.curr`;
   }
+  const idleOf = new Map<LlcIdle, number>();
+  for (const rq of rqs)
+    if (rq.llcIdle !== null) idleOf.set(rq.llcIdle, (idleOf.get(rq.llcIdle) ?? 0) + (isIdle(rq) ? 1 : 0));
+  for (const [llc, n] of idleOf) if (llc.idle !== n) return `an LLC counts ${llc.idle} idle CPUs, ${n} are`;
   for (const t of tasks) {
     if (t.state !== 'blocked' && !seen.has(t.tid)) return `${t.name} is ${t.state} but on no run queue`;
   }
