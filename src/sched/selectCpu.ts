@@ -112,8 +112,8 @@ export function wakeAffine(
  * otherwise, from the target's last-level-cache domain down, the first group (a core at the LLC level, a
  * hardware thread at the SMT level), starting at the target's own and going round, whose CPUs are all
  * idle and one of which the task may use: its first allowed CPU. Else the target. Only the LLC is
- * scanned, but that is every core of it when none is idle: 64 on the `2x64` host, where most wake-ups
- * find it fully busy.
+ * scanned, but all of it when none is idle (8 cores on the `2x64` host's core complexes), as most
+ * wake-ups on a busy host find it.
  *
  * So the scan is skipped when the LLC's exact idle count (runQueue.ts) is zero: no group can then be all
  * idle, and the answer is the target, as the scan's. 3.6 keeps no such count (it scans); the kernel has
