@@ -32,6 +32,7 @@ import {
   studyGrid,
   studyPoints,
 } from '../sensitivity/study.ts';
+import { distinctRuns } from '../sweep/distinct.ts';
 import { executeSweep } from '../sweep/execute.ts';
 import { ResumeError } from '../sweep/journal.ts';
 import { assertChartsInstalled, preloadCharts } from '../sweep/output.ts';
@@ -177,7 +178,7 @@ const fmt = (x: number, digits = 3) =>
 const ci = (c: [number, number]) => `[${fmt(c[0])}, ${fmt(c[1])}]`;
 const short = (path: string) => path.replace(/^profile\.(costs\.)?/, '');
 
-function describeStudy(spec: StudySpec, samples: number, runs: number): string {
+function describeStudy(spec: StudySpec, samples: number, runs: number, distinct: number): string {
   const design =
     spec.method === 'morris'
       ? `Morris, r = ${spec.trajectories} trajectories, ${spec.levels} levels`
@@ -186,7 +187,8 @@ function describeStudy(spec: StudySpec, samples: number, runs: number): string {
         : `Monte Carlo over the plausible ranges`;
   return (
     `${design}: ${spec.params.length} parameters, ${samples} samples × ${runs / samples / spec.seeds} runs × ` +
-    `${spec.seeds} seed${spec.seeds > 1 ? 's' : ''} = ${runs.toLocaleString('en-US')} runs; ` +
+    `${spec.seeds} seed${spec.seeds > 1 ? 's' : ''} = ${runs.toLocaleString('en-US')} runs` +
+    `${distinct < runs ? ` (${distinct.toLocaleString('en-US')} distinct, each simulated once)` : ''}; ` +
     `${spec.models.join(' vs ')}, ${spec.base.workload.kind}, profile ${spec.base.profile.name}, ` +
     `${spec.base.durationS} s measured after ${spec.base.warmupS} s`
   );
@@ -316,9 +318,11 @@ export async function executeStudy(
   const grid = studyGrid(spec, points);
   const jobs = o.jobs ?? availableParallelism();
   const dir = o.out ?? join('results', `${command}-${studyHash(command, spec)}`);
-  const about = describeStudy(spec, points.length, grid.length);
+  // A design that revisits a point (Morris on its level grid) simulates it once (runPoints).
+  const distinct = [...distinctRuns(grid.map((g) => g.scenario)).values()].map((g) => grid[g[0]]);
+  const about = describeStudy(spec, points.length, grid.length, distinct.length);
   const cost = probeCost(spec, grid, o.executor);
-  const cpuS = grid.reduce((s, g) => s + cost * g.vms * (g.scenario.durationS + g.scenario.warmupS), 0);
+  const cpuS = distinct.reduce((s, g) => s + cost * g.vms * (g.scenario.durationS + g.scenario.warmupS), 0);
   const where =
     o.queue === undefined
       ? `about ${formatDuration(cpuS / Math.min(jobs, availableParallelism()))} on ${jobs} local job${jobs > 1 ? 's' : ''}`

@@ -19,6 +19,7 @@ import type { ExecutorKind } from '../runtime/executor.ts';
 import type { RunResult } from '../runtime/runScenario.ts';
 import { ScenarioError } from '../scenario/schema.ts';
 import { VERSION } from '../version.ts';
+import { distinctRuns } from './distinct.ts';
 import type { QueueTarget } from './queueTarget.ts';
 import { type PointError, type PointOutcome, type PointTask, toPointError } from './task.ts';
 
@@ -229,13 +230,7 @@ export async function runOnQueue(
   const onError = (err: Error) => options.onError?.(err);
 
   // Runs by job id: identical scenarios in one sweep share one job.
-  const byId = new Map<string, number[]>();
-  scenarios.forEach((scenario, index) => {
-    const id = pointJobId(scenario, executor);
-    const list = byId.get(id);
-    if (list) list.push(index);
-    else byId.set(id, [index]);
-  });
+  const byId = distinctRuns(scenarios, (scenario) => pointJobId(scenario, executor));
   const outcomes = new Array<PointOutcome>(scenarios.length);
   let pending = byId.size;
   let allDone: () => void = () => {};

@@ -13,6 +13,7 @@ import type { ExecutorKind } from '../runtime/executor.ts';
 import type { RunResult } from '../runtime/runScenario.ts';
 import { parseValue, setPath } from '../scenario/resolve.ts';
 import { ScenarioError, validateScenario } from '../scenario/schema.ts';
+import { distinctRuns } from './distinct.ts';
 import { runOnWorkers } from './pool.ts';
 import type { QueueTarget } from './queueTarget.ts';
 import { type PointError, type PointOutcome, runPointTask } from './task.ts';
@@ -217,7 +218,8 @@ export interface RunPointsOutcome {
  * The single place that runs a batch of scenarios: in this thread (`jobs` 1), on worker threads, or (with
  * `queue`) as jobs on a Redis queue served by `vhost-sim worker` processes on any machine. A
  * point that throws, or whose worker dies, is recorded as failed and the others go on. Outcomes are
- * ordered by input index, so results are byte-identical whatever `jobs`.
+ * ordered by input index, so results are byte-identical whatever `jobs`. Identical scenarios (a Morris
+ * design revisits grid points) are simulated once and share one outcome, as queue jobs share a job id.
  */
 export async function runPoints(
   scenarios: readonly Scenario[],
@@ -239,24 +241,24 @@ export async function runPoints(
       onDone: options.onDone,
       onWarning: options.onWarning,
     });
-  } else if (!options.isolate && (jobs === 1 || scenarios.length <= 1)) {
-    outcomes = [];
-    for (let i = 0; i < scenarios.length; i++) {
-      const outcome = await runPointTask({
-        scenario: scenarios[i],
-        executor: options.executor,
-        policyModule,
-      });
-      outcomes.push(outcome);
-      options.onDone?.(i, outcome);
-    }
   } else {
-    outcomes = await runOnWorkers(scenarios, {
-      jobs,
-      executor: options.executor,
-      policyModule,
-      onDone: options.onDone,
-    });
+    // Identical scenarios run once (the queue does the same by job id).
+    const groups = [...distinctRuns(scenarios).values()];
+    const distinct = groups.map((g) => scenarios[g[0]]);
+    const all = new Array<PointOutcome>(scenarios.length);
+    const done = (d: number, outcome: PointOutcome) => {
+      for (const i of groups[d]) {
+        all[i] = outcome;
+        options.onDone?.(i, outcome);
+      }
+    };
+    if (!options.isolate && (jobs === 1 || distinct.length <= 1)) {
+      for (let d = 0; d < distinct.length; d++)
+        done(d, await runPointTask({ scenario: distinct[d], executor: options.executor, policyModule }));
+    } else {
+      await runOnWorkers(distinct, { jobs, executor: options.executor, policyModule, onDone: done });
+    }
+    outcomes = all;
   }
   const results: RunResult[] = [];
   const failures: { index: number; error: PointError }[] = [];

@@ -25,6 +25,25 @@ describe('runPoints on worker threads', () => {
     expect(order.sort()).toEqual([0, 1, 2, 3]);
   });
 
+  it('simulates identical scenarios once and gives each index its outcome, whatever the number of jobs', async () => {
+    const [a, b] = grid.map((g) => g.scenario);
+    const scenarios = [a, b, { ...a }, a, b];
+    for (const jobs of [1, 2]) {
+      const seen: number[] = [];
+      const out = await runPoints(scenarios, { jobs, onDone: (i) => seen.push(i) });
+      expect(seen.sort()).toEqual([0, 1, 2, 3, 4]);
+      // One simulation per distinct scenario: its indices hold the very same object (a worker thread's
+      // outcome arrives as a fresh copy per run, so two runs could not share one).
+      expect(out.outcomes[2]).toBe(out.outcomes[0]);
+      expect(out.outcomes[3]).toBe(out.outcomes[0]);
+      expect(out.outcomes[4]).toBe(out.outcomes[1]);
+      expect(out.outcomes[1]).not.toBe(out.outcomes[0]);
+      // And what each index holds is what running it alone gives.
+      const alone = await runPoints([scenarios[4]], { jobs: 1 });
+      expect(JSON.stringify(out.outcomes[4])).toBe(JSON.stringify(alone.outcomes[0]));
+    }
+  });
+
   it('records a point that throws in its worker as failed, with its message, and runs the rest', async () => {
     const broken = { ...base, profile: null } as unknown as Scenario;
     const out = await runPoints([base, broken, base], { jobs: 2 });
