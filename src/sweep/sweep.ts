@@ -242,21 +242,37 @@ export async function runPoints(
       onWarning: options.onWarning,
     });
   } else {
-    // Identical scenarios run once (the queue does the same by job id).
+    // Identical scenarios run once (the queue does the same by job id): each index takes the outcome of
+    // its group's first, the lowest index.
     const groups = [...distinctRuns(scenarios).values()];
-    const distinct = groups.map((g) => scenarios[g[0]]);
+    const firstOf = new Array<number>(scenarios.length);
+    for (const g of groups) for (const i of g) firstOf[i] = g[0];
     const all = new Array<PointOutcome>(scenarios.length);
-    const done = (d: number, outcome: PointOutcome) => {
-      for (const i of groups[d]) {
+    if (!options.isolate && (jobs === 1 || groups.length <= 1)) {
+      // In this thread, in input order.
+      for (let i = 0; i < scenarios.length; i++) {
+        const outcome =
+          firstOf[i] === i
+            ? await runPointTask({ scenario: scenarios[i], executor: options.executor, policyModule })
+            : all[firstOf[i]];
         all[i] = outcome;
         options.onDone?.(i, outcome);
       }
-    };
-    if (!options.isolate && (jobs === 1 || distinct.length <= 1)) {
-      for (let d = 0; d < distinct.length; d++)
-        done(d, await runPointTask({ scenario: distinct[d], executor: options.executor, policyModule }));
     } else {
-      await runOnWorkers(distinct, { jobs, executor: options.executor, policyModule, onDone: done });
+      await runOnWorkers(
+        groups.map((g) => scenarios[g[0]]),
+        {
+          jobs,
+          executor: options.executor,
+          policyModule,
+          onDone: (d, outcome) => {
+            for (const i of groups[d]) {
+              all[i] = outcome;
+              options.onDone?.(i, outcome);
+            }
+          },
+        },
+      );
     }
     outcomes = all;
   }
