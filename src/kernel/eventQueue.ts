@@ -32,8 +32,9 @@ const BUCKETS = 256;
  * Two tiers, so the heap holds only what is due soon. Most queued events of a large host are far ahead:
  * the CFS slice timers (milliseconds out; on `2x64` with 1,024 VMs nearly all of the 20,000-27,000 queued
  * events, most of them stale by the time they fire), and a binary heap pays for every one of them on each
- * push and pop of the near events (15 levels instead of 9: the heap holds ≈ 440 with the buckets). An event at or after `boundary` that falls within the next
- * `buckets` × 2^`shift` ns goes into an unsorted bucket of width 2^`shift` ns instead (an intrusive list
+ * push and pop of the near events (15 levels instead of 9: the heap holds ≈ 440 with the buckets). An
+ * event at or after `boundary` that falls within the next `buckets` × 2^`shift` ns goes into an unsorted
+ * bucket of width 2^`shift` ns instead (an intrusive list
  * through `link`, O(1)); the whole bucket is moved into the heap when the heap's head is not before
  * `boundary`, and `boundary` then advances one bucket. The heap therefore holds every event before
  * `boundary` (plus any beyond the buckets' reach), the buckets only events at or after it, so the heap's

@@ -248,16 +248,19 @@ export async function runPoints(
     const firstOf = new Array<number>(scenarios.length);
     for (const g of groups) for (const i of g) firstOf[i] = g[0];
     const all = new Array<PointOutcome>(scenarios.length);
+    const give = (i: number, outcome: PointOutcome) => {
+      all[i] = outcome;
+      options.onDone?.(i, outcome);
+    };
     if (!options.isolate && (jobs === 1 || groups.length <= 1)) {
       // In this thread, in input order.
-      for (let i = 0; i < scenarios.length; i++) {
-        const outcome =
+      for (let i = 0; i < scenarios.length; i++)
+        give(
+          i,
           firstOf[i] === i
             ? await runPointTask({ scenario: scenarios[i], executor: options.executor, policyModule })
-            : all[firstOf[i]];
-        all[i] = outcome;
-        options.onDone?.(i, outcome);
-      }
+            : all[firstOf[i]],
+        );
     } else {
       await runOnWorkers(
         groups.map((g) => scenarios[g[0]]),
@@ -266,10 +269,7 @@ export async function runPoints(
           executor: options.executor,
           policyModule,
           onDone: (d, outcome) => {
-            for (const i of groups[d]) {
-              all[i] = outcome;
-              options.onDone?.(i, outcome);
-            }
+            for (const i of groups[d]) give(i, outcome);
           },
         },
       );
